@@ -1,0 +1,155 @@
+// The event stream: the one currency between sources (live tracer, replay, test scripts) and
+// consumers (text/json sinks, recorder, summary, analyzers). Plain values only.
+// Add fields only at the end of a struct; any other change bumps the record format version.
+#pragma once
+
+#include <array>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "gotrace/arg.h"
+#include "gotrace/syscall_table.h"
+#include "gotrace/types.h"
+
+namespace gotrace {
+
+// A thread entered a syscall. `call` numbers calls in the trace (pairs entry with exit).
+struct SyscallEnter {
+  uint64_t call = 0;
+  SysNo sysno = SysNo::unknown;
+  int32_t number = -1;  // the architecture's number (for syscall_NNN when unknown)
+  Args args;
+  bool operator==(const SyscallEnter&) const = default;
+};
+
+// A syscall returned. Repeats the arguments (entry captures plus exit captures) so most
+// consumers read only exits. `entered` is the entry time; when the entry was never seen
+// (attach in mid-call), entry_seen is false and `entered` is when tracing of it began.
+struct SyscallExit {
+  uint64_t call = 0;
+  SysNo sysno = SysNo::unknown;
+  int32_t number = -1;
+  int64_t ret = 0;
+  Nanos entered{0};
+  bool entry_seen = true;
+  Args args;
+  std::string ret_fd_target;  // with -y, the returned fd's target (kReturnsFd calls)
+  bool operator==(const SyscallExit&) const = default;
+
+  bool failed() const { return ret < 0 && ret >= -4095; }
+  int error() const { return failed() ? static_cast<int>(-ret) : 0; }
+};
+
+struct Rlimit {
+  uint64_t soft = ~0ull;  // ~0 = RLIM_INFINITY
+  uint64_t hard = ~0ull;
+  bool operator==(const Rlimit&) const = default;
+};
+
+struct OpenFd {
+  int32_t fd = -1;
+  std::string target;  // readlink of /proc/PID/fd/N, or a socket description
+  bool operator==(const OpenFd&) const = default;
+};
+
+// A new process (thread group) appeared: the launched command, a fork/vfork/clone child, or
+// an attached process. `parent` is 0 for the launched command or an attached process.
+struct ProcessStart {
+  Pid parent{0};
+  std::vector<std::string> argv;
+  bool operator==(const ProcessStart&) const = default;
+};
+
+// A new thread in an existing process (clone with CLONE_THREAD).
+struct ThreadStart {
+  Tid parent{0};
+  bool operator==(const ThreadStart&) const = default;
+};
+
+// A successful execve/execveat. When a non-leader thread execs, the kernel gives it the
+// leader's tid: Event::tid is the new (leader) tid and former_tid the execing thread's.
+struct Exec {
+  std::string filename;
+  std::vector<std::string> argv;
+  Tid former_tid{0};
+  bool operator==(const Exec&) const = default;
+};
+
+enum class SignalStop : uint8_t { Delivery, GroupStop };
+
+// A signal reached a thread (signal-delivery-stop), or the process entered a group-stop.
+struct Signal {
+  int32_t signo = 0;
+  SignalStop stop = SignalStop::Delivery;
+  int32_t code = 0;        // si_code
+  int32_t sender_pid = 0;  // si_pid (for SI_USER/SI_TKILL/SIGCHLD)
+  int32_t sender_uid = 0;
+  int32_t status = 0;      // si_status (SIGCHLD)
+  uint64_t addr = 0;       // si_addr (SIGSEGV, SIGBUS, ...)
+  bool operator==(const Signal&) const = default;
+};
+
+// A thread ended. wait_status is waitpid's status word (WIFEXITED/WIFSIGNALED).
+struct ThreadExit {
+  int32_t wait_status = 0;
+  bool operator==(const ThreadExit&) const = default;
+};
+
+// Facts about a process captured by the live source, without ptrace stops: at launch
+// (before exec) and at attach. Analyzers read limits, fds and environment from here, never
+// from /proc themselves.
+struct ThreadState {
+  Tid tid{0};
+  int32_t number = -1;          // syscall in progress (/proc/.../syscall); -1 running, -2 unknown
+  std::array<uint64_t, 6> args{};
+  char state = '?';             // /proc/.../stat state letter
+  std::string wchan;
+  bool operator==(const ThreadState&) const = default;
+};
+
+struct Snapshot {
+  Rlimit nofile;
+  Rlimit nproc;
+  std::vector<OpenFd> fds;
+  std::vector<std::pair<std::string, std::string>> env;  // the variables that matter to Go
+  std::vector<ThreadState> threads;
+  std::string cwd;
+  std::string exe;
+  bool operator==(const Snapshot&) const = default;
+};
+
+// Time passed with no other event (live source heartbeat; drives stall detection).
+struct Tick {
+  bool operator==(const Tick&) const = default;
+};
+
+enum class EndReason : uint8_t {
+  AllExited,    // every tracee exited
+  Interrupted,  // gotrace got SIGINT/SIGTERM/SIGHUP
+  Detached,     // attach mode ended (signal or --duration) and tracees were detached
+  Duration,     // --duration elapsed
+  Truncated,    // replay: the recording ends mid-record
+};
+
+// Always the last event of a stream. exit_status is the launched command's wait status
+// (-1 when there is none, e.g. attach only).
+struct TraceEnd {
+  EndReason reason = EndReason::AllExited;
+  int32_t exit_status = -1;
+  bool operator==(const TraceEnd&) const = default;
+};
+
+using EventBody = std::variant<SyscallEnter, SyscallExit, ProcessStart, ThreadStart, Exec,
+                               Signal, ThreadExit, Snapshot, Tick, TraceEnd>;
+
+struct Event {
+  Nanos ts{0};
+  Pid pid{0};
+  Tid tid{0};
+  EventBody body;
+  bool operator==(const Event&) const = default;
+};
+
+}  // namespace gotrace
