@@ -15,6 +15,16 @@
 
 namespace gotrace {
 
+// Always the first event of a stream: what was traced and the clock it was traced with.
+struct TraceStart {
+  int64_t wall_clock_ns = 0;  // CLOCK_REALTIME at ts 0 (for -tt / -ttt)
+  Arch arch = kHostArch;
+  std::string gotrace_version;
+  std::vector<std::string> command;  // the launched command, empty when only attaching
+  std::vector<int32_t> attached;     // pids given with -p
+  bool operator==(const TraceStart&) const = default;
+};
+
 // A thread entered a syscall. `call` numbers calls in the trace (pairs entry with exit).
 struct SyscallEnter {
   uint64_t call = 0;
@@ -141,7 +151,7 @@ struct TraceEnd {
   bool operator==(const TraceEnd&) const = default;
 };
 
-using EventBody = std::variant<SyscallEnter, SyscallExit, ProcessStart, ThreadStart, Exec,
+using EventBody = std::variant<TraceStart, SyscallEnter, SyscallExit, ProcessStart, ThreadStart, Exec,
                                Signal, ThreadExit, Snapshot, Tick, TraceEnd>;
 
 struct Event {

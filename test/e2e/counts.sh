@@ -1,0 +1,28 @@
+# Exact syscall counts: the counts program makes 1000 getpid, 17 getrandom, 25 failing
+# openat and 40 failing close; gotrace -c must count exactly that, and equal strace -f -c.
+source "$(dirname "$0")/lib.sh"
+command -v strace >/dev/null || skip "strace not installed"
+
+"$GOTRACE" -c -o "$WORK/gotrace.txt" -- "$PROGS/counts"
+strace -f -c -o "$WORK/strace.txt" "$PROGS/counts"
+cat "$WORK/gotrace.txt"
+
+assert_eq "1000 0" "$(count "$WORK/gotrace.txt" getpid)" "getpid calls/errors"
+assert_eq "17 0" "$(count "$WORK/gotrace.txt" getrandom)" "getrandom calls/errors"
+read -r calls errors < <(count "$WORK/gotrace.txt" openat)
+assert_eq 25 "$errors" "openat ENOENT errors"
+read -r calls errors < <(count "$WORK/gotrace.txt" close)
+assert_eq 40 "$errors" "close EBADF errors"
+
+# Every row, and the total, the same as strace's (the program is deterministic).
+rows() { awk 'NR > 2 && $1 !~ /^-/ { print $NF, $4, (NF == 6 ? $5 : 0) }' "$1" | sort; }
+diff <(rows "$WORK/strace.txt") <(rows "$WORK/gotrace.txt") || fail "counts differ from strace -f -c"
+
+# The layout: strace's header and rules.
+head -2 "$WORK/gotrace.txt" | diff - <(head -2 "$WORK/strace.txt") || fail "header differs from strace"
+# -S calls puts getpid first; -e trace=getrandom counts only getrandom.
+"$GOTRACE" -c -S calls -o "$WORK/by_calls.txt" -- "$PROGS/counts"
+assert_eq getpid "$(awk 'NR == 3 { print $NF }' "$WORK/by_calls.txt")" "first row with -S calls"
+"$GOTRACE" -c -e trace=getrandom -o "$WORK/only.txt" -- "$PROGS/counts"
+assert_eq "17 0" "$(count "$WORK/only.txt" total)" "total with -e trace=getrandom"
+echo "ok"

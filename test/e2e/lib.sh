@@ -1,0 +1,59 @@
+# Shared helpers for the e2e scripts. Source it first; it sets -euo pipefail, makes $WORK
+# (removed on exit) and checks on exit that no process is left traced or trace-stopped.
+
+set -euo pipefail
+: "${GOTRACE:?GOTRACE must point at the gotrace binary}"
+: "${PROGS:?PROGS must point at the built test programs}"
+WORK=$(mktemp -d /tmp/gotrace-e2e.XXXXXX)
+E2E_PIDS=()
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 77; }
+note() { echo "# $*"; }
+
+assert_eq() {  # expected actual what
+  [ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+# Fails when a process we may have touched is left stopped by ptrace (state t) or still
+# has a tracer that no longer exists.
+check_no_stranded() {
+  local st pid state tracer bad=""
+  for st in /proc/[0-9]*/status; do
+    pid=${st#/proc/}; pid=${pid%/status}
+    state=$(awk '/^State:/{print $2}' "$st" 2>/dev/null) || continue
+    tracer=$(awk '/^TracerPid:/{print $2}' "$st" 2>/dev/null) || continue
+    if [ "$state" = "t" ] || { [ -n "$tracer" ] && [ "$tracer" != 0 ] && [ ! -d "/proc/$tracer" ]; }; then
+      bad="$bad $pid($(cat /proc/$pid/comm 2>/dev/null))"
+    fi
+  done
+  [ -z "$bad" ] || { echo "FAIL: processes left stopped or orphan-traced:$bad" >&2; return 1; }
+}
+
+cleanup() {
+  local rc=$?
+  for p in "${E2E_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+  if ! check_no_stranded; then rc=1; fi
+  exit $rc
+}
+trap cleanup EXIT
+
+# Remembers a background pid to kill at exit.
+track() { E2E_PIDS+=("$1"); }
+
+# count FILE SYSCALL -> "calls errors" from an strace -c style table (0 when absent).
+count() {
+  awk -v n="$2" '$NF == n && NF >= 5 { if (NF == 6) print $4, $5; else print $4, 0; found=1 }
+                 END { if (!found) print 0, 0 }' "$1" | head -1
+}
+
+# Waits until FILE contains TEXT (at most SECONDS, default 10).
+wait_for_text() {
+  local file=$1 text=$2 secs=${3:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    grep -q -- "$text" "$file" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  fail "timed out waiting for '$text' in $file"
+}

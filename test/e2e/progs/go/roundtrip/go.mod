@@ -1,0 +1,3 @@
+module gotrace.test/roundtrip
+
+go 1.19

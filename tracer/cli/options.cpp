@@ -1,0 +1,172 @@
+// Option parsing. See options.h.
+#include "options.h"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "gotrace/error.h"
+
+namespace po = boost::program_options;
+
+namespace gotrace::cli {
+namespace {
+
+struct Raw {
+  bool help = false, version = false, summary_only = false, summary_and_trace = false;
+  bool trace = false, no_summary = false, durations = false, follow = false, wall = false;
+  bool quiet = false;
+  std::string output, sort = "time";
+  int timestamps = 0, fd_detail = 0;
+  uint32_t string_limit = 32;
+  std::vector<std::string> exprs;
+};
+
+po::options_description describe(Raw& r) {
+  po::options_description d("Options");
+  d.add_options()
+      ("help,h", po::bool_switch(&r.help), "show this help and exit")
+      ("version,V", po::bool_switch(&r.version), "show the version and exit")
+      ("trace", po::bool_switch(&r.trace),
+       "print every syscall as strace does (default: only findings and the summary)")
+      ("summary-only,c", po::bool_switch(&r.summary_only),
+       "print only the summary table (as strace -c)")
+      ("summary,C", po::bool_switch(&r.summary_and_trace),
+       "print the trace and the summary (as strace -C)")
+      ("no-summary", po::bool_switch(&r.no_summary), "do not print the summary table")
+      ("output,o", po::value(&r.output)->value_name("FILE"),
+       "write trace, findings and summary to FILE instead of stderr")
+      ("timestamps", po::value(&r.timestamps)->value_name("N"),
+       "-t: time of day; -tt: with microseconds; -ttt: seconds since the epoch")
+      ("syscall-times,T", po::bool_switch(&r.durations),
+       "show the time spent in each syscall, from entry to exit")
+      ("expr,e", po::value(&r.exprs)->value_name("EXPR")->composing(),
+       "trace=SET: which syscalls to show and count (names, %net %file %desc %process\n"
+       "%signal %memory %ipc %clock %creds %stat, all, none, !negation);\n"
+       "signal=all|none: show Go's SIGURG preemption too, or no signals")
+      ("string-limit,s", po::value(&r.string_limit)->value_name("N"),
+       "print at most N bytes of strings and buffers (default 32)")
+      ("summary-sort,S", po::value(&r.sort)->value_name("KEY"),
+       "sort the summary by time (default), calls, errors, name or nothing")
+      ("decode-fds", po::value(&r.fd_detail)->value_name("N"),
+       "-y: show the path behind each fd; -yy: also socket protocol and addresses")
+      ("follow-forks,f", po::bool_switch(&r.follow),
+       "follow children and threads (always on; accepted for strace habits)")
+      ("summary-wall-clock,w", po::bool_switch(&r.wall),
+       "summary times are wall-clock already (accepted for strace habits)")
+      ("quiet,q", po::bool_switch(&r.quiet), "accepted for strace habits");
+  return d;
+}
+
+// strace spellings Boost cannot take directly: repeated letters as levels.
+std::optional<std::string> translate(const std::string& a) {
+  if (a == "-t") return "--timestamps=1";
+  if (a == "-tt") return "--timestamps=2";
+  if (a == "-ttt") return "--timestamps=3";
+  if (a == "-y") return "--decode-fds=1";
+  if (a == "-yy") return "--decode-fds=2";
+  if (a == "-ff") return "--follow-forks";
+  return std::nullopt;
+}
+
+void apply_expr(const std::string& expr, Options& o) {
+  std::string_view e = expr;
+  auto eq = e.find('=');
+  std::string_view key = eq == std::string_view::npos ? "trace" : e.substr(0, eq);
+  std::string_view value = eq == std::string_view::npos ? e : e.substr(eq + 1);
+  if (key == "trace" || key == "t") {
+    o.filter = SyscallFilter::parse(value);
+  } else if (key == "signal" || key == "signals" || key == "s") {
+    if (value == "all") {
+      o.show_sigurg = true;
+    } else if (value == "none" || value == "!all") {
+      o.show_signals = false;
+    } else {
+      throw UsageError("unsupported -e signal=" + std::string(value) + " (use all or none)");
+    }
+  } else {
+    throw UsageError("unsupported -e qualifier '" + std::string(key) +
+                     "' (supported: trace=, signal=)");
+  }
+}
+
+}  // namespace
+
+std::string help_text() {
+  Raw r;
+  std::ostringstream s;
+  s << "usage: gotrace [OPTIONS] [--] COMMAND [ARGS...]\n"
+       "\n"
+       "Runs COMMAND under ptrace, following every thread, child and exec, and tells why it\n"
+       "is slow or hung. By default it prints no per-syscall lines: only what it finds and a\n"
+       "strace -c style summary when the command ends (or when interrupted: the command is\n"
+       "sent the same signal, then SIGKILL after 3 s; the summary is still printed).\n"
+       "Summary times are wall-clock from syscall entry to exit (strace -c -w), so blocking\n"
+       "calls show their real cost; calls that never returned are listed below the table.\n"
+       "Exit status: the command's; if it was killed by a signal, gotrace dies of the same\n"
+       "signal. 2: bad usage or command not found; 1: command cannot be executed or traced.\n"
+       "\n"
+       << describe(r)
+       << "\nShort forms as in strace: -t -tt -ttt, -y -yy, -e trace=read,%net, -o FILE, -s N.\n";
+  return s.str();
+}
+
+Options parse_options(int argc, char** argv) {
+  std::vector<std::string> opt_args;
+  Options o;
+  Raw r;
+  po::options_description desc = describe(r);
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a.empty() || a[0] != '-' || a == "-") break;  // the command starts here
+    if (auto t = translate(a)) {
+      opt_args.push_back(*t);
+      continue;
+    }
+    opt_args.push_back(a);
+    // An option that takes a value as the next word consumes it (e.g. -o FILE, -e X).
+    bool is_long = a.rfind("--", 0) == 0;
+    std::string name = is_long ? a.substr(2, a.find('=') - 2) : a.substr(0, 2);
+    bool inline_value = is_long ? a.find('=') != std::string::npos : a.size() > 2;
+    const po::option_description* od = desc.find_nothrow(name, false);
+    if (od && od->semantic()->max_tokens() > 0 && !inline_value && i + 1 < argc)
+      opt_args.push_back(argv[++i]);
+  }
+  for (; i < argc; ++i) o.command.emplace_back(argv[i]);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(opt_args)
+                  .options(desc)
+                  .style(po::command_line_style::unix_style)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  o.help = r.help;
+  o.version = r.version;
+  if (o.help || o.version) return o;
+  if (r.summary_only && (r.trace || r.summary_and_trace))
+    throw UsageError("-c (summary only) cannot be combined with --trace or -C");
+  o.trace = r.trace || r.summary_and_trace;
+  o.summary = !r.no_summary;
+  o.output_path = r.output;
+  if (r.timestamps < 0 || r.timestamps > 3) throw UsageError("--timestamps takes 0 to 3");
+  o.timestamps = static_cast<sinks::Timestamps>(r.timestamps);
+  o.durations = r.durations;
+  if (r.fd_detail < 0 || r.fd_detail > 2) throw UsageError("--decode-fds takes 0 to 2");
+  o.fd_detail = r.fd_detail;
+  o.string_limit = r.string_limit;
+  o.sort = analyzers::parse_sort_key(r.sort);
+  for (const std::string& e : r.exprs) apply_expr(e, o);
+  if (o.command.empty()) throw UsageError("no command to trace (usage: gotrace [OPTIONS] -- COMMAND [ARGS...])");
+  return o;
+}
+
+}  // namespace gotrace::cli

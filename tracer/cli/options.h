@@ -1,0 +1,38 @@
+// Command-line options: strace's flags where they mean the same thing, parsed with
+// Boost.Program_options after a small strace-compatible pre-pass (-tt, -yy, options stop
+// at the first non-option word so `gotrace -c go build` works without "--").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gotrace/syscall_filter.h"
+#include "summary.h"
+#include "text_sink.h"
+
+namespace gotrace::cli {
+
+struct Options {
+  bool help = false;
+  bool version = false;
+  bool trace = false;    // --trace / -C: print the per-syscall trace
+  bool summary = true;   // the -c table (on unless --no-summary)
+  std::string output_path;  // -o; empty = stderr
+  sinks::Timestamps timestamps = sinks::Timestamps::None;
+  bool durations = false;
+  int fd_detail = 0;
+  uint32_t string_limit = 32;
+  SyscallFilter filter;
+  bool show_sigurg = false;
+  bool show_signals = true;
+  analyzers::SortKey sort = analyzers::SortKey::Time;
+  std::vector<std::string> command;
+};
+
+// Throws UsageError with a one-line message.
+Options parse_options(int argc, char** argv);
+
+std::string help_text();
+
+}  // namespace gotrace::cli

@@ -1,0 +1,113 @@
+// Launching the traced command. See launcher.h.
+#include "launcher.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "gotrace/error.h"
+#include "ptrace_ops.h"
+
+namespace gotrace::engine {
+namespace {
+
+bool executable_file(const std::string& p) {
+  struct stat st {};
+  return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+}  // namespace
+
+std::string resolve_command(const std::string& name) {
+  if (name.empty()) throw UsageError("empty command name");
+  std::string found;
+  if (name.find('/') != std::string::npos) {
+    found = name;
+  } else {
+    const char* path_env = std::getenv("PATH");
+    std::string path = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= path.size()) {
+      std::size_t end = path.find(':', start);
+      if (end == std::string::npos) end = path.size();
+      std::string dir = path.substr(start, end - start);
+      std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+      if (executable_file(candidate) && access(candidate.c_str(), X_OK) == 0) {
+        found = candidate;
+        break;
+      }
+      if (found.empty() && executable_file(candidate)) found = candidate;  // for the error
+      start = end + 1;
+    }
+    if (found.empty()) throw UsageError("command not found: '" + name + "'");
+  }
+  struct stat st {};
+  if (stat(found.c_str(), &st) != 0)
+    throw SetupError("cannot execute '" + found + "': " + std::strerror(errno), errno);
+  if (S_ISDIR(st.st_mode))
+    throw SetupError("cannot execute '" + found + "': " + std::strerror(EISDIR), EISDIR);
+  if (access(found.c_str(), X_OK) != 0)
+    throw SetupError("cannot execute '" + found + "': " + std::strerror(errno), errno);
+  return found;
+}
+
+LaunchedChild launch_seized(const std::string& path, const std::vector<std::string>& argv,
+                            unsigned ptrace_options) {
+  int go[2], err[2];
+  if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+    throw SetupError(std::string("pipe: ") + std::strerror(errno), errno);
+
+  std::vector<char*> cargv;
+  for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+
+  pid_t pid = fork();
+  if (pid < 0) throw SetupError(std::string("fork: ") + std::strerror(errno), errno);
+  if (pid == 0) {
+    // Child: only async-signal-safe calls from here on.
+    close(go[1]);
+    close(err[0]);
+    char c;
+    while (read(go[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    execv(path.c_str(), cargv.data());
+    int e = errno;
+    (void)!write(err[1], &e, sizeof e);
+    _exit(127);
+  }
+  close(go[0]);
+  close(err[1]);
+  if (!seize(pid, ptrace_options) || !interrupt(pid)) {
+    int e = errno;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    close(go[1]);
+    close(err[0]);
+    throw SetupError(std::string("cannot trace the command: ptrace: ") + std::strerror(e), e);
+  }
+  return LaunchedChild{pid, err[0], go[1], path};
+}
+
+void release(LaunchedChild& child) {
+  if (child.release_fd >= 0) {
+    char c = 'g';
+    (void)!write(child.release_fd, &c, 1);
+    close(child.release_fd);
+    child.release_fd = -1;
+  }
+}
+
+int exec_error(const LaunchedChild& child) {
+  int e = 0;
+  if (child.exec_error_fd < 0) return 0;
+  ssize_t n = read(child.exec_error_fd, &e, sizeof e);
+  return n == static_cast<ssize_t>(sizeof e) ? e : 0;
+}
+
+}  // namespace gotrace::engine

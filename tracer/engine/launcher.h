@@ -1,0 +1,34 @@
+// Starting the command to trace: resolve it in PATH, fork, PTRACE_SEIZE the child while it
+// waits on a pipe, then let it exec. The child changes nothing the command would notice:
+// same signal mask and dispositions, same environment, same fds (the pipes are CLOEXEC).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace gotrace::engine {
+
+struct LaunchedChild {
+  int pid = -1;
+  int exec_error_fd = -1;  // read end: the child writes errno here if execve fails
+  int release_fd = -1;     // write end: one byte lets the child go on to execve
+  std::string path;        // the resolved executable
+};
+
+// Resolves argv[0] like execvp (PATH search when it has no '/').
+// Throws UsageError when it is not found, SetupError when it is not executable.
+std::string resolve_command(const std::string& name);
+
+// Forks; the child blocks until release() and then execs `path` with `argv`.
+// The child is seized with `ptrace_options` and left in an interrupt stop, so the caller's
+// wait loop sees it stop first. Throws SetupError on failure (and leaves no child behind).
+LaunchedChild launch_seized(const std::string& path, const std::vector<std::string>& argv,
+                            unsigned ptrace_options);
+
+// Lets the seized child proceed to execve.
+void release(LaunchedChild& child);
+
+// After the child exited without a successful exec: the errno it reported, or 0.
+int exec_error(const LaunchedChild& child);
+
+}  // namespace gotrace::engine

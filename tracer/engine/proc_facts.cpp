@@ -1,0 +1,144 @@
+// /proc readers for snapshots. See proc_facts.h.
+#include "proc_facts.h"
+
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace gotrace::engine {
+namespace {
+
+std::string read_link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  return n < 0 ? std::string() : std::string(buf, static_cast<std::size_t>(n));
+}
+
+std::string read_small_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+Rlimit limit_of(int pid, int resource) {
+  struct rlimit64 r {};
+  Rlimit out;
+  if (prlimit64(pid, static_cast<__rlimit_resource>(resource), nullptr, &r) == 0) {
+    out.soft = r.rlim_cur;
+    out.hard = r.rlim_max;
+  }
+  return out;
+}
+
+int status_field(int tid, const char* key) {
+  std::ifstream in("/proc/" + std::to_string(tid) + "/status");
+  std::string line;
+  std::size_t klen = std::char_traits<char>::length(key);
+  while (std::getline(in, line))
+    if (line.compare(0, klen, key) == 0) return std::atoi(line.c_str() + klen);
+  return 0;
+}
+
+std::vector<int> list_numeric_dir(const std::string& path) {
+  std::vector<int> out;
+  if (DIR* d = opendir(path.c_str())) {
+    while (dirent* e = readdir(d))
+      if (e->d_name[0] >= '0' && e->d_name[0] <= '9') out.push_back(std::atoi(e->d_name));
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+ThreadState read_thread(int pid, int tid) {
+  ThreadState t;
+  t.tid = Tid{tid};
+  const std::string base = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/";
+  std::istringstream sc(read_small_file(base + "syscall"));
+  std::string first;
+  sc >> first;
+  if (first == "running") {
+    t.number = -1;
+  } else if (!first.empty()) {
+    t.number = std::atoi(first.c_str());
+    for (auto& a : t.args) {
+      std::string v;
+      if (sc >> v) a = std::strtoull(v.c_str(), nullptr, 16);
+    }
+  } else {
+    t.number = -2;
+  }
+  std::string stat = read_small_file(base + "stat");
+  auto close_paren = stat.rfind(')');
+  if (close_paren != std::string::npos && close_paren + 2 < stat.size()) t.state = stat[close_paren + 2];
+  t.wchan = read_small_file(base + "wchan");
+  if (t.wchan == "0") t.wchan.clear();
+  return t;
+}
+
+}  // namespace
+
+bool go_relevant_env(const std::string& name) {
+  static const char* const kNames[] = {
+      "GOPROXY", "GOSUMDB", "GONOSUMDB", "GONOSUMCHECK", "GOPRIVATE", "GONOPROXY",
+      "GOINSECURE", "GOFLAGS", "GOTOOLCHAIN", "GOPATH", "GOMODCACHE", "GOCACHE",
+      "GODEBUG", "GOVCS", "GOENV", "GO111MODULE", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+      "http_proxy", "https_proxy", "no_proxy", "ALL_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR",
+      "HOME", "PATH"};
+  for (const char* n : kNames)
+    if (name == n) return true;
+  return name.rfind("GIT_", 0) == 0;
+}
+
+std::vector<std::string> read_nul_list(const std::string& path) {
+  std::string all = read_small_file(path);
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < all.size()) {
+    std::size_t end = all.find('\0', start);
+    if (end == std::string::npos) end = all.size();
+    out.emplace_back(all, start, end - start);
+    start = end + 1;
+  }
+  return out;
+}
+
+int read_tgid(int tid) { return status_field(tid, "Tgid:"); }
+int read_ppid(int tid) { return status_field(tid, "PPid:"); }
+
+Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
+  Snapshot s;
+  const std::string base = "/proc/" + std::to_string(pid) + "/";
+  s.nofile = limit_of(pid, RLIMIT_NOFILE);
+  s.nproc = limit_of(pid, RLIMIT_NPROC);
+  s.cwd = read_link(base + "cwd");
+  s.exe = read_link(base + "exe");
+  sockets.invalidate();
+  for (int fd : list_numeric_dir(base + "fd")) {
+    OpenFd f;
+    f.fd = fd;
+    f.target = read_link(base + "fd/" + std::to_string(fd));
+    if (uint64_t inode = socket_inode(f.target))
+      if (const SocketInfo* si = sockets.find(pid, inode)) {
+        f.target = si->describe();
+        if (si->tcp_state) f.target += std::string(" ") + tcp_state_name(si->tcp_state);
+      }
+    s.fds.push_back(std::move(f));
+  }
+  for (const std::string& kv : read_nul_list(base + "environ")) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = kv.substr(0, eq);
+    if (go_relevant_env(name)) s.env.emplace_back(name, kv.substr(eq + 1));
+  }
+  if (with_threads)
+    for (int tid : list_numeric_dir(base + "task")) s.threads.push_back(read_thread(pid, tid));
+  return s;
+}
+
+}  // namespace gotrace::engine

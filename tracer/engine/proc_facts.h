@@ -1,0 +1,27 @@
+// Facts about a process read from /proc and prlimit without stopping it: limits, open fds
+// (with socket details), the environment that matters to Go, per-thread current syscall.
+// They become a Snapshot event at launch and at attach.
+#pragma once
+
+#include <string>
+
+#include "gotrace/event.h"
+#include "proc_net.h"
+
+namespace gotrace::engine {
+
+// Environment variable names worth recording (GOPROXY, GOSUMDB, GOFLAGS, GIT_*, proxies...).
+bool go_relevant_env(const std::string& name);
+
+// Reads the snapshot of `pid`. With `with_threads`, also each thread's state and current
+// syscall (for attach; a launched child has one thread, not yet running the command).
+Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets);
+
+// Tgid and PPid of a task from /proc/TID/status; 0 when unreadable.
+int read_tgid(int tid);
+int read_ppid(int tid);
+
+// NUL-separated file contents as strings (cmdline, environ).
+std::vector<std::string> read_nul_list(const std::string& path);
+
+}  // namespace gotrace::engine

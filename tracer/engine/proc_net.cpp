@@ -1,0 +1,120 @@
+// Parser for /proc/PID/net socket tables. See proc_net.h.
+#include "proc_net.h"
+
+#include <arpa/inet.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace gotrace::engine {
+namespace {
+
+// "0100007F:1F90" (IPv4, host-endian hex) or 32 hex digits + port (IPv6) -> "127.0.0.1:8080".
+std::string decode_address(const std::string& hex, bool v6) {
+  auto colon = hex.find(':');
+  if (colon == std::string::npos) return hex;
+  unsigned port = static_cast<unsigned>(std::strtoul(hex.c_str() + colon + 1, nullptr, 16));
+  char text[INET6_ADDRSTRLEN] = "?";
+  if (!v6 && colon == 8) {
+    uint32_t a = static_cast<uint32_t>(std::strtoul(hex.substr(0, 8).c_str(), nullptr, 16));
+    inet_ntop(AF_INET, &a, text, sizeof text);
+    return std::string(text) + ":" + std::to_string(port);
+  }
+  if (v6 && colon == 32) {
+    uint32_t words[4];
+    for (int i = 0; i < 4; ++i)
+      words[i] = static_cast<uint32_t>(std::strtoul(hex.substr(i * 8, 8).c_str(), nullptr, 16));
+    inet_ntop(AF_INET6, words, text, sizeof text);
+    return "[" + std::string(text) + "]:" + std::to_string(port);
+  }
+  return hex;
+}
+
+bool is_unspecified(const std::string& addr) {
+  return addr == "0.0.0.0:0" || addr == "[::]:0";
+}
+
+}  // namespace
+
+const char* tcp_state_name(int st) {
+  static const char* const kNames[] = {"?",         "ESTABLISHED", "SYN_SENT",   "SYN_RECV",
+                                       "FIN_WAIT1", "FIN_WAIT2",   "TIME_WAIT",  "CLOSE",
+                                       "CLOSE_WAIT", "LAST_ACK",   "LISTEN",     "CLOSING",
+                                       "NEW_SYN_RECV"};
+  return st >= 0 && st < static_cast<int>(std::size(kNames)) ? kNames[st] : "?";
+}
+
+std::string SocketInfo::describe() const {
+  std::string s = proto + ":[";
+  s += local;
+  if (!peer.empty()) s += "->" + peer;
+  return s + "]";
+}
+
+uint64_t socket_inode(const std::string& t) {
+  if (t.rfind("socket:[", 0) != 0) return 0;
+  return std::strtoull(t.c_str() + 8, nullptr, 10);
+}
+
+const SocketInfo* SocketTable::find(int pid, uint64_t inode) {
+  if (!fresh_ || pid != loaded_pid_) load(pid);
+  auto it = by_inode_.find(inode);
+  if (it == by_inode_.end() && fresh_) {
+    load(pid);  // a socket made since the last load
+    it = by_inode_.find(inode);
+  }
+  return it == by_inode_.end() ? nullptr : &it->second;
+}
+
+void SocketTable::load(int pid) {
+  by_inode_.clear();
+  loaded_pid_ = pid;
+  fresh_ = true;
+  const std::string base = "/proc/" + std::to_string(pid) + "/net/";
+  struct Inet {
+    const char* file;
+    const char* proto;
+    bool v6;
+    bool tcp;
+  };
+  for (const Inet& t : {Inet{"tcp", "TCP", false, true}, Inet{"tcp6", "TCPv6", true, true},
+                        Inet{"udp", "UDP", false, false}, Inet{"udp6", "UDPv6", true, false}}) {
+    std::ifstream in(base + t.file);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      std::string slot, local, remote, st, queues, timer, retr, uid, timeout;
+      uint64_t inode = 0;
+      ls >> slot >> local >> remote >> st >> queues >> timer >> retr >> uid >> timeout >> inode;
+      if (!ls || inode == 0) continue;
+      SocketInfo info;
+      info.proto = t.proto;
+      info.local = decode_address(local, t.v6);
+      info.peer = decode_address(remote, t.v6);
+      if (is_unspecified(info.peer)) info.peer.clear();
+      info.tcp_state = t.tcp ? static_cast<int>(std::strtol(st.c_str(), nullptr, 16)) : 0;
+      by_inode_[inode] = std::move(info);
+    }
+  }
+  std::ifstream unix_in(base + "unix");
+  std::string line;
+  std::getline(unix_in, line);
+  while (std::getline(unix_in, line)) {
+    std::istringstream ls(line);
+    std::string num, refs, proto, flags, type, st, path;
+    uint64_t inode = 0;
+    ls >> num >> refs >> proto >> flags >> type >> st >> inode;
+    if (!ls || inode == 0) continue;
+    ls >> path;
+    SocketInfo info;
+    unsigned long ty = std::strtoul(type.c_str(), nullptr, 16);
+    info.proto = ty == 1 ? "UNIX-STREAM" : ty == 2 ? "UNIX-DGRAM" : "UNIX-SEQPACKET";
+    info.local = path.empty() ? std::to_string(inode) : path;
+    by_inode_[inode] = std::move(info);
+  }
+}
+
+}  // namespace gotrace::engine

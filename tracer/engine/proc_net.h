@@ -1,0 +1,40 @@
+// Socket descriptions from /proc/PID/net/{tcp,tcp6,udp,udp6,unix}, keyed by inode: what
+// -yy prints for a socket fd and what the attach snapshot reports (addresses, TCP state).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+namespace gotrace::engine {
+
+struct SocketInfo {
+  std::string proto;  // "TCP", "TCPv6", "UDP", "UDPv6", "UNIX-STREAM", "UNIX-DGRAM", ...
+  std::string local;  // "127.0.0.1:8080", "[::1]:80", or a unix path
+  std::string peer;   // empty when not connected
+  int tcp_state = 0;  // /proc/net/tcp "st" (1 ESTABLISHED ... 10 LISTEN), 0 for others
+
+  // As strace -yy prints it: "TCP:[127.0.0.1:1->127.0.0.1:2]", "UNIX-STREAM:[/run/x]".
+  std::string describe() const;
+};
+
+const char* tcp_state_name(int st);  // "ESTABLISHED", "SYN_SENT", ...
+
+class SocketTable {
+ public:
+  // Looks the inode up in the tables of `pid`'s network namespace; reloads them on a miss
+  // or after invalidate(). Returns nullptr when no table has it.
+  const SocketInfo* find(int pid, uint64_t inode);
+  void invalidate() { fresh_ = false; }
+
+ private:
+  void load(int pid);
+  std::unordered_map<uint64_t, SocketInfo> by_inode_;
+  int loaded_pid_ = -1;
+  bool fresh_ = false;
+};
+
+// "socket:[12345]" -> 12345; 0 when the text is not a socket link.
+uint64_t socket_inode(const std::string& link_target);
+
+}  // namespace gotrace::engine

@@ -1,0 +1,130 @@
+// strace-style text output. See text_sink.h.
+#include "text_sink.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <time.h>
+
+namespace gotrace::sinks {
+
+void TextSink::begin_line(const Event& e) {
+  line_.clear();
+  int32_t tid = raw(e.tid);
+  if (opt_.pid_column)
+    fmt::format_to(std::back_inserter(line_), "{:<5} ", tid);
+  else if (live_.size() > 1)
+    fmt::format_to(std::back_inserter(line_), "[pid {:>5}] ", tid);
+  if (opt_.timestamps != Timestamps::None) {
+    int64_t ns = wall_base_ns_ + e.ts.count();
+    time_t secs = static_cast<time_t>(ns / 1'000'000'000);
+    long micros = static_cast<long>((ns % 1'000'000'000) / 1000);
+    if (opt_.timestamps == Timestamps::Epoch) {
+      fmt::format_to(std::back_inserter(line_), "{}.{:06} ", secs, micros);
+    } else {
+      tm local{};
+      localtime_r(&secs, &local);
+      fmt::format_to(std::back_inserter(line_), "{:02}:{:02}:{:02}", local.tm_hour, local.tm_min,
+                     local.tm_sec);
+      if (opt_.timestamps == Timestamps::Micros)
+        fmt::format_to(std::back_inserter(line_), ".{:06}", micros);
+      line_ += ' ';
+    }
+  }
+}
+
+void TextSink::close_open_line() {
+  if (open_tid_ == 0) return;
+  line_ += " <unfinished ...>\n";
+  out_.write(line_);
+  out_.end_line();
+  line_.clear();
+  open_tid_ = 0;
+}
+
+void TextSink::finish_line() {
+  line_ += '\n';
+  out_.write(line_);
+  out_.end_line();
+  line_.clear();
+}
+
+void TextSink::on_event(const Event& e) {
+  int32_t tid = raw(e.tid);
+  if (const auto* enter = std::get_if<SyscallEnter>(&e.body)) {
+    if (!opt_.filter.selected(enter->sysno)) return;
+    close_open_line();
+    begin_line(e);
+    format::format_call_head(line_, {enter->sysno, enter->number, enter->args}, opt_.format);
+    open_tid_ = tid;
+    shown_.insert(tid);
+    return;
+  }
+  if (const auto* exit = std::get_if<SyscallExit>(&e.body)) {
+    bool shown = shown_.erase(tid) > 0;
+    if (!opt_.filter.selected(exit->sysno)) return;
+    if (exit->entry_seen && !shown) return;  // entry was hidden (e.g. before -e changed)
+    format::CallView view{exit->sysno, exit->number, exit->args, exit->ret, true,
+                          exit->ret_fd_target};
+    if (open_tid_ != tid) {
+      close_open_line();
+      begin_line(e);
+      line_ += "<... ";
+      line_ += format::syscall_name(exit->sysno, exit->number);
+      line_ += " resumed>";
+    }
+    open_tid_ = 0;
+    format::format_call_tail(line_, view, opt_.format);
+    if (opt_.durations) {
+      int64_t ns = (e.ts - exit->entered).count();
+      fmt::format_to(std::back_inserter(line_), " <{}.{:06}>", ns / 1'000'000'000,
+                     (ns % 1'000'000'000) / 1000);
+    }
+    finish_line();
+    return;
+  }
+  if (const auto* sig = std::get_if<Signal>(&e.body)) {
+    if (!opt_.show_signals || (sig->signo == SIGURG && !opt_.show_sigurg)) return;
+    close_open_line();
+    begin_line(e);
+    format::format_signal(line_, *sig);
+    finish_line();
+    return;
+  }
+  if (const auto* gone = std::get_if<ThreadExit>(&e.body)) {
+    close_open_line();
+    begin_line(e);
+    format::format_exit(line_, gone->wait_status);
+    finish_line();
+    live_.erase(tid);
+    shown_.erase(tid);
+    return;
+  }
+  if (std::holds_alternative<ProcessStart>(e.body) || std::holds_alternative<ThreadStart>(e.body)) {
+    live_.insert(tid);
+    return;
+  }
+  if (const auto* exec = std::get_if<Exec>(&e.body)) {
+    int32_t former = raw(exec->former_tid);
+    if (former != tid) {
+      live_.erase(former);
+      live_.insert(tid);
+      if (shown_.erase(former)) shown_.insert(tid);
+      if (open_tid_ == former) open_tid_ = tid;
+    }
+    return;
+  }
+  if (const auto* start = std::get_if<TraceStart>(&e.body)) {
+    wall_base_ns_ = start->wall_clock_ns;
+    return;
+  }
+  if (std::holds_alternative<Tick>(e.body)) {
+    out_.flush();
+    return;
+  }
+  if (std::holds_alternative<TraceEnd>(e.body)) {
+    close_open_line();
+    out_.flush();
+  }
+}
+
+}  // namespace gotrace::sinks

@@ -1,0 +1,46 @@
+// The strace-like text trace: one line per syscall, `<unfinished ...>` / `<... resumed>`
+// when threads interleave, signal and exit lines. A consumer: the same text live and replayed.
+#pragma once
+
+#include <string>
+#include <unordered_set>
+
+#include "gotrace/consumer.h"
+#include "gotrace/format.h"
+#include "gotrace/output.h"
+#include "gotrace/syscall_filter.h"
+
+namespace gotrace::sinks {
+
+enum class Timestamps { None, Seconds /* -t */, Micros /* -tt */, Epoch /* -ttt */ };
+
+struct TextOptions {
+  format::FormatOptions format;
+  Timestamps timestamps = Timestamps::None;
+  bool durations = false;       // -T
+  bool pid_column = false;      // -o FILE: "PID  " prefix on every line, as strace -f -o
+  bool show_sigurg = false;     // -e signal=all: Go's preemption signal is noise otherwise
+  bool show_signals = true;     // -e signal=none hides them
+  SyscallFilter filter;
+};
+
+class TextSink final : public EventConsumer {
+ public:
+  TextSink(Output& out, TextOptions opt) : out_(out), opt_(std::move(opt)) {}
+  void on_event(const Event& e) override;
+
+ private:
+  void begin_line(const Event& e);
+  void close_open_line();
+  void finish_line();
+
+  Output& out_;
+  TextOptions opt_;
+  std::string line_;
+  int32_t open_tid_ = 0;                   // tid whose call line is open (entry printed)
+  std::unordered_set<int32_t> live_;       // tasks alive, for the [pid N] prefix rule
+  std::unordered_set<int32_t> shown_;      // tids whose current call's entry was shown
+  int64_t wall_base_ns_ = 0;
+};
+
+}  // namespace gotrace::sinks
