@@ -116,6 +116,7 @@ struct ThreadState {
   std::array<uint64_t, 6> args{};
   char state = '?';             // /proc/.../stat state letter
   std::string wchan;
+  int64_t off_cpu_ns = -1;      // time since it last ran (scheduler clock), -1 unknown
   bool operator==(const ThreadState&) const = default;
 };
 

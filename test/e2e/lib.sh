@@ -15,16 +15,19 @@ assert_eq() {  # expected actual what
   [ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
 }
 
-# Fails when a process we may have touched is left stopped by ptrace (state t) or still
-# has a tracer that no longer exists.
+# Fails when a process is left in a ptrace stop (state t) or traced by a tracer that is
+# gone or is a leftover gotrace. (A tracee of some other live tracer, e.g. a debugger the
+# developer is running, is that tracer's business.)
 check_no_stranded() {
-  local st pid state tracer bad=""
+  local st pid state tracer tcomm bad=""
   for st in /proc/[0-9]*/status; do
     pid=${st#/proc/}; pid=${pid%/status}
     state=$(awk '/^State:/{print $2}' "$st" 2>/dev/null) || continue
     tracer=$(awk '/^TracerPid:/{print $2}' "$st" 2>/dev/null) || continue
-    if [ "$state" = "t" ] || { [ -n "$tracer" ] && [ "$tracer" != 0 ] && [ ! -d "/proc/$tracer" ]; }; then
-      bad="$bad $pid($(cat /proc/$pid/comm 2>/dev/null))"
+    [ "$state" = t ] || [ "${tracer:-0}" != 0 ] || continue
+    tcomm=$(cat "/proc/$tracer/comm" 2>/dev/null || echo gone)
+    if [ "$tracer" = 0 ] || [ "$tcomm" = gone ] || [ "$tcomm" = gotrace ]; then
+      bad="$bad $pid($(cat /proc/$pid/comm 2>/dev/null),tracer=$tracer:$tcomm)"
     fi
   done
   [ -z "$bad" ] || { echo "FAIL: processes left stopped or orphan-traced:$bad" >&2; return 1; }
@@ -32,7 +35,9 @@ check_no_stranded() {
 
 cleanup() {
   local rc=$?
-  for p in "${E2E_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  for p in "${E2E_PIDS[@]}"; do
+    { kill -KILL "$p" && wait "$p"; } 2>/dev/null || true  # waited here: bash stays quiet
+  done
   rm -rf "$WORK"
   if ! check_no_stranded; then rc=1; fi
   exit $rc

@@ -5,8 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -16,6 +18,8 @@
 #include "gotrace/version.h"
 #include "live_source.h"
 #include "options.h"
+#include "diagnosis.h"
+#include "snapshot_report.h"
 #include "summary.h"
 #include "text_sink.h"
 
@@ -54,10 +58,16 @@ class EndWatcher final : public EventConsumer {
 
 int run(const cli::Options& opt) {
   live::LiveOptions lo;
-  lo.capture.buffer_limit = opt.string_limit;
+  // Analyzers read request lines, TLS ClientHellos and DNS packets from socket buffers.
+  lo.capture.buffer_limit = std::max<uint32_t>(opt.string_limit, opt.report == "none" ? 0 : 1024);
   lo.capture.fd_detail = opt.fd_detail;
+  lo.duration = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.duration_s));
   live::LiveSource source(lo);
-  source.launch(opt.command);
+  if (!opt.attach_pids.empty()) {
+    for (const live::AttachedProcess& a : source.attach(opt.attach_pids))
+      if (a.threads == 0) fmt::print(stderr, "gotrace: process {} exited while attaching\n", a.pid);
+  }
+  if (!opt.command.empty()) source.launch(opt.command);
 
   // After the fork: the command keeps gotrace's original signal dispositions.
   struct sigaction sa {};
@@ -73,6 +83,10 @@ int run(const cli::Options& opt) {
   Fanout fanout;
   EndWatcher end;
   fanout.add(end);
+  format::FormatOptions snapshot_format;
+  snapshot_format.string_limit = opt.string_limit;
+  sinks::SnapshotReport snapshot(out, snapshot_format);
+  fanout.add(snapshot);
   std::unique_ptr<sinks::TextSink> text;
   if (opt.trace) {
     sinks::TextOptions to;
@@ -89,14 +103,35 @@ int run(const cli::Options& opt) {
   }
   analyzers::Summary summary(opt.sort, opt.filter);
   if (opt.summary) fanout.add(summary);
+  std::unique_ptr<Output> report_file;
+  if (!opt.report_file.empty()) report_file = Output::open_file(opt.report_file);
+  Output& report_out = report_file ? *report_file : out;
+  analyzers::DiagnosisOptions dopt;
+  dopt.stall = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.stall_s));
+  analyzers::Diagnosis diagnosis(dopt, [&](const std::string& stall_report) {
+    if (opt.report == "text") {
+      out.write(stall_report);
+      out.flush();
+    }
+  });
+  if (opt.report != "none" || opt.fail_on > 0) fanout.add(diagnosis);
 
   source.run(fanout);
+  for (int pid : opt.attach_pids)
+    if (kill(pid, 0) == 0 || errno != ESRCH) out.write(fmt::format("gotrace: Process {} detached\n", pid));
 
+  if (opt.report == "text") report_out.write(diagnosis.text_report());
+  if (opt.report == "json") report_out.write(diagnosis.json_report());
+  report_out.flush();
   if (opt.summary) {
     out.write(summary.table());
     out.write(summary.unfinished());
   }
   out.flush();
+  if (opt.fail_on > 0 && end.status >= 0 && WIFEXITED(end.status) && WEXITSTATUS(end.status) == 0) {
+    std::vector<analyzers::Finding> fs = diagnosis.ranked();
+    if (!fs.empty() && static_cast<int>(fs.front().severity) >= opt.fail_on) return 3 << 8;
+  }
   return end.status;
 }
 
@@ -114,7 +149,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     int status = run(opt);
-    if (status < 0) return 0;
+    if (status < 0) {
+      // Only attached processes: like strace, die of the signal that ended the trace.
+      if (int sig = live::LiveSource::stop_signal()) exit_like(sig);  // wait status "killed by sig"
+      return 0;
+    }
     exit_like(status);
   } catch (const UsageError& e) {
     fmt::print(stderr, "gotrace: {} (see gotrace --help)\n", e.what());

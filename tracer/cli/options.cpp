@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include <boost/program_options.hpp>
+#include <cstdlib>
 #include <sstream>
 
 #include "gotrace/error.h"
@@ -19,6 +20,10 @@ struct Raw {
   int timestamps = 0, fd_detail = 0;
   uint32_t string_limit = 32;
   std::vector<std::string> exprs;
+  std::vector<std::string> pids;
+  double duration = 0;
+  double stall = 10;
+  std::string report = "text", report_file, fail_on = "never";
 };
 
 po::options_description describe(Raw& r) {
@@ -53,6 +58,23 @@ po::options_description describe(Raw& r) {
        "follow children and threads (always on; accepted for strace habits)")
       ("summary-wall-clock,w", po::bool_switch(&r.wall),
        "summary times are wall-clock already (accepted for strace habits)")
+      ("attach,p", po::value(&r.pids)->value_name("PID[,PID...]")->composing(),
+       "attach to running processes (all their threads): print what each thread is\n"
+       "blocked in right now, then trace until Ctrl-C, SIGTERM, SIGHUP or --duration,\n"
+       "then detach, leaving them running (or stopped) exactly as they were")
+      ("duration", po::value(&r.duration)->value_name("SECONDS"),
+       "end the trace after SECONDS: detach from -p processes; a launched command is sent\n"
+       "SIGTERM (SIGKILL 3 s later)")
+      ("stall", po::value(&r.stall)->value_name("SECONDS"),
+       "while tracing, when the command makes no progress for SECONDS (default 10), print\n"
+       "the diagnosis right away; 0 turns this off")
+      ("report", po::value(&r.report)->value_name("FORMAT"),
+       "the diagnosis printed before the summary: text (default), json, or none")
+      ("report-file", po::value(&r.report_file)->value_name("FILE"),
+       "write the diagnosis to FILE (e.g. with --report=json for CI) instead of the output")
+      ("fail-on", po::value(&r.fail_on)->value_name("LEVEL"),
+       "exit 3 when the command succeeded but a finding of LEVEL (warning or error) or worse\n"
+       "was reported (for CI); default never")
       ("quiet,q", po::bool_switch(&r.quiet), "accepted for strace habits");
   return d;
 }
@@ -95,6 +117,7 @@ std::string help_text() {
   Raw r;
   std::ostringstream s;
   s << "usage: gotrace [OPTIONS] [--] COMMAND [ARGS...]\n"
+       "       gotrace [OPTIONS] -p PID[,PID...] [--duration SECONDS] [-- COMMAND...]\n"
        "\n"
        "Runs COMMAND under ptrace, following every thread, child and exec, and tells why it\n"
        "is slow or hung. By default it prints no per-syscall lines: only what it finds and a\n"
@@ -102,8 +125,12 @@ std::string help_text() {
        "sent the same signal, then SIGKILL after 3 s; the summary is still printed).\n"
        "Summary times are wall-clock from syscall entry to exit (strace -c -w), so blocking\n"
        "calls show their real cost; calls that never returned are listed below the table.\n"
+       "Before the summary comes the diagnosis: why the command is hung or slow (file\n"
+       "descriptors exhausted, getrandom blocked on entropy, DNS / TCP connect / TLS / module\n"
+       "proxy waits named by host and GOPROXY/GOSUMDB role), with evidence and what to try.\n"
        "Exit status: the command's; if it was killed by a signal, gotrace dies of the same\n"
-       "signal. 2: bad usage or command not found; 1: command cannot be executed or traced.\n"
+       "signal. 2: bad usage or command not found; 1: command cannot be executed or traced;\n"
+       "3: --fail-on matched.\n"
        "\n"
        << describe(r)
        << "\nShort forms as in strace: -t -tt -ttt, -y -yy, -e trace=read,%net, -o FILE, -s N.\n";
@@ -165,7 +192,34 @@ Options parse_options(int argc, char** argv) {
   o.string_limit = r.string_limit;
   o.sort = analyzers::parse_sort_key(r.sort);
   for (const std::string& e : r.exprs) apply_expr(e, o);
-  if (o.command.empty()) throw UsageError("no command to trace (usage: gotrace [OPTIONS] -- COMMAND [ARGS...])");
+  for (const std::string& list : r.pids) {
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      std::size_t end = list.find(',', start);
+      if (end == std::string::npos) end = list.size();
+      std::string one = list.substr(start, end - start);
+      char* rest = nullptr;
+      long pid = std::strtol(one.c_str(), &rest, 10);
+      if (one.empty() || *rest != '\0' || pid <= 0 || pid > 0x3fffffff)
+        throw UsageError("invalid process id '" + one + "' for -p");
+      o.attach_pids.push_back(static_cast<int>(pid));
+      start = end + 1;
+    }
+  }
+  if (r.duration < 0) throw UsageError("--duration must not be negative");
+  if (r.stall < 0) throw UsageError("--stall must not be negative");
+  o.stall_s = r.stall;
+  if (r.report != "text" && r.report != "json" && r.report != "none")
+    throw UsageError("invalid --report '" + r.report + "' (text, json or none)");
+  o.report = r.report;
+  o.report_file = r.report_file;
+  if (r.fail_on == "never") o.fail_on = 0;
+  else if (r.fail_on == "warning") o.fail_on = 1;
+  else if (r.fail_on == "error") o.fail_on = 2;
+  else throw UsageError("invalid --fail-on '" + r.fail_on + "' (warning, error or never)");
+  o.duration_s = r.duration;
+  if (o.command.empty() && o.attach_pids.empty())
+    throw UsageError("no command to trace and no -p PID (usage: gotrace [OPTIONS] -- COMMAND [ARGS...])");
   return o;
 }
 

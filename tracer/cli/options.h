@@ -28,6 +28,12 @@ struct Options {
   bool show_signals = true;
   analyzers::SortKey sort = analyzers::SortKey::Time;
   std::vector<std::string> command;
+  std::vector<int> attach_pids;  // -p
+  double stall_s = 10;           // --stall: report while running after this long without progress
+  std::string report = "text";   // --report=text|json|none
+  std::string report_file;       // --report-file: the report goes there instead of the output
+  int fail_on = 0;               // --fail-on: 0 never, 1 warning, 2 error
+  double duration_s = 0;         // --duration: 0 = until the command ends or Ctrl-C
 };
 
 // Throws UsageError with a one-line message.

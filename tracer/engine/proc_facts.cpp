@@ -44,6 +44,8 @@ int status_field(int tid, const char* key) {
   return 0;
 }
 
+}  // namespace
+
 std::vector<int> list_numeric_dir(const std::string& path) {
   std::vector<int> out;
   if (DIR* d = opendir(path.c_str())) {
@@ -55,7 +57,21 @@ std::vector<int> list_numeric_dir(const std::string& path) {
   return out;
 }
 
-ThreadState read_thread(int pid, int tid) {
+namespace {
+
+// se.exec_start (ms, scheduler clock) from a /proc/.../sched file; -1 when absent.
+double sched_exec_start_ms(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("se.exec_start", 0) == 0) {
+      auto colon = line.find(':');
+      if (colon != std::string::npos) return std::strtod(line.c_str() + colon + 1, nullptr);
+    }
+  return -1;
+}
+
+ThreadState read_thread(int pid, int tid, double now_sched_ms) {
   ThreadState t;
   t.tid = Tid{tid};
   const std::string base = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/";
@@ -78,6 +94,11 @@ ThreadState read_thread(int pid, int tid) {
   if (close_paren != std::string::npos && close_paren + 2 < stat.size()) t.state = stat[close_paren + 2];
   t.wchan = read_small_file(base + "wchan");
   if (t.wchan == "0") t.wchan.clear();
+  // How long since it last ran: our own exec_start is "now" on the same scheduler clock
+  // (CLOCK_MONOTONIC drifts from it by seconds), so compare the two.
+  double last_ran = sched_exec_start_ms(base + "sched");
+  if (t.state != 'R' && last_ran >= 0 && now_sched_ms >= last_ran)
+    t.off_cpu_ns = static_cast<int64_t>((now_sched_ms - last_ran) * 1e6);
   return t;
 }
 
@@ -109,6 +130,8 @@ std::vector<std::string> read_nul_list(const std::string& path) {
 }
 
 int read_tgid(int tid) { return status_field(tid, "Tgid:"); }
+int read_tracer(int pid) { return status_field(pid, "TracerPid:"); }
+int read_uid(int pid) { return status_field(pid, "Uid:"); }
 int read_ppid(int tid) { return status_field(tid, "PPid:"); }
 
 Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
@@ -136,8 +159,11 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
     std::string name = kv.substr(0, eq);
     if (go_relevant_env(name)) s.env.emplace_back(name, kv.substr(eq + 1));
   }
-  if (with_threads)
-    for (int tid : list_numeric_dir(base + "task")) s.threads.push_back(read_thread(pid, tid));
+  if (with_threads) {
+    double now_sched_ms = sched_exec_start_ms("/proc/thread-self/sched");
+    for (int tid : list_numeric_dir(base + "task"))
+      s.threads.push_back(read_thread(pid, tid, now_sched_ms));
+  }
   return s;
 }
 

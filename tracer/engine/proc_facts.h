@@ -20,6 +20,11 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets);
 // Tgid and PPid of a task from /proc/TID/status; 0 when unreadable.
 int read_tgid(int tid);
 int read_ppid(int tid);
+int read_tracer(int pid);  // TracerPid
+int read_uid(int pid);     // real uid
+
+// Numeric entries of a /proc directory (task ids, fds), sorted.
+std::vector<int> list_numeric_dir(const std::string& path);
 
 // NUL-separated file contents as strings (cmdline, environ).
 std::vector<std::string> read_nul_list(const std::string& path);

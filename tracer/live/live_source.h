@@ -17,6 +17,12 @@ struct LiveOptions {
   decode::CaptureOptions capture;
   Nanos tick{std::chrono::seconds(1)};       // Tick event period (stall detection)
   Nanos kill_grace{std::chrono::seconds(3)};  // after interrupting the command, then SIGKILL
+  Nanos duration{0};  // --duration: end the trace (detach / stop the command) after this
+};
+
+struct AttachedProcess {
+  int pid;
+  int threads;
 };
 
 class LiveSource final : public EventSource {
@@ -30,12 +36,22 @@ class LiveSource final : public EventSource {
   // Throws UsageError (not found) or SetupError (not executable, ptrace refused).
   void launch(const std::vector<std::string>& argv);
 
+  // Reads each process's snapshot (threads' current syscalls, fds, limits, Go environment)
+  // without stopping it, then seizes every thread, rescanning /proc/PID/task until no new
+  // thread appears. A process that exits meanwhile is skipped (threads == 0). Throws
+  // SetupError for a missing process or a refused attach, saying why (already traced by
+  // whom, another user's process, yama ptrace_scope).
+  std::vector<AttachedProcess> attach(const std::vector<int>& pids);
+
   // Runs until every tracee is gone. Throws SetupError if the command could not be exec'd.
   void run(EventConsumer& out) override;
 
-  // Async-signal-safe: SIGINT/SIGTERM/SIGHUP to gotrace. The launched command gets the same
-  // signal (SIGKILL after kill_grace, or at once on the second request).
+  // Async-signal-safe: SIGINT/SIGTERM/SIGHUP to gotrace. Attached processes are detached
+  // and go on as before; the launched command gets the same signal (SIGKILL after
+  // kill_grace, or at once on the second request).
   static void request_stop(int signo);
+  // The signal that requested the stop, 0 if none did.
+  static int stop_signal();
 
  private:
   struct Impl;

@@ -121,7 +121,12 @@ void TextSink::on_event(const Event& e) {
     out_.flush();
     return;
   }
-  if (std::holds_alternative<TraceEnd>(e.body)) {
+  if (const auto* end = std::get_if<TraceEnd>(&e.body)) {
+    if (open_tid_ != 0 && end->reason == EndReason::Detached) {
+      line_ += " <detached ...>\n";  // as strace ends a call it leaves in progress
+      out_.write(line_);
+      open_tid_ = 0;
+    }
     close_open_line();
     out_.flush();
   }

@@ -1,0 +1,131 @@
+// The analyzers. Each reads the event stream (after the shared ProcessTable has seen each
+// event) and keeps only what its findings need. None reads a clock, /proc or the
+// environment: time is event time, facts come from Snapshot events.
+#pragma once
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "finding.h"
+#include "process_table.h"
+
+namespace gotrace::analyzers {
+
+// Formats a call as strace would ("openat(AT_FDCWD, \"x\", O_RDONLY) = -1 EMFILE (...)").
+std::string call_text(const SyscallExit& x);
+std::string call_text(const SyscallEnter& e);  // entry only: "futex(0x..., FUTEX_WAIT, 0, NULL)"
+std::string seconds_text(Nanos d);             // "41.2 s", "350 ms"
+
+// EMFILE/ENFILE with the fd count against RLIMIT_NOFILE and the top holders; a warning
+// when a process passes warn_ratio of its soft limit without failing.
+class FdExhaustion final : public Analyzer {
+ public:
+  explicit FdExhaustion(const ProcessTable& t, double warn_ratio = 0.8) : table_(t), warn_ratio_(warn_ratio) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+
+ private:
+  struct Hit {
+    int count = 0;
+    int err = 0;
+    std::string first_call;
+    Nanos first_at{0};
+    int32_t tid = 0;
+    std::size_t open_fds = 0;
+    Rlimit nofile;
+    bool known = false;
+    std::string holders;
+  };
+  std::string holders(const ProcessInfo& p) const;
+  const ProcessTable& table_;
+  double warn_ratio_;
+  std::map<int32_t, Hit> hits_;     // per pid
+  std::map<int32_t, Hit> nearly_;   // per pid: peak usage above warn_ratio
+};
+
+// getrandom without GRND_NONBLOCK (or a read of /dev/random) that blocked: entropy
+// starvation, which stalls TLS handshakes and crypto/rand.
+class BlockingGetrandom final : public Analyzer {
+ public:
+  explicit BlockingGetrandom(const ProcessTable& t, Nanos threshold = std::chrono::milliseconds(200))
+      : table_(t), threshold_(threshold) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+
+ private:
+  struct Block {
+    int32_t pid, tid;
+    Nanos entered, waited;
+    std::string call;
+  };
+  const ProcessTable& table_;
+  Nanos threshold_;
+  std::vector<Block> blocks_;
+  std::map<int32_t, Nanos> last_unblocked_;  // pid -> when its last long getrandom returned
+  std::map<int32_t, std::string> tls_after_;  // pid -> SNI of a ClientHello sent right after
+};
+
+// Clone/fork failing with EAGAIN against RLIMIT_NPROC, and Go's "failed to create new OS
+// thread" / "pthread_create failed" on stderr.
+class ProcessLimits final : public Analyzer {
+ public:
+  explicit ProcessLimits(const ProcessTable& t) : table_(t) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+
+ private:
+  const ProcessTable& table_;
+  std::map<int32_t, std::pair<int, std::string>> failures_;  // pid -> count, first call
+  std::map<int32_t, std::string> messages_;                   // pid -> stderr line
+};
+
+// Network waits, Go-netpoller aware: connect returns EINPROGRESS and completes later
+// (getsockopt SO_ERROR), reads return EAGAIN while the netpoller sits in epoll_pwait.
+// Tracks every socket through connect/write/read/close and names each peer by host and by
+// its GOPROXY / GOSUMDB / proxy role.
+class NetworkWait final : public Analyzer {
+ public:
+  explicit NetworkWait(const ProcessTable& t, Nanos threshold = std::chrono::seconds(2))
+      : table_(t), threshold_(threshold) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+
+  struct Conn {
+    int32_t pid = 0;
+    int fd = -1;
+    std::string peer;       // "127.0.0.1:8999"
+    int port = -1;
+    bool udp = false;
+    Nanos connect_start{-1};
+    bool connect_pending = false;
+    int connect_error = 0;
+    Nanos connected{-1};
+    Nanos first_write{-1}, last_write{-1}, last_read{-1};
+    uint64_t written = 0, read = 0, last_write_bytes = 0;
+    std::string request;    // "GET /x/@v/list", "CONNECT host:443"
+    std::string host;       // HTTP Host, TLS SNI, or a DNS name that resolved to the peer
+    bool tls = false;
+    std::string dns_query;  // a DNS question sent on this socket
+    bool dns_answered = false;
+    Nanos closed{-1};
+  };
+
+ private:
+  Conn* conn(int32_t pid, int fd);
+  void on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
+  void on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
+  std::string role(const Conn& c) const;
+  std::string netpoller(int32_t pid) const;
+  Finding wait_finding(const Conn& c, Nanos now) const;
+
+  const ProcessTable& table_;
+  Nanos threshold_;
+  std::map<std::pair<int32_t, int>, Conn> open_;
+  std::vector<Conn> closed_;
+  std::map<std::string, std::string> names_;  // IP -> name from DNS answers
+  std::vector<Finding> failures_;
+};
+
+}  // namespace gotrace::analyzers

@@ -1,0 +1,188 @@
+// Ranking, wording and stall detection. See diagnosis.h.
+#include "diagnosis.h"
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace gotrace::analyzers {
+namespace {
+
+// Calls a Go program makes while doing nothing: idle Ms parked in futex, sysmon's nanosleep
+// loop, the netpoller's timed waits, SIGURG preemption. Not progress.
+bool is_go_noise(SysNo s) {
+  switch (s) {
+    case SysNo::futex: case SysNo::nanosleep: case SysNo::clock_nanosleep:
+    case SysNo::epoll_pwait: case SysNo::epoll_wait: case SysNo::epoll_pwait2:
+    case SysNo::sched_yield: case SysNo::rt_sigreturn: case SysNo::rt_sigprocmask:
+    case SysNo::tgkill: case SysNo::getpid: case SysNo::gettid: case SysNo::madvise:
+    case SysNo::sigaltstack: case SysNo::clock_gettime: case SysNo::getrusage:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c >= 0x7f) out += fmt::format("\\u{:04x}", c);
+        else out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Diagnosis::Diagnosis(DiagnosisOptions opt, StallCallback on_stall)
+    : opt_(opt), on_stall_(std::move(on_stall)) {
+  analyzers_.push_back(std::make_unique<FdExhaustion>(table_));
+  analyzers_.push_back(std::make_unique<BlockingGetrandom>(table_));
+  analyzers_.push_back(std::make_unique<ProcessLimits>(table_));
+  analyzers_.push_back(std::make_unique<NetworkWait>(table_, opt.wait_threshold));
+}
+
+bool Diagnosis::is_progress(const Event& e) const {
+  if (const auto* x = std::get_if<SyscallExit>(&e.body)) {
+    if (x->error() == EAGAIN || x->error() == ETIMEDOUT || x->ret <= -512) return false;
+    bool polled = x->sysno == SysNo::epoll_pwait || x->sysno == SysNo::epoll_wait ||
+                  x->sysno == SysNo::epoll_pwait2;
+    return polled ? x->ret > 0 : !is_go_noise(x->sysno);
+  }
+  return std::holds_alternative<ProcessStart>(e.body) || std::holds_alternative<Exec>(e.body) ||
+         std::holds_alternative<ThreadExit>(e.body);
+}
+
+void Diagnosis::on_event(const Event& e) {
+  table_.on_event(e);
+  for (auto& a : analyzers_) a->on_event(e);
+  if (std::holds_alternative<SyscallExit>(e.body)) ++syscalls_;
+  if (const auto* end = std::get_if<TraceEnd>(&e.body)) {
+    ended_ = true;
+    exit_status_ = end->exit_status;
+    end_reason_ = end->reason;
+    return;
+  }
+  if (is_progress(e)) {
+    last_progress_ = e.ts;
+    stall_reported_ = false;
+    return;
+  }
+  if (std::holds_alternative<Tick>(e.body) && opt_.stall.count() > 0 && !stall_reported_ &&
+      e.ts - last_progress_ >= opt_.stall && on_stall_) {
+    stall_reported_ = true;
+    std::vector<Finding> fs = ranked();
+    if (fs.empty()) fs = stall_findings();
+    on_stall_(render(fs, fmt::format("[no progress for {}, still running] ",
+                                     seconds_text(e.ts - last_progress_))));
+  }
+}
+
+// When no analyzer can name the cause: say where every thread of the command is waiting,
+// and recognise a child waiting for terminal input (git or ssh asking for a password).
+std::vector<Finding> Diagnosis::stall_findings() const {
+  std::vector<Finding> out;
+  Finding f;
+  f.severity = Severity::Warning;
+  f.kind = "stall";
+  int32_t root = table_.root_pid();
+  for (const auto& [tid, call] : table_.all_in_flight()) {
+    int32_t pid = table_.pid_of(tid);
+    const ProcessInfo* p = table_.process(pid);
+    bool tty_read = false;
+    if (p && call.call.sysno == SysNo::read) {
+      auto it = p->fds.find(static_cast<int>(call.call.args[0].raw));
+      tty_read = it != p->fds.end() && (it->second.path.rfind("/dev/pts/", 0) == 0 || it->second.path == "/dev/tty");
+    }
+    if (tty_read && pid != root) {
+      Finding t;
+      t.severity = Severity::Error;
+      t.kind = "child_waits_for_terminal";
+      t.pid = pid;
+      t.tid = tid;
+      t.verdict = fmt::format("{} is waiting for input on the terminal (a password or host-key prompt?)",
+                              table_.command(pid));
+      t.evidence.push_back(fmt::format("tid {}: {}", tid, call_text(call.call)));
+      t.tries = {"give git credentials without a prompt (credential helper, SSH agent, .netrc) or set "
+                 "GIT_TERMINAL_PROMPT=0 and GIT_SSH_COMMAND='ssh -o BatchMode=yes' to fail fast"};
+      out.push_back(std::move(t));
+    }
+    f.evidence.push_back(fmt::format("{} tid {}: {} for {}", table_.command(pid), tid, call_text(call.call),
+                                     seconds_text(table_.now() - call.entered)));
+  }
+  std::sort(f.evidence.begin(), f.evidence.end());
+  f.verdict = fmt::format("{} is making no progress; no known cause found. Where its threads wait:",
+                          table_.command(root));
+  out.push_back(std::move(f));
+  return out;
+}
+
+std::vector<Finding> Diagnosis::ranked() const {
+  std::vector<Finding> all;
+  for (const auto& a : analyzers_)
+    for (Finding& f : a->findings()) all.push_back(std::move(f));
+  std::stable_sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.seconds_lost != b.seconds_lost) return a.seconds_lost > b.seconds_lost;
+    return a.at < b.at;
+  });
+  return all;
+}
+
+std::string Diagnosis::render(const std::vector<Finding>& fs, const std::string& prefix) const {
+  std::string out;
+  for (std::size_t i = 0; i < fs.size(); ++i) {
+    const Finding& f = fs[i];
+    out += fmt::format("gotrace: {}{}{}\n", prefix, i == 0 ? "" : "also: ", f.verdict);
+    for (std::size_t k = 0; k < f.evidence.size(); ++k)
+      out += fmt::format("  {} {}\n", k == 0 ? "evidence:" : "         ", f.evidence[k]);
+    for (std::size_t k = 0; k < f.tries.size(); ++k)
+      out += fmt::format("  {} {}\n", k == 0 ? "try:" : "    ", f.tries[k]);
+  }
+  return out;
+}
+
+std::string Diagnosis::text_report() const {
+  std::vector<Finding> fs = ranked();
+  if (fs.empty()) {
+    std::string how = "";
+    if (exit_status_ >= 0)
+      how = WIFEXITED(exit_status_) ? fmt::format(", exit status {}", WEXITSTATUS(exit_status_))
+                                   : fmt::format(", killed by signal {}", WTERMSIG(exit_status_));
+    return fmt::format("gotrace: no problem found: {} syscalls in {}{}\n", syscalls_,
+                       seconds_text(table_.now()), how);
+  }
+  return render(fs, "");
+}
+
+std::string Diagnosis::json_report() const {
+  std::vector<Finding> fs = ranked();
+  std::string out = fmt::format("{{\"schema_version\":1,\"healthy\":{},\"syscalls\":{},\"duration_s\":{:.6f},\"findings\":[",
+                                fs.empty() ? "true" : "false", syscalls_,
+                                static_cast<double>(table_.now().count()) / 1e9);
+  for (std::size_t i = 0; i < fs.size(); ++i) {
+    const Finding& f = fs[i];
+    auto list = [](const std::vector<std::string>& v) {
+      std::string s = "[";
+      for (std::size_t k = 0; k < v.size(); ++k) s += (k ? "," : "") + json_string(v[k]);
+      return s + "]";
+    };
+    out += fmt::format("{}{{\"severity\":\"{}\",\"kind\":\"{}\",\"verdict\":{},\"evidence\":{},\"try\":{},"
+                       "\"seconds_lost\":{:.3f},\"pid\":{},\"tid\":{},\"at_s\":{:.6f}}}",
+                       i ? "," : "", severity_name(f.severity), f.kind, json_string(f.verdict),
+                       list(f.evidence), list(f.tries), f.seconds_lost, f.pid, f.tid,
+                       static_cast<double>(f.at.count()) / 1e9);
+  }
+  return out + "]}\n";
+}
+
+}  // namespace gotrace::analyzers

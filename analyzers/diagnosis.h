@@ -1,0 +1,53 @@
+// Diagnosis: runs every analyzer over the stream, ranks their findings, and words the
+// report: one verdict line, evidence, what to try. Also the stall detector: when no thread
+// of the command has made progress for `stall` (by event time, driven by Tick events), it
+// hands a report to `on_stall` right away, so a command hung for an hour is explained
+// after seconds. Live and replay print the same reports at the same trace times.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyzers.h"
+#include "finding.h"
+#include "process_table.h"
+
+namespace gotrace::analyzers {
+
+struct DiagnosisOptions {
+  Nanos stall{std::chrono::seconds(10)};  // 0 disables stall reports
+  Nanos wait_threshold{std::chrono::seconds(2)};
+};
+
+class Diagnosis final : public EventConsumer {
+ public:
+  using StallCallback = std::function<void(const std::string& text)>;
+  explicit Diagnosis(DiagnosisOptions opt, StallCallback on_stall = {});
+  void on_event(const Event& e) override;
+
+  // All findings, most important first (severity, then time lost, then time).
+  std::vector<Finding> ranked() const;
+  std::string text_report() const;  // ends with '\n'
+  std::string json_report() const;  // one JSON object + '\n'
+  const ProcessTable& table() const { return table_; }
+
+ private:
+  bool is_progress(const Event& e) const;
+  std::vector<Finding> stall_findings() const;
+  std::string render(const std::vector<Finding>& fs, const std::string& prefix) const;
+
+  DiagnosisOptions opt_;
+  StallCallback on_stall_;
+  ProcessTable table_;
+  std::vector<std::unique_ptr<Analyzer>> analyzers_;
+  Nanos last_progress_{0};
+  bool stall_reported_ = false;
+  bool ended_ = false;
+  uint64_t syscalls_ = 0;
+  int32_t exit_status_ = -1;
+  EndReason end_reason_ = EndReason::AllExited;
+};
+
+}  // namespace gotrace::analyzers

@@ -1,0 +1,84 @@
+// Blocking getrandom: entropy starvation. See analyzers.h.
+#include <fmt/format.h>
+#include <sys/random.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "analyzers.h"
+#include "wire.h"
+
+namespace gotrace::analyzers {
+namespace {
+
+bool may_block(const SyscallEnter& e, const ProcessTable& t, int32_t pid) {
+  if (e.sysno == SysNo::getrandom) return (e.args[2].raw & GRND_NONBLOCK) == 0;
+  if (e.sysno == SysNo::read) {
+    const ProcessInfo* p = t.process(pid);
+    if (!p) return false;
+    auto it = p->fds.find(static_cast<int>(e.args[0].raw));
+    return it != p->fds.end() && it->second.path == "/dev/random";
+  }
+  return false;
+}
+
+}  // namespace
+
+void BlockingGetrandom::on_event(const Event& e) {
+  const auto* x = std::get_if<SyscallExit>(&e.body);
+  if (!x) return;
+  int32_t pid = raw(e.pid);
+  if (x->sysno == SysNo::getrandom || x->sysno == SysNo::read) {
+    SyscallEnter as_entry{x->call, x->sysno, x->number, x->args};
+    if (!may_block(as_entry, table_, pid)) return;
+    Nanos waited = e.ts - x->entered;
+    if (waited < threshold_) return;
+    blocks_.push_back({pid, raw(e.tid), x->entered, waited, call_text(*x)});
+    last_unblocked_[pid] = e.ts;
+    return;
+  }
+  // The consequence: a TLS ClientHello written right after the long wait.
+  bool write = x->sysno == SysNo::write || x->sysno == SysNo::sendto;
+  if (write && x->ret > 0 && last_unblocked_.count(pid) && !tls_after_.count(pid))
+    if (auto sni = wire::parse_tls_client_hello_sni(x->args[1].data)) tls_after_[pid] = sni->empty() ? "a server" : *sni;
+}
+
+std::vector<Finding> BlockingGetrandom::findings() const {
+  std::map<int32_t, std::vector<Block>> by_pid;
+  for (const Block& b : blocks_) by_pid[b.pid].push_back(b);
+  // Calls still blocked now count too: the hang may be going on.
+  for (const auto& [tid, call] : table_.all_in_flight()) {
+    int32_t pid = table_.pid_of(tid);
+    Nanos waited = table_.now() - call.entered;
+    if (waited >= threshold_ && may_block(call.call, table_, pid))
+      by_pid[pid].push_back({pid, tid, call.entered, waited, call_text(call.call) + " <still blocked>"});
+  }
+  std::vector<Finding> out;
+  for (const auto& [pid, blocks] : by_pid) {
+    Nanos total = std::accumulate(blocks.begin(), blocks.end(), Nanos{0},
+                                  [](Nanos s, const Block& b) { return s + b.waited; });
+    const Block& longest = *std::max_element(blocks.begin(), blocks.end(),
+                                             [](const Block& a, const Block& b) { return a.waited < b.waited; });
+    Finding f;
+    f.severity = total >= std::chrono::seconds(1) ? Severity::Error : Severity::Warning;
+    f.kind = "entropy";
+    f.pid = pid;
+    f.tid = longest.tid;
+    f.at = longest.entered;
+    f.seconds_lost = static_cast<double>(total.count()) / 1e9;
+    f.verdict = fmt::format(
+        "{} waited {} for the kernel's random numbers: getrandom blocked (entropy starvation){}",
+        table_.command(pid), seconds_text(total),
+        tls_after_.count(pid) ? "; the TLS handshake with " + tls_after_.at(pid) + " waited on it" : "");
+    for (const Block& b : blocks)
+      f.evidence.push_back(fmt::format("tid {}: {} blocked {} from {}", b.tid, b.call,
+                                       seconds_text(b.waited), seconds_text(b.entered)));
+    f.tries = {"the kernel's random pool is not ready (early boot, a VM without a hardware RNG): "
+               "give the VM a virtio-rng device, or run haveged or rng-tools (rngd) on the host",
+               "check `cat /proc/sys/kernel/random/entropy_avail` and dmesg for \"crng init done\""};
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace gotrace::analyzers

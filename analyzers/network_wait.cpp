@@ -1,0 +1,387 @@
+// Network waits, read the way Go does network I/O. See analyzers.h.
+//
+// Go never blocks in connect or read: connect returns EINPROGRESS and the result arrives
+// later through getsockopt(SO_ERROR); reads return EAGAIN and the goroutine parks while the
+// netpoller thread waits in epoll_pwait. So a wait is measured per socket, from the last
+// thing the program sent to the first thing it got back, not per syscall.
+#include <fmt/format.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "analyzers.h"
+#include "gotrace/format.h"
+#include "wire.h"
+
+namespace gotrace::analyzers {
+namespace {
+
+// The bytes a read/write-family call moved, from its captured arguments (arg.h layouts).
+std::string payload(const SyscallExit& x) {
+  switch (x.sysno) {
+    case SysNo::write:
+    case SysNo::read:
+    case SysNo::sendto:
+    case SysNo::recvfrom:
+    case SysNo::pwrite64:
+    case SysNo::pread64:
+      return x.args[1].data;
+    case SysNo::writev:
+    case SysNo::readv: {
+      std::string out;
+      const std::string& d = x.args[1].data;
+      for (std::size_t pos = 0; pos + 12 <= d.size();) {
+        uint32_t n;
+        std::memcpy(&n, d.data() + pos + 8, 4);
+        pos += 12;
+        if (pos + n > d.size()) break;
+        out.append(d, pos, n);
+        pos += n;
+      }
+      return out;
+    }
+    case SysNo::sendmsg:
+    case SysNo::recvmsg: {
+      const std::string& d = x.args[1].data;
+      std::size_t pos = 56;
+      if (d.size() < pos + 4) return {};
+      uint32_t name_len;
+      std::memcpy(&name_len, d.data() + pos, 4);
+      pos += 4 + name_len + 4;  // name, then the iovec count
+      std::string out;
+      while (pos + 12 <= d.size()) {
+        uint32_t n;
+        std::memcpy(&n, d.data() + pos + 8, 4);
+        pos += 12;
+        if (pos + n > d.size()) break;
+        out.append(d, pos, n);
+        pos += n;
+      }
+      return out;
+    }
+    default:
+      return {};
+  }
+}
+
+bool is_write(SysNo s) {
+  return s == SysNo::write || s == SysNo::writev || s == SysNo::sendto || s == SysNo::sendmsg ||
+         s == SysNo::sendmmsg || s == SysNo::pwrite64;
+}
+bool is_read(SysNo s) {
+  return s == SysNo::read || s == SysNo::readv || s == SysNo::recvfrom || s == SysNo::recvmsg ||
+         s == SysNo::pread64;
+}
+
+struct Endpoint {
+  std::string host;
+  int port = -1;
+};
+
+// "https://proxy.golang.org/x" -> {proxy.golang.org, 443}; "127.0.0.1:8999" stays as is.
+Endpoint parse_url(std::string url) {
+  Endpoint ep;
+  int default_port = 443;
+  if (auto p = url.find("://"); p != std::string::npos) {
+    default_port = url.compare(0, p, "http") == 0 ? 80 : 443;
+    url = url.substr(p + 3);
+  }
+  url = url.substr(0, url.find('/'));
+  if (!url.empty() && url.front() == '[') {  // [v6]:port
+    auto rb = url.find(']');
+    ep.host = url.substr(1, rb == std::string::npos ? std::string::npos : rb - 1);
+    if (rb != std::string::npos && rb + 1 < url.size() && url[rb + 1] == ':')
+      ep.port = std::atoi(url.c_str() + rb + 2);
+  } else if (auto colon = url.rfind(':'); colon != std::string::npos) {
+    ep.host = url.substr(0, colon);
+    ep.port = std::atoi(url.c_str() + colon + 1);
+  } else {
+    ep.host = url;
+  }
+  if (ep.port < 0) ep.port = default_port;
+  return ep;
+}
+
+std::string host_of(const std::string& peer) {
+  auto colon = peer.rfind(':');
+  std::string h = peer.substr(0, colon);
+  if (!h.empty() && h.front() == '[') h = h.substr(1, h.size() - 2);
+  return h;
+}
+
+bool connect_failure(int err) {
+  return err == ECONNREFUSED || err == ETIMEDOUT || err == ENETUNREACH || err == EHOSTUNREACH ||
+         err == ECONNRESET || err == EADDRNOTAVAIL;
+}
+
+}  // namespace
+
+NetworkWait::Conn* NetworkWait::conn(int32_t pid, int fd) {
+  auto it = open_.find({pid, fd});
+  return it == open_.end() ? nullptr : &it->second;
+}
+
+void NetworkWait::on_event(const Event& e) {
+  const auto* x = std::get_if<SyscallExit>(&e.body);
+  if (!x) return;
+  int32_t pid = raw(e.pid);
+  int fd = static_cast<int>(x->args[0].raw);
+  switch (x->sysno) {
+    case SysNo::socket:
+      if (!x->failed() && (x->args[0].raw == AF_INET || x->args[0].raw == AF_INET6)) {
+        auto key = std::make_pair(pid, static_cast<int>(x->ret));
+        if (auto old = open_.find(key); old != open_.end()) {
+          closed_.push_back(old->second);
+          open_.erase(old);
+        }
+        Conn& c = open_[key];
+        c.pid = pid;
+        c.fd = key.second;
+        c.udp = (x->args[1].raw & 0xf) == SOCK_DGRAM;
+      }
+      return;
+    case SysNo::connect: {
+      Conn* c = conn(pid, fd);
+      if (!c) return;
+      c->peer = sockaddr_text(x->args[1].data);
+      c->port = sockaddr_port(x->args[1].data);
+      c->connect_start = x->entered;
+      if (auto n = names_.find(host_of(c->peer)); n != names_.end() && c->host.empty()) c->host = n->second;
+      if (!x->failed()) {
+        c->connected = e.ts;
+      } else if (x->error() == EINPROGRESS) {
+        c->connect_pending = true;
+      } else if (connect_failure(x->error())) {
+        c->connect_error = x->error();
+      }
+      return;
+    }
+    case SysNo::getsockopt: {
+      Conn* c = conn(pid, fd);
+      if (!c || x->failed() || x->args[1].raw != SOL_SOCKET || x->args[2].raw != SO_ERROR ||
+          x->args[3].data.size() < 4)
+        return;
+      int value;
+      std::memcpy(&value, x->args[3].data.data(), 4);
+      if (!c->connect_pending) return;
+      c->connect_pending = false;
+      if (value == 0)
+        c->connected = e.ts;
+      else
+        c->connect_error = value;
+      return;
+    }
+    case SysNo::close:
+      if (auto it = open_.find({pid, fd}); it != open_.end()) {
+        it->second.closed = e.ts;
+        closed_.push_back(it->second);
+        open_.erase(it);
+      }
+      return;
+    default:
+      break;
+  }
+  if (x->ret <= 0) return;  // EAGAIN and friends are how Go waits, not failures
+  Conn* c = conn(pid, fd);
+  if (!c) return;
+  if (is_write(x->sysno)) on_write(*c, payload(*x), static_cast<uint64_t>(x->ret), e.ts);
+  else if (is_read(x->sysno)) on_read(*c, payload(*x), static_cast<uint64_t>(x->ret), e.ts);
+}
+
+void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos ts) {
+  if (c.connect_pending) {
+    c.connect_pending = false;
+    c.connected = ts;
+  }
+  if (c.udp && c.port == 53) {
+    if (auto q = wire::parse_dns(bytes); q && !q->response) {
+      c.dns_query = q->name;
+      c.dns_answered = false;
+    }
+  } else if (auto req = wire::parse_http_request(bytes)) {
+    c.request = req->method + " " + req->target;
+    if (!req->host.empty()) c.host = req->host.substr(0, req->host.rfind(':') == std::string::npos ? std::string::npos : req->host.rfind(':'));
+    if (req->method == "CONNECT") c.host = req->target.substr(0, req->target.rfind(':'));
+  } else if (c.first_write < Nanos{0}) {
+    if (auto sni = wire::parse_tls_client_hello_sni(bytes)) {
+      c.tls = true;
+      if (!sni->empty()) c.host = *sni;
+    }
+  }
+  if (c.first_write < Nanos{0}) c.first_write = ts;
+  c.last_write = ts;
+  c.written += n;
+  c.last_write_bytes = n;
+}
+
+void NetworkWait::on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts) {
+  c.last_read = ts;
+  c.read += n;
+  if (c.udp && c.port == 53) {
+    if (auto r = wire::parse_dns(bytes); r && r->response) {
+      c.dns_answered = true;
+      for (const std::string& a : r->addresses) names_[a] = r->name;
+    }
+  }
+}
+
+std::string NetworkWait::role(const Conn& c) const {
+  if (c.port == 53) return "DNS server " + c.peer;
+  std::string ip = host_of(c.peer);
+  auto matches = [&](const Endpoint& ep) {
+    if (ep.port != c.port) return false;
+    return ep.host == ip || (!c.host.empty() && ep.host == c.host) ||
+           (names_.count(ip) && names_.at(ip) == ep.host);
+  };
+  std::string shown = c.host.empty() || c.host == ip ? c.peer : c.host + " (" + c.peer + ")";
+  std::string goproxy = table_.env(c.pid, "GOPROXY").value_or("https://proxy.golang.org,direct");
+  std::vector<std::string> entries;
+  for (std::size_t start = 0; start <= goproxy.size();) {
+    std::size_t end = goproxy.find_first_of(",|", start);
+    if (end == std::string::npos) end = goproxy.size();
+    entries.push_back(goproxy.substr(start, end - start));
+    start = end + 1;
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    if (entries[i] != "direct" && entries[i] != "off" && matches(parse_url(entries[i])))
+      return fmt::format("module proxy {} (GOPROXY entry {} of {})", shown, i + 1, entries.size());
+  std::string sumdb = table_.env(c.pid, "GOSUMDB").value_or("sum.golang.org");
+  if (sumdb != "off") {
+    auto space = sumdb.find(' ');
+    std::string url = space != std::string::npos ? sumdb.substr(space + 1) : sumdb.substr(0, sumdb.find('+'));
+    if (matches(parse_url(url))) return "checksum database " + shown + " (GOSUMDB)";
+  }
+  for (const char* var : {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"})
+    if (auto proxy = table_.env(c.pid, var); proxy && matches(parse_url(*proxy)))
+      return fmt::format("proxy {} ({})", shown, var);
+  std::string cmd = table_.command(c.pid);
+  if (cmd.rfind("git", 0) == 0 || cmd.rfind("ssh", 0) == 0) return "VCS server " + shown + " (direct)";
+  return shown;
+}
+
+std::string NetworkWait::netpoller(int32_t pid) const {
+  for (const auto& [tid, call] : table_.all_in_flight()) {
+    SysNo s = call.call.sysno;
+    if (table_.pid_of(tid) == pid && (s == SysNo::epoll_pwait || s == SysNo::epoll_wait || s == SysNo::epoll_pwait2)) {
+      long timeout = static_cast<int>(call.call.args[3].raw);
+      return fmt::format("netpoller thread {} in {}(timeout={})", tid, syscall_info(s).name,
+                         s == SysNo::epoll_pwait2 ? std::string("...") : std::to_string(timeout));
+    }
+  }
+  return {};
+}
+
+Finding NetworkWait::wait_finding(const Conn& c, Nanos now) const {
+  Finding f;
+  f.kind = "network_wait";
+  f.pid = c.pid;
+  std::string cmd = table_.command(c.pid);
+  std::string who = role(c);
+  std::string sock = fmt::format("fd {} {} -> {}", c.fd, c.udp ? "UDP" : "TCP", c.peer);
+  std::vector<std::string> tries;
+  if (c.connect_pending) {
+    Nanos waited = now - c.connect_start;
+    f.kind = "tcp_connect";
+    f.at = c.connect_start;
+    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
+    f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
+                            "a firewall or route drops it); cmd/go gives up after 30 s",
+                            cmd, who, seconds_text(waited));
+    f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS {} ago, no SO_ERROR result since",
+                                     sock, seconds_text(waited)));
+    f.tries = {fmt::format("check the route and firewall to {} (`nc -vz {} {}`)", c.peer, host_of(c.peer), c.port),
+               "if the network needs a proxy, set HTTPS_PROXY; or point GOPROXY at a reachable proxy"};
+  } else if (c.port == 53 && !c.dns_query.empty()) {
+    Nanos waited = now - c.last_write;
+    f.kind = "dns";
+    f.at = c.last_write;
+    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
+    f.verdict = fmt::format("{} is stuck resolving {}: no answer for {} from {}", cmd, c.dns_query,
+                            seconds_text(waited), who);
+    f.evidence.push_back(fmt::format("{}: query for {} sent {} ago, nothing read since", sock,
+                                     c.dns_query, seconds_text(waited)));
+    f.tries = {"check the nameservers in /etc/resolv.conf (`getent hosts " + c.dns_query + "`)",
+               "GODEBUG=netdns=go+2 shows Go's resolver decisions; GODEBUG=netdns=cgo uses the C "
+               "library's resolver instead"};
+  } else {
+    Nanos waited = now - c.last_write;
+    f.at = c.last_write;
+    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
+    bool handshake = c.tls && c.last_read < c.first_write;
+    std::string last = fmt::format("last write {} ago ({} bytes), {}", seconds_text(waited),
+                                   c.last_write_bytes,
+                                   c.last_read < Nanos{0} ? std::string("nothing read yet")
+                                                          : "no read since");
+    f.evidence.push_back(sock + ", " + last);
+    if (handshake) {
+      f.kind = "tls_handshake";
+      f.verdict = fmt::format("{} is stuck: the TLS handshake with {} has not completed for {} "
+                              "(ClientHello sent, no answer); cmd/go gives up after 10 s",
+                              cmd, who, seconds_text(waited));
+      f.tries = {fmt::format("test the server: `openssl s_client -connect {} -servername {}`", c.peer,
+                             c.host.empty() ? host_of(c.peer) : c.host),
+                 "a middlebox or proxy may swallow TLS: set HTTPS_PROXY if the network requires one"};
+    } else {
+      f.kind = "http_no_response";
+      std::string after = c.request.empty() ? "" : " after `" + c.request + "`";
+      bool proxy = who.rfind("module proxy", 0) == 0 || who.rfind("checksum", 0) == 0;
+      f.verdict = fmt::format("{} is stuck: no response for {} from {}{}{}", cmd, seconds_text(waited),
+                              who, after,
+                              proxy ? "; cmd/go sets no response timeout, so this will not end by itself"
+                                    : "");
+      f.tries = {fmt::format("check the server at {}", c.peer),
+                 "GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source",
+                 "`go mod download -x` prints each request and its time; GOPRIVATE / GONOSUMDB / "
+                 "GOSUMDB=off for private modules"};
+    }
+  }
+  if (std::string np = netpoller(c.pid); !np.empty()) f.evidence.push_back(np);
+  f.severity = f.seconds_lost >= 10 ? Severity::Error : Severity::Warning;
+  return f;
+}
+
+std::vector<Finding> NetworkWait::findings() const {
+  std::vector<Finding> out;
+  Nanos now = table_.now();
+  for (const auto& [key, c] : open_) {
+    if (c.port < 0) continue;
+    bool waiting = false;
+    if (c.connect_pending) waiting = now - c.connect_start >= threshold_;
+    else if (c.last_write >= Nanos{0} && c.last_write > c.last_read) waiting = now - c.last_write >= threshold_;
+    if (c.port == 53 && c.dns_answered) waiting = false;
+    if (waiting) out.push_back(wait_finding(c, now));
+  }
+  // Failures and slow but finished exchanges, open or closed.
+  std::map<std::string, std::pair<int, int>> refused;  // peer -> count, errno
+  auto note = [&](const Conn& c) {
+    if (c.connect_error) {
+      auto& [n, err] = refused[c.peer + "|" + std::to_string(c.pid)];
+      ++n;
+      err = c.connect_error;
+    }
+  };
+  for (const auto& [key, c] : open_) note(c);
+  for (const Conn& c : closed_) note(c);
+  for (const auto& [key, v] : refused) {
+    const auto& [n, err] = v;
+    std::string peer = key.substr(0, key.find('|'));
+    int32_t pid = std::atoi(key.c_str() + key.find('|') + 1);
+    Conn probe;
+    probe.pid = pid;
+    probe.peer = peer;
+    probe.port = std::atoi(peer.c_str() + peer.rfind(':') + 1);
+    Finding f;
+    f.severity = Severity::Warning;
+    f.kind = "tcp_connect_failed";
+    f.pid = pid;
+    f.verdict = fmt::format("{}: connecting to {} failed {}x with {} ({})", table_.command(pid),
+                            role(probe), n, format::errno_name(err), format::errno_text(err));
+    f.evidence.push_back("the error comes from getsockopt(SO_ERROR) after a non-blocking connect");
+    f.tries = {fmt::format("is anything listening at {}? (`nc -vz {} {}`)", peer, host_of(peer), probe.port)};
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace gotrace::analyzers

@@ -1,0 +1,280 @@
+// Rebuilding process, fd and limit state from events. See process_table.h.
+#include "process_table.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace gotrace::analyzers {
+namespace {
+
+constexpr int kCloseRangeCloexec = 4;  // CLOSE_RANGE_CLOEXEC
+
+FdKind kind_of_target(const std::string& t) {
+  if (t.rfind("socket:", 0) == 0 || t.find(":[") != std::string::npos) {
+    if (t.rfind("pipe:", 0) == 0) return FdKind::Pipe;
+    if (t.rfind("anon_inode:", 0) == 0) return t.find("eventpoll") != std::string::npos ? FdKind::Epoll : FdKind::Other;
+    return FdKind::Socket;
+  }
+  if (!t.empty() && t[0] == '/') return FdKind::File;
+  return FdKind::Other;
+}
+
+bool read_u64_pair(const Arg& a, uint64_t& first, uint64_t& second) {
+  if (a.data.size() < 16) return false;
+  std::memcpy(&first, a.data.data(), 8);
+  std::memcpy(&second, a.data.data() + 8, 8);
+  return true;
+}
+
+}  // namespace
+
+std::string sockaddr_text(const std::string& b) {
+  if (b.size() < 2) return {};
+  sa_family_t family;
+  std::memcpy(&family, b.data(), sizeof family);
+  char text[INET6_ADDRSTRLEN] = "";
+  if (family == AF_INET && b.size() >= sizeof(sockaddr_in)) {
+    sockaddr_in sa;
+    std::memcpy(&sa, b.data(), sizeof sa);
+    inet_ntop(AF_INET, &sa.sin_addr, text, sizeof text);
+    return std::string(text) + ":" + std::to_string(ntohs(sa.sin_port));
+  }
+  if (family == AF_INET6 && b.size() >= sizeof(sockaddr_in6)) {
+    sockaddr_in6 sa;
+    std::memcpy(&sa, b.data(), sizeof sa);
+    inet_ntop(AF_INET6, &sa.sin6_addr, text, sizeof text);
+    return "[" + std::string(text) + "]:" + std::to_string(ntohs(sa.sin6_port));
+  }
+  if (family == AF_UNIX) {
+    std::string path = b.substr(2);
+    if (!path.empty() && path[0] == '\0') return "@" + path.substr(1, path.find('\0', 1) - 1);
+    return path.substr(0, path.find('\0'));
+  }
+  return {};
+}
+
+int sockaddr_port(const std::string& b) {
+  if (b.size() < 4) return -1;
+  sa_family_t family;
+  std::memcpy(&family, b.data(), sizeof family);
+  if (family != AF_INET && family != AF_INET6) return -1;
+  uint16_t port;
+  std::memcpy(&port, b.data() + 2, 2);
+  return ntohs(port);
+}
+
+ProcessInfo& ProcessTable::proc(int32_t pid) { return procs_[pid]; }
+
+const ProcessInfo* ProcessTable::process(int32_t pid) const {
+  auto it = procs_.find(pid);
+  return it == procs_.end() ? nullptr : &it->second;
+}
+
+const InFlightCall* ProcessTable::in_flight(int32_t tid) const {
+  auto it = in_flight_.find(tid);
+  return it == in_flight_.end() ? nullptr : &it->second;
+}
+
+int32_t ProcessTable::pid_of(int32_t tid) const {
+  auto it = tid_pid_.find(tid);
+  return it == tid_pid_.end() ? tid : it->second;
+}
+
+std::optional<std::string> ProcessTable::env(int32_t pid, const std::string& name) const {
+  for (int32_t p : {pid, root_}) {
+    if (const ProcessInfo* info = process(p))
+      for (const auto& [k, v] : info->env)
+        if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::string ProcessTable::command(int32_t pid) const {
+  const ProcessInfo* info = process(pid);
+  if (!info || info->argv.empty()) return "pid " + std::to_string(pid);
+  std::string s;
+  for (std::size_t i = 0; i < info->argv.size() && i < 4; ++i) {
+    std::string a = info->argv[i];
+    if (i == 0) a = a.substr(a.rfind('/') + 1);
+    if (!s.empty()) s += ' ';
+    s += a;
+  }
+  return s;
+}
+
+void ProcessTable::on_event(const Event& e) {
+  now_ = e.ts;
+  int32_t pid = raw(e.pid), tid = raw(e.tid);
+  std::visit(
+      [&](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, ProcessStart>) {
+          ProcessInfo& p = proc(pid);
+          int32_t parent = raw(b.parent);
+          p.parent = parent;
+          p.argv = b.argv;
+          if (const ProcessInfo* from = process(parent); from && parent != pid) {
+            p.env = from->env;  // fork copies environment, limits and the fd table
+            p.nofile = from->nofile;
+            p.nofile_known = from->nofile_known;
+            p.fds = from->fds;
+            p.fds_known = from->fds_known;
+          }
+          if (root_ == 0) root_ = pid;
+          tid_pid_[tid] = pid;
+        } else if constexpr (std::is_same_v<T, ThreadStart>) {
+          tid_pid_[tid] = pid;
+        } else if constexpr (std::is_same_v<T, Snapshot>) {
+          ProcessInfo& p = proc(pid);
+          p.nofile = b.nofile;
+          p.nofile_known = true;
+          if (!b.env.empty()) p.env = b.env;
+          p.fds.clear();
+          for (const OpenFd& f : b.fds) {
+            FdInfo info;
+            info.kind = kind_of_target(f.target);
+            info.path = f.target;
+            info.opened = e.ts;
+            p.fds[f.fd] = info;
+          }
+          p.fds_known = true;
+          if (root_ == 0) root_ = pid;
+        } else if constexpr (std::is_same_v<T, Exec>) {
+          ProcessInfo& p = proc(pid);
+          p.argv = b.argv;
+          for (auto it = p.fds.begin(); it != p.fds.end();)
+            it = it->second.cloexec ? p.fds.erase(it) : std::next(it);
+          int32_t former = raw(b.former_tid);
+          if (former != tid) {
+            auto f = in_flight_.find(former);
+            if (f != in_flight_.end()) {
+              in_flight_[tid] = f->second;
+              in_flight_.erase(former);
+            }
+          }
+          tid_pid_[tid] = pid;
+        } else if constexpr (std::is_same_v<T, SyscallEnter>) {
+          in_flight_[tid] = InFlightCall{b, e.ts};
+        } else if constexpr (std::is_same_v<T, SyscallExit>) {
+          in_flight_.erase(tid);
+          on_exit(e, b);
+        } else if constexpr (std::is_same_v<T, ThreadExit>) {
+          in_flight_.erase(tid);
+          if (tid == pid) proc(pid).exited = true;
+        }
+      },
+      e.body);
+}
+
+void ProcessTable::on_exit(const Event& e, const SyscallExit& x) {
+  ProcessInfo& p = proc(raw(e.pid));
+  const Args& a = x.args;
+  auto new_fd = [&](int fd, FdInfo info) {
+    info.opened = e.ts;
+    p.fds[fd] = std::move(info);
+  };
+  auto copy_fd = [&](int from, int to, bool cloexec) {
+    FdInfo info;
+    if (auto it = p.fds.find(from); it != p.fds.end()) info = it->second;
+    info.cloexec = cloexec;
+    new_fd(to, info);
+  };
+  if (x.sysno == SysNo::connect && (!x.failed() || x.error() == EINPROGRESS))
+    if (auto it = p.fds.find(static_cast<int>(a[0].raw)); it != p.fds.end())
+      it->second.peer = sockaddr_text(a[1].data);
+  if (x.failed()) return;
+  int ret = static_cast<int>(x.ret);
+  switch (x.sysno) {
+    case SysNo::open:
+    case SysNo::creat:
+    case SysNo::openat:
+    case SysNo::openat2: {
+      std::size_t path = x.sysno == SysNo::open || x.sysno == SysNo::creat ? 0 : 1;
+      uint64_t flags = x.sysno == SysNo::openat ? a[2].raw : x.sysno == SysNo::open ? a[1].raw : 0;
+      if (x.sysno == SysNo::openat2 && a[2].data.size() >= 8) std::memcpy(&flags, a[2].data.data(), 8);
+      new_fd(ret, FdInfo{FdKind::File, (flags & O_CLOEXEC) != 0, a[path].data, 0, 0, {}, {}});
+      break;
+    }
+    case SysNo::socket:
+      new_fd(ret, FdInfo{FdKind::Socket, (a[1].raw & SOCK_CLOEXEC) != 0, {},
+                         static_cast<int>(a[0].raw), static_cast<int>(a[1].raw & 0xf), {}, {}});
+      break;
+    case SysNo::accept:
+    case SysNo::accept4: {
+      FdInfo info{FdKind::Socket, x.sysno == SysNo::accept4 && (a[3].raw & SOCK_CLOEXEC), {}, 0,
+                  SOCK_STREAM, sockaddr_text(a[1].data), {}};
+      if (auto l = p.fds.find(static_cast<int>(a[0].raw)); l != p.fds.end()) info.domain = l->second.domain;
+      new_fd(ret, info);
+      break;
+    }
+    case SysNo::dup:
+      copy_fd(static_cast<int>(a[0].raw), ret, false);
+      break;
+    case SysNo::dup2:
+    case SysNo::dup3:
+      copy_fd(static_cast<int>(a[0].raw), ret, x.sysno == SysNo::dup3 && (a[2].raw & O_CLOEXEC));
+      break;
+    case SysNo::fcntl:
+      if (a[1].raw == F_DUPFD || a[1].raw == F_DUPFD_CLOEXEC)
+        copy_fd(static_cast<int>(a[0].raw), ret, a[1].raw == F_DUPFD_CLOEXEC);
+      else if (a[1].raw == F_SETFD)
+        if (auto it = p.fds.find(static_cast<int>(a[0].raw)); it != p.fds.end())
+          it->second.cloexec = (a[2].raw & FD_CLOEXEC) != 0;
+      break;
+    case SysNo::pipe:
+    case SysNo::pipe2:
+    case SysNo::socketpair: {
+      std::size_t out = x.sysno == SysNo::socketpair ? 3 : 0;
+      if (a[out].data.size() < 8) break;
+      int fds[2];
+      std::memcpy(fds, a[out].data.data(), 8);
+      bool cloexec = x.sysno == SysNo::pipe2 ? (a[1].raw & O_CLOEXEC) != 0
+                     : x.sysno == SysNo::socketpair ? (a[1].raw & SOCK_CLOEXEC) != 0 : false;
+      FdKind kind = x.sysno == SysNo::socketpair ? FdKind::Socket : FdKind::Pipe;
+      for (int fd : fds) new_fd(fd, FdInfo{kind, cloexec, {}, AF_UNIX, 0, {}, {}});
+      break;
+    }
+    case SysNo::epoll_create:
+    case SysNo::epoll_create1:
+      new_fd(ret, FdInfo{FdKind::Epoll, x.sysno == SysNo::epoll_create1 && (a[0].raw & O_CLOEXEC), {}, 0, 0, {}, {}});
+      break;
+    case SysNo::close:
+      p.fds.erase(static_cast<int>(a[0].raw));
+      break;
+    case SysNo::close_range:
+      for (auto it = p.fds.lower_bound(static_cast<int>(a[0].raw));
+           it != p.fds.end() && static_cast<uint64_t>(it->first) <= a[1].raw;) {
+        if (a[2].raw & kCloseRangeCloexec) {
+          it->second.cloexec = true;
+          ++it;
+        } else {
+          it = p.fds.erase(it);
+        }
+      }
+      break;
+    case SysNo::setrlimit:
+    case SysNo::prlimit64: {
+      bool is_prlimit = x.sysno == SysNo::prlimit64;
+      uint64_t resource = is_prlimit ? a[1].raw : a[0].raw;
+      int64_t target = is_prlimit ? static_cast<int64_t>(a[0].raw) : 0;
+      const Arg& lim = is_prlimit ? a[2] : a[1];
+      uint64_t soft, hard;
+      if (resource == RLIMIT_NOFILE && read_u64_pair(lim, soft, hard)) {
+        ProcessInfo& t = target == 0 ? p : proc(static_cast<int32_t>(target));
+        t.nofile = Rlimit{soft, hard};
+        t.nofile_known = true;
+      }
+      break;
+    }
+    default:
+      if (syscall_info(x.sysno).has(kReturnsFd) && ret >= 0) new_fd(ret, FdInfo{});
+  }
+}
+
+}  // namespace gotrace::analyzers

@@ -1,0 +1,142 @@
+// Byte layouts of Arg::data (arg.h), shared by the decoder that writes them and by the
+// formatter and analyzers that read them: struct sizes and offsets of the tracee ABI
+// (x86_64), unaligned little-endian loads, and walkers for the variable-length encodings.
+// Plain values only; no tracee access.
+//
+// Details arg.h leaves open, fixed here:
+// - Iovec encoding {u64 iov_len, u32 n, n bytes}: n == kIovNoData means the bytes were not
+//   captured (iov_base unreadable, or the call failed); then u64 iov_base follows instead.
+// - SockLenPtr: u32 value at entry; after a successful exit {u32 exit value, u32 entry value}.
+// - MsgHdrOut: u32 msg_namelen at entry; after a successful exit the MsgHdrIn-style encoding
+//   followed by that entry u32 (strace prints "msg_namelen=128 => 16").
+// - MmsgHdrIn: per message, u32 msg_len is the struct field, refreshed at exit (sendmmsg
+//   reports the bytes sent there).
+// - PollFds: entry nfds*8 bytes; after an exit with ret > 0 the same count again (revents).
+// - FcntlArg: struct flock (32 bytes) for the lock commands; F_GETLK/F_OFD_GETLK append the
+//   struct as the kernel left it at exit.
+// - PipeFdsOut: int[2]; with fd detail, each fd's target follows, NUL-terminated.
+// - Envp: every variable is kept (the count is printed), each cut to the buffer limit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace gotrace::layout {
+
+constexpr std::size_t kIovecSize = 16;
+constexpr std::size_t kMsghdrSize = 56;
+constexpr std::size_t kMmsghdrSize = 64;
+constexpr std::size_t kEpollEventSize = 12;
+constexpr std::size_t kPollfdSize = 8;
+constexpr std::size_t kTimespecSize = 16;
+constexpr std::size_t kTimevalSize = 16;
+constexpr std::size_t kSigsetSize = 8;
+constexpr std::size_t kSigactionSize = 32;  // handler, flags, restorer, mask (u64 each)
+constexpr std::size_t kRlimitSize = 16;
+constexpr std::size_t kOpenHowSize = 24;
+constexpr std::size_t kCloneArgsSize = 88;
+constexpr std::size_t kCloneArgsMinSize = 64;  // up to and including tls
+constexpr std::size_t kFlockSize = 32;
+constexpr std::size_t kSockaddrMax = 128;  // sizeof(struct sockaddr_storage)
+constexpr std::size_t kSockOptMax = 64;
+
+// struct msghdr field offsets.
+constexpr std::size_t kMsgName = 0;
+constexpr std::size_t kMsgNamelen = 8;
+constexpr std::size_t kMsgIov = 16;
+constexpr std::size_t kMsgIovlen = 24;
+constexpr std::size_t kMsgControl = 32;
+constexpr std::size_t kMsgControllen = 40;
+constexpr std::size_t kMsgFlags = 48;
+
+// struct kernel_sigaction field offsets.
+constexpr std::size_t kSaHandler = 0;
+constexpr std::size_t kSaFlags = 8;
+constexpr std::size_t kSaRestorer = 16;
+constexpr std::size_t kSaMask = 24;
+
+constexpr uint32_t kIovNoData = 0xffffffffu;
+
+// Loads a T at `off`; T{} when the bytes are not all there.
+template <typename T>
+T load(std::string_view d, std::size_t off) {
+  T v{};
+  if (off <= d.size() && d.size() - off >= sizeof(T)) std::memcpy(&v, d.data() + off, sizeof(T));
+  return v;
+}
+
+struct IovEntry {
+  uint64_t len = 0;          // iov_len
+  uint64_t base = 0;         // iov_base, only when !has_data
+  bool has_data = false;
+  std::string_view data;     // the captured bytes
+};
+
+// Walks the iovec encoding from `pos`; stops (returns false) at the end or on a short record.
+class IovReader {
+ public:
+  IovReader(std::string_view d, std::size_t pos = 0) : d_(d), pos_(pos) {}
+  bool next(IovEntry& e) {
+    if (pos_ > d_.size() || d_.size() - pos_ < 12) return false;
+    e.len = load<uint64_t>(d_, pos_);
+    uint32_t n = load<uint32_t>(d_, pos_ + 8);
+    pos_ += 12;
+    if (n == kIovNoData) {
+      if (d_.size() - pos_ < 8) return false;
+      e.has_data = false;
+      e.base = load<uint64_t>(d_, pos_);
+      e.data = {};
+      pos_ += 8;
+      return true;
+    }
+    if (d_.size() - pos_ < n) return false;
+    e.has_data = true;
+    e.base = 0;
+    e.data = d_.substr(pos_, n);
+    pos_ += n;
+    return true;
+  }
+  std::size_t pos() const { return pos_; }
+
+ private:
+  std::string_view d_;
+  std::size_t pos_;
+};
+
+// A MsgHdrIn/MsgHdrOut encoding starting at some offset.
+struct MsgHdrView {
+  std::string_view hdr;    // struct msghdr, kMsghdrSize bytes
+  std::string_view name;   // captured msg_name bytes
+  uint32_t iovcnt = 0;     // iovec records that follow
+  std::size_t iov_pos = 0; // offset of the first iovec record in the whole data
+};
+
+// Parses the fixed part of a msghdr encoding at `pos`; false when it is not all there.
+inline bool parse_msghdr(std::string_view d, std::size_t pos, MsgHdrView& m) {
+  if (pos > d.size() || d.size() - pos < kMsghdrSize + 4) return false;
+  m.hdr = d.substr(pos, kMsghdrSize);
+  pos += kMsghdrSize;
+  uint32_t n = load<uint32_t>(d, pos);
+  pos += 4;
+  if (d.size() - pos < static_cast<std::size_t>(n) + 4) return false;
+  m.name = d.substr(pos, n);
+  pos += n;
+  m.iovcnt = load<uint32_t>(d, pos);
+  m.iov_pos = pos + 4;
+  return true;
+}
+
+// Offset just past a msghdr encoding at `pos` (its iovec records walked); 0 when malformed.
+inline std::size_t msghdr_end(std::string_view d, std::size_t pos) {
+  MsgHdrView m;
+  if (!parse_msghdr(d, pos, m)) return 0;
+  IovReader r(d, m.iov_pos);
+  IovEntry e;
+  for (uint32_t i = 0; i < m.iovcnt; ++i)
+    if (!r.next(e)) return 0;
+  return r.pos();
+}
+
+}  // namespace gotrace::layout

@@ -1,0 +1,38 @@
+# Attach to a real `go mod download` stuck on a local HTTP module proxy that stalls: the
+# snapshot shows the socket to the proxy and GOPROXY; after detach the proxy resumes and
+# the download completes (and `go mod verify` passes).
+source "$(dirname "$0")/lib.sh"
+command -v go >/dev/null || skip "go not installed"
+OUT=$BUILD_DIR/goproxy
+bash "$SCRIPTS_DIR/build-goproxy.sh" "$OUT" >"$WORK/build-goproxy.log" 2>&1 ||
+  { cat "$WORK/build-goproxy.log"; fail "building the offline proxy"; }
+T=$(mktemp -d /dev/shm/gotrace-e2e-attach.XXXXXX)
+trap 'rm -rf "$T"; cleanup' EXIT
+export GOENV=off GO111MODULE=on GOPATH=$T/gopath GOSUMDB=off GONOSUMDB='' GONOPROXY='' \
+  GOPRIVATE='' GOFLAGS=-modcacherw GOMODCACHE=$T/mod GOCACHE=$T/gocache
+
+(cd "$SCRIPTS_DIR/goproxy/serve" && GOFLAGS= go build -o "$T/serve" main.go)
+cobra=$(awk '$1 == "github.com/spf13/cobra" { print $2 }' "$OUT/modules.txt")
+"$T/serve" -dir "$OUT/proxy" -addr 127.0.0.1:0 -addr-file "$T/addr" -idle-exit 30s -max-life 5m \
+  -stall-path "/github.com/spf13/cobra/@v/$cobra.zip" -stall 6s -log 2>"$T/serve.log" >/dev/null &
+track $!
+for _ in $(seq 100); do [ -s "$T/addr" ] && break; sleep 0.05; done
+addr=$(cat "$T/addr")
+port=${addr##*:}
+
+(cd "$OUT/sample" && GOPROXY=http://$addr exec go mod download) >"$WORK/go.out" 2>&1 &
+gopid=$!
+track $gopid
+wait_for_text "$T/serve.log" "cobra/@v/$cobra.zip -> stalling" 20
+sleep 0.5
+"$GOTRACE" -p $gopid --duration 1 -o "$WORK/g.txt"
+cat "$WORK/g.txt"
+grep -qE "fd [0-9]+ +TCP:\[127\.0\.0\.1:[0-9]+->127\.0\.0\.1:$port\] ESTABLISHED" "$WORK/g.txt" ||
+  fail "snapshot does not show the socket to the proxy at $addr"
+grep -q "GOPROXY=http://$addr" "$WORK/g.txt" || fail "snapshot does not show GOPROXY"
+grep -q "Process $gopid detached" "$WORK/g.txt" || fail "not detached"
+assert_eq 0 "$(awk '/^TracerPid:/{print $2}' /proc/$gopid/status)" "TracerPid after detach"
+rc=0; wait $gopid || rc=$?
+assert_eq 0 "$rc" "go mod download exit status after the stall"
+(cd "$OUT/sample" && GOPROXY=off go mod verify) >"$WORK/verify" || { cat "$WORK/verify"; fail "go mod verify"; }
+echo "ok"

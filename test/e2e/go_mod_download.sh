@@ -1,0 +1,57 @@
+# Real workloads under gotrace: `go mod download` of the sample module from the offline
+# proxy over file:// and over HTTP on 127.0.0.1, then a clean `go build` (many child
+# processes). Every module must land in a fresh cache, `go mod verify` must pass, the
+# build must produce a working binary, and the summary must show the syscalls.
+source "$(dirname "$0")/lib.sh"
+command -v go >/dev/null || skip "go not installed"
+OUT=$BUILD_DIR/goproxy
+bash "$SCRIPTS_DIR/build-goproxy.sh" "$OUT" >"$WORK/build-goproxy.log" 2>&1 ||
+  { cat "$WORK/build-goproxy.log"; fail "building the offline proxy"; }
+SAMPLE=$OUT/sample
+
+T=$(mktemp -d /dev/shm/gotrace-e2e-go.XXXXXX)
+trap 'rm -rf "$T"; cleanup' EXIT
+export GOENV=off GO111MODULE=on GOPATH=$T/gopath GOSUMDB=off GONOSUMDB='' GONOPROXY='' \
+  GOPRIVATE='' GOFLAGS=-modcacherw
+
+download() {  # download PROXY NAME: gotrace -- go mod download into a fresh cache
+  local rc=0
+  (cd "$SAMPLE" && GOPROXY=$1 GOMODCACHE=$T/mod-$2 GOCACHE=$T/gocache-$2 \
+    "$GOTRACE" -o "$WORK/$2.txt" -- go mod download) || rc=$?
+  assert_eq 0 "$rc" "gotrace -- go mod download ($1) exit status"
+  local zips
+  zips=$(find "$T/mod-$2/cache/download" -name '*.zip' | wc -l)
+  [ "$zips" -ge 15 ] || fail "only $zips module zips downloaded from $1"
+  (cd "$SAMPLE" && GOPROXY=off GOMODCACHE=$T/mod-$2 GOCACHE=$T/gocache-$2 go mod verify) >"$WORK/verify-$2" ||
+    { cat "$WORK/verify-$2"; fail "go mod verify after download from $1"; }
+  note "$1: $zips zips; $(tail -1 "$WORK/$2.txt")"
+  for sc in futex openat read write; do
+    read -r calls errors < <(count "$WORK/$2.txt" $sc)
+    [ "$calls" -gt 0 ] || fail "no $sc in the summary of go mod download"
+  done
+}
+
+download "file://$OUT/proxy" file
+
+# Over HTTP on loopback, from the project's own server (it exits by itself when idle).
+(cd "$SCRIPTS_DIR/goproxy/serve"
+ GOCACHE=$T/gocache-serve GOFLAGS= go build -o "$T/serve" main.go)
+"$T/serve" -dir "$OUT/proxy" -addr 127.0.0.1:0 -addr-file "$T/addr" -idle-exit 30s -max-life 10m \
+  >/dev/null 2>"$T/serve.log" &
+track $!
+for _ in $(seq 100); do [ -s "$T/addr" ] && break; sleep 0.05; done
+[ -s "$T/addr" ] || fail "proxy server did not start: $(cat "$T/serve.log")"
+download "http://$(cat "$T/addr")" http
+read -r calls errors < <(count "$WORK/http.txt" connect)
+[ "$calls" -gt 0 ] || fail "no connect in the summary of an HTTP download"
+
+# A clean build of the sample: compile, asm and link run as child processes.
+rc=0
+(cd "$SAMPLE" && GOPROXY=off GOMODCACHE=$T/mod-http GOCACHE=$T/gocache-build \
+  "$GOTRACE" -o "$WORK/build.txt" -- go build -o "$T/sample" .) || rc=$?
+assert_eq 0 "$rc" "gotrace -- go build exit status"
+"$T/sample" selftest >"$WORK/selftest" || fail "the binary built under gotrace does not run"
+read -r calls errors < <(count "$WORK/build.txt" execve)
+[ "$calls" -ge 20 ] || fail "expected the build's many execs in the summary, got $calls"
+note "go build: $calls execve; $(tail -1 "$WORK/build.txt")"
+echo "ok"

@@ -1,0 +1,3 @@
+module gotrace.test/tcpclient
+
+go 1.19

@@ -1,0 +1,92 @@
+// EventScript: a typed builder of event sequences for unit tests of consumers (summary,
+// sinks, analyzers). Time only moves when the script says so.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gotrace/consumer.h"
+
+namespace gotrace::test {
+
+class EventScript {
+ public:
+  // Advances the clock.
+  EventScript& after(Nanos d) {
+    now_ += d;
+    return *this;
+  }
+  EventScript& after_ms(int64_t ms) { return after(std::chrono::milliseconds(ms)); }
+
+  EventScript& start(std::vector<std::string> command = {"prog"}) {
+    return push(0, 0, TraceStart{1'700'000'000'000'000'000, kHostArch, "test", std::move(command), {}});
+  }
+  EventScript& process(int pid, int parent = 0) {
+    return push(pid, pid, ProcessStart{Pid{parent}, {"prog"}});
+  }
+  EventScript& thread(int pid, int tid, int parent_tid) {
+    return push(pid, tid, ThreadStart{Tid{parent_tid}});
+  }
+  // A syscall entry with raw argument values (data left empty unless set with `data`).
+  EventScript& enter(int pid, int tid, SysNo s, std::vector<uint64_t> raw = {}) {
+    SyscallEnter e;
+    e.call = ++calls_;
+    e.sysno = s;
+    e.number = syscall_number(kHostArch, s);
+    for (std::size_t i = 0; i < raw.size() && i < kMaxArgs; ++i) e.args[i].raw = raw[i];
+    pending_[tid] = {e, now_};
+    return push(pid, tid, e);
+  }
+  // Sets captured bytes on the argument of tid's pending call (before exit()).
+  EventScript& data(int tid, int arg, std::string bytes) {
+    Arg& a = pending_[tid].first.args[static_cast<std::size_t>(arg)];
+    a.data = std::move(bytes);
+    a.state = ArgState::Captured;
+    return *this;
+  }
+  EventScript& exit(int pid, int tid, int64_t ret) {
+    auto& [e, entered] = pending_[tid];
+    SyscallExit x;
+    x.call = e.call;
+    x.sysno = e.sysno;
+    x.number = e.number;
+    x.ret = ret;
+    x.entered = entered;
+    x.args = e.args;
+    pending_.erase(tid);
+    return push(pid, tid, x);
+  }
+  // enter + exit with no time in between.
+  EventScript& call(int pid, int tid, SysNo s, std::vector<uint64_t> raw, int64_t ret) {
+    return enter(pid, tid, s, std::move(raw)).exit(pid, tid, ret);
+  }
+  EventScript& signal(int pid, int tid, int signo) {
+    return push(pid, tid, Signal{signo, SignalStop::Delivery, 0, 0, 0, 0, 0});
+  }
+  EventScript& thread_exit(int pid, int tid, int wait_status) {
+    return push(pid, tid, ThreadExit{wait_status});
+  }
+  EventScript& tick() { return push(0, 0, Tick{}); }
+  EventScript& end(EndReason r = EndReason::AllExited, int status = 0) {
+    return push(0, 0, TraceEnd{r, status});
+  }
+
+  void play(EventConsumer& c) const {
+    for (const Event& e : events_) c.on_event(e);
+  }
+  const std::vector<Event>& events() const { return events_; }
+
+ private:
+  template <typename Body>
+  EventScript& push(int pid, int tid, Body b) {
+    events_.push_back(Event{now_, Pid{pid}, Tid{tid}, std::move(b)});
+    return *this;
+  }
+  Nanos now_{0};
+  uint64_t calls_ = 0;
+  std::vector<Event> events_;
+  std::map<int, std::pair<SyscallEnter, Nanos>> pending_;
+};
+
+}  // namespace gotrace::test
