@@ -118,14 +118,24 @@ class NetworkWait final : public Analyzer {
   void on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
   std::string role(const Conn& c) const;
   std::string netpoller(int32_t pid) const;
-  Finding wait_finding(const Conn& c, Nanos now) const;
+  // How a wait stands: still open, ended by close (or the process's end) with no answer,
+  // or answered late.
+  enum class WaitEnd { Open, Closed, Answered };
+  Nanos waited(const Conn& c, Nanos now) const;  // how long `c` has waited for an answer; <0: not waiting
+  Finding wait_finding(const Conn& c, Nanos now, WaitEnd how = WaitEnd::Open) const;
+  void retire(Conn c, Nanos ts);                  // the socket is gone: keep a wait it ended in
+  void remember(const Conn& c, Finding f);
 
   const ProcessTable& table_;
   Nanos threshold_;
   std::map<std::pair<int32_t, int>, Conn> open_;
   std::vector<Conn> closed_;
   std::map<std::string, std::string> names_;  // IP -> name from DNS answers
-  std::vector<Finding> failures_;
+  struct Ended {
+    int count = 0;
+    Finding worst;
+  };
+  std::map<std::string, Ended> ended_;  // waits that ended unanswered or answered late, by peer and kind
 };
 
 }  // namespace gotrace::analyzers

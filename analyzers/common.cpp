@@ -30,7 +30,7 @@ std::string call_text(const SyscallEnter& e) {
   format::FormatOptions opt;
   opt.string_limit = 48;
   format::format_call_head(s, {e.sysno, e.number, e.args}, opt);
-  if (s.size() >= 2 && s.compare(s.size() - 2, 2, ", ") == 0) s.resize(s.size() - 2);
+  if (s.size() >= 2 && s.compare(s.size() - 2, 2, ", ") == 0) s += "...";  // known at exit
   return s + ")";
 }
 

@@ -50,8 +50,16 @@ std::vector<Finding> BlockingGetrandom::findings() const {
   for (const auto& [tid, call] : table_.all_in_flight()) {
     int32_t pid = table_.pid_of(tid);
     Nanos waited = table_.now() - call.entered;
-    if (waited >= threshold_ && may_block(call.call, table_, pid))
-      by_pid[pid].push_back({pid, tid, call.entered, waited, call_text(call.call) + " <still blocked>"});
+    if (waited >= threshold_ && may_block(call.call, table_, pid)) {
+      // At entry getrandom's buffer is not filled yet, and strace's text shows nothing before it:
+      // spell out the length and the flags (0: may block), which are the evidence.
+      const Args& a = call.call.args;
+      std::string text = call.call.sysno == SysNo::getrandom
+                             ? fmt::format("getrandom({:#x}, {}, {})", a[0].raw, a[1].raw,
+                                           a[2].raw == 0 ? std::string("0") : fmt::format("{:#x}", a[2].raw))
+                             : call_text(call.call);
+      by_pid[pid].push_back({pid, tid, call.entered, waited, text + " <still blocked>"});
+    }
   }
   std::vector<Finding> out;
   for (const auto& [pid, blocks] : by_pid) {

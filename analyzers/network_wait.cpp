@@ -110,6 +110,10 @@ std::string host_of(const std::string& peer) {
   return h;
 }
 
+// A wait that ended with an answer is reported only when it was this long: a proxy
+// fetching from its origin on a cache miss answers in seconds, and that is normal.
+constexpr Nanos kSlowAnswer = std::chrono::seconds(10);
+
 bool connect_failure(int err) {
   return err == ECONNREFUSED || err == ETIMEDOUT || err == ENETUNREACH || err == EHOSTUNREACH ||
          err == ECONNRESET || err == EADDRNOTAVAIL;
@@ -123,6 +127,20 @@ NetworkWait::Conn* NetworkWait::conn(int32_t pid, int fd) {
 }
 
 void NetworkWait::on_event(const Event& e) {
+  if (std::holds_alternative<ThreadExit>(e.body)) {
+    if (raw(e.tid) != raw(e.pid)) return;
+    // The process is gone, and its sockets with it.
+    for (auto it = open_.begin(); it != open_.end();) {
+      if (it->first.first != raw(e.pid)) {
+        ++it;
+        continue;
+      }
+      Conn gone = std::move(it->second);
+      it = open_.erase(it);
+      retire(std::move(gone), e.ts);
+    }
+    return;
+  }
   const auto* x = std::get_if<SyscallExit>(&e.body);
   if (!x) return;
   int32_t pid = raw(e.pid);
@@ -131,9 +149,10 @@ void NetworkWait::on_event(const Event& e) {
     case SysNo::socket:
       if (!x->failed() && (x->args[0].raw == AF_INET || x->args[0].raw == AF_INET6)) {
         auto key = std::make_pair(pid, static_cast<int>(x->ret));
-        if (auto old = open_.find(key); old != open_.end()) {
-          closed_.push_back(old->second);
+        if (auto old = open_.find(key); old != open_.end()) {  // its close was not seen
+          Conn gone = std::move(old->second);
           open_.erase(old);
+          retire(std::move(gone), e.ts);
         }
         Conn& c = open_[key];
         c.pid = pid;
@@ -165,6 +184,7 @@ void NetworkWait::on_event(const Event& e) {
       int value;
       std::memcpy(&value, x->args[3].data.data(), 4);
       if (!c->connect_pending) return;
+      if (value == 0 && e.ts - c->connect_start >= kSlowAnswer) remember(*c, wait_finding(*c, e.ts, WaitEnd::Answered));
       c->connect_pending = false;
       if (value == 0)
         c->connected = e.ts;
@@ -174,9 +194,9 @@ void NetworkWait::on_event(const Event& e) {
     }
     case SysNo::close:
       if (auto it = open_.find({pid, fd}); it != open_.end()) {
-        it->second.closed = e.ts;
-        closed_.push_back(it->second);
+        Conn gone = std::move(it->second);
         open_.erase(it);
+        retire(std::move(gone), e.ts);
       }
       return;
     default:
@@ -216,6 +236,7 @@ void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos 
 }
 
 void NetworkWait::on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts) {
+  if (waited(c, ts) >= kSlowAnswer) remember(c, wait_finding(c, ts, WaitEnd::Answered));
   c.last_read = ts;
   c.read += n;
   if (c.udp && c.port == 53) {
@@ -272,35 +293,80 @@ std::string NetworkWait::netpoller(int32_t pid) const {
   return {};
 }
 
-Finding NetworkWait::wait_finding(const Conn& c, Nanos now) const {
+Nanos NetworkWait::waited(const Conn& c, Nanos now) const {
+  if (c.port < 0) return Nanos{-1};
+  if (c.connect_pending) return now - c.connect_start;
+  if (c.port == 53 && c.dns_answered) return Nanos{-1};
+  if (c.last_write >= Nanos{0} && c.last_write > c.last_read) return now - c.last_write;
+  return Nanos{-1};
+}
+
+void NetworkWait::retire(Conn c, Nanos ts) {
+  c.closed = ts;
+  if (waited(c, ts) >= threshold_) remember(c, wait_finding(c, ts, WaitEnd::Closed));
+  closed_.push_back(std::move(c));
+}
+
+void NetworkWait::remember(const Conn& c, Finding f) {
+  std::string key = fmt::format("{}|{}|{}", c.pid, f.kind,
+                                c.port == 53 && !c.dns_query.empty() ? c.dns_query : c.peer + "|" + c.host);
+  Ended& e = ended_[key];
+  if (++e.count == 1 || f.seconds_lost > e.worst.seconds_lost) e.worst = std::move(f);
+}
+
+Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
   Finding f;
   f.kind = "network_wait";
   f.pid = c.pid;
   std::string cmd = table_.command(c.pid);
   std::string who = role(c);
   std::string sock = fmt::format("fd {} {} -> {}", c.fd, c.udp ? "UDP" : "TCP", c.peer);
-  std::vector<std::string> tries;
+  const bool open = how == WaitEnd::Open, answered = how == WaitEnd::Answered;
+  const char* slow = answered ? "_slow" : "";
   if (c.connect_pending) {
     Nanos waited = now - c.connect_start;
-    f.kind = "tcp_connect";
+    f.kind = std::string("tcp_connect") + slow;
     f.at = c.connect_start;
     f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
-    f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
-                            "a firewall or route drops it); cmd/go gives up after 30 s",
-                            cmd, who, seconds_text(waited));
-    f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS {} ago, no SO_ERROR result since",
-                                     sock, seconds_text(waited)));
+    if (open) {
+      f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
+                              "a firewall or route drops it); cmd/go gives up after 30 s",
+                              cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS {} ago, no SO_ERROR result since",
+                                       sock, seconds_text(waited)));
+    } else if (answered) {
+      f.verdict = fmt::format("{}: TCP connect to {} took {}", cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, SO_ERROR 0 (connected) {} later",
+                                       sock, seconds_text(waited)));
+    } else {
+      f.verdict = fmt::format("{}: TCP connect to {} never completed: no SYN-ACK in {} (a firewall or "
+                              "route drops it)", cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, closed {} later with no SO_ERROR "
+                                       "result", sock, seconds_text(waited)));
+    }
     f.tries = {fmt::format("check the route and firewall to {} (`nc -vz {} {}`)", c.peer, host_of(c.peer), c.port),
                "if the network needs a proxy, set HTTPS_PROXY; or point GOPROXY at a reachable proxy"};
   } else if (c.port == 53 && !c.dns_query.empty()) {
     Nanos waited = now - c.last_write;
-    f.kind = "dns";
+    f.kind = std::string("dns") + slow;
     f.at = c.last_write;
     f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
-    f.verdict = fmt::format("{} is stuck resolving {}: no answer for {} from {}", cmd, c.dns_query,
-                            seconds_text(waited), who);
-    f.evidence.push_back(fmt::format("{}: query for {} sent {} ago, nothing read since", sock,
-                                     c.dns_query, seconds_text(waited)));
+    if (open) {
+      f.verdict = fmt::format("{} is stuck resolving {}: no answer for {} from {}", cmd, c.dns_query,
+                              seconds_text(waited), who);
+      f.evidence.push_back(fmt::format("{}: query for {} sent {} ago, nothing read since", sock,
+                                       c.dns_query, seconds_text(waited)));
+    } else if (answered) {
+      f.verdict = fmt::format("{}: the DNS answer for {} from {} took {}", cmd, c.dns_query, who,
+                              seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: query for {} answered {} after it was sent", sock, c.dns_query,
+                                       seconds_text(waited)));
+    } else {
+      f.verdict = fmt::format("{}: the DNS query for {} to {} got no answer in {}", cmd, c.dns_query, who,
+                              seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: query for {} sent, closed {} later with nothing read", sock,
+                                       c.dns_query, seconds_text(waited)));
+    }
     f.tries = {"check the nameservers in /etc/resolv.conf (`getent hosts " + c.dns_query + "`)",
                "GODEBUG=netdns=go+2 shows Go's resolver decisions; GODEBUG=netdns=cgo uses the C "
                "library's resolver instead"};
@@ -309,34 +375,55 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now) const {
     f.at = c.last_write;
     f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
     bool handshake = c.tls && c.last_read < c.first_write;
-    std::string last = fmt::format("last write {} ago ({} bytes), {}", seconds_text(waited),
-                                   c.last_write_bytes,
-                                   c.last_read < Nanos{0} ? std::string("nothing read yet")
-                                                          : "no read since");
+    std::string last;
+    if (open)
+      last = fmt::format("last write {} ago ({} bytes), {}", seconds_text(waited), c.last_write_bytes,
+                         c.last_read < Nanos{0} ? std::string("nothing read yet") : "no read since");
+    else if (answered)
+      last = fmt::format("first bytes back {} after the last write ({} bytes)", seconds_text(waited),
+                         c.last_write_bytes);
+    else
+      last = fmt::format("last write ({} bytes) {} before the close, {}", c.last_write_bytes,
+                         seconds_text(waited),
+                         c.last_read < Nanos{0} ? std::string("nothing ever read") : "nothing read after it");
     f.evidence.push_back(sock + ", " + last);
+    std::string after = c.request.empty() ? "" : " after `" + c.request + "`";
     if (handshake) {
-      f.kind = "tls_handshake";
-      f.verdict = fmt::format("{} is stuck: the TLS handshake with {} has not completed for {} "
-                              "(ClientHello sent, no answer); cmd/go gives up after 10 s",
-                              cmd, who, seconds_text(waited));
+      f.kind = std::string("tls_handshake") + slow;
+      if (open)
+        f.verdict = fmt::format("{} is stuck: the TLS handshake with {} has not completed for {} "
+                                "(ClientHello sent, no answer); cmd/go gives up after 10 s",
+                                cmd, who, seconds_text(waited));
+      else if (answered)
+        f.verdict = fmt::format("{}: the TLS handshake with {} took {} (ClientHello sent, first answer "
+                                "after that long)", cmd, who, seconds_text(waited));
+      else
+        f.verdict = fmt::format("{}: the TLS handshake with {} never completed: ClientHello sent, no "
+                                "answer in {}", cmd, who, seconds_text(waited));
       f.tries = {fmt::format("test the server: `openssl s_client -connect {} -servername {}`", c.peer,
                              c.host.empty() ? host_of(c.peer) : c.host),
                  "a middlebox or proxy may swallow TLS: set HTTPS_PROXY if the network requires one"};
     } else {
-      f.kind = "http_no_response";
-      std::string after = c.request.empty() ? "" : " after `" + c.request + "`";
+      f.kind = answered ? "http_slow_response" : "http_no_response";
       bool proxy = who.rfind("module proxy", 0) == 0 || who.rfind("checksum", 0) == 0;
-      f.verdict = fmt::format("{} is stuck: no response for {} from {}{}{}", cmd, seconds_text(waited),
-                              who, after,
-                              proxy ? "; cmd/go sets no response timeout, so this will not end by itself"
-                                    : "");
+      if (open)
+        f.verdict = fmt::format("{} is stuck: no response for {} from {}{}{}", cmd, seconds_text(waited),
+                                who, after,
+                                proxy ? "; cmd/go sets no response timeout, so this will not end by itself"
+                                      : "");
+      else if (answered)
+        f.verdict = fmt::format("{}: waited {} for a response from {}{}", cmd, seconds_text(waited), who, after);
+      else
+        f.verdict = fmt::format("{}: no response in {} from {}{}; the connection ended without one", cmd,
+                                seconds_text(waited), who, after);
       f.tries = {fmt::format("check the server at {}", c.peer),
                  "GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source",
                  "`go mod download -x` prints each request and its time; GOPRIVATE / GONOSUMDB / "
                  "GOSUMDB=off for private modules"};
     }
   }
-  if (std::string np = netpoller(c.pid); !np.empty()) f.evidence.push_back(np);
+  if (open)
+    if (std::string np = netpoller(c.pid); !np.empty()) f.evidence.push_back(np);
   f.severity = f.seconds_lost >= 10 ? Severity::Error : Severity::Warning;
   return f;
 }
@@ -344,15 +431,15 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now) const {
 std::vector<Finding> NetworkWait::findings() const {
   std::vector<Finding> out;
   Nanos now = table_.now();
-  for (const auto& [key, c] : open_) {
-    if (c.port < 0) continue;
-    bool waiting = false;
-    if (c.connect_pending) waiting = now - c.connect_start >= threshold_;
-    else if (c.last_write >= Nanos{0} && c.last_write > c.last_read) waiting = now - c.last_write >= threshold_;
-    if (c.port == 53 && c.dns_answered) waiting = false;
-    if (waiting) out.push_back(wait_finding(c, now));
+  for (const auto& [key, c] : open_)
+    if (waited(c, now) >= threshold_) out.push_back(wait_finding(c, now));
+  // Waits that are over: no answer before the socket went away, or an answer that came late.
+  for (const auto& [key, e] : ended_) {
+    Finding f = e.worst;
+    if (e.count > 1) f.evidence.push_back(fmt::format("{} such waits in all; the longest is shown", e.count));
+    out.push_back(std::move(f));
   }
-  // Failures and slow but finished exchanges, open or closed.
+  // Connections refused or unreachable, open or closed.
   std::map<std::string, std::pair<int, int>> refused;  // peer -> count, errno
   auto note = [&](const Conn& c) {
     if (c.connect_error) {

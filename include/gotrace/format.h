@@ -20,14 +20,14 @@ struct FormatOptions {
 // One syscall as the formatter sees it. For an entry, `exited` is false and ret unused.
 struct CallView {
   SysNo sysno;
-  int32_t number;  // for "syscall_NNN" when sysno is unknown
+  int32_t number;  // for "syscall_0x1f4" when sysno is unknown
   const Args& args;
   int64_t ret = 0;
   bool exited = false;
   std::string_view ret_fd_target = {};
 };
 
-// Name as strace prints it: the table's name, or "syscall_NNN" when unknown.
+// Name as strace prints it: the table's name, or "syscall_0x1f4" when unknown.
 std::string syscall_name(SysNo sysno, int32_t number);
 
 // Appends "name(" and the arguments known at entry, with a trailing ", " when arguments

@@ -24,6 +24,8 @@
 //   u8   one byte
 //   str  uv byte count, then the bytes (no terminator)
 //   list uv element count, then the elements
+//   elem uv byte count, then a struct's fields: a list element that may gain fields (a
+//        reader ignores the element's bytes past the fields it knows, as for records)
 // Every payload, of every tag, starts with the same three fields:
 //   sv dts  ts minus the previous record's ts, in ns (the first record: minus 0). A reader
 //           that skips an unknown tag still reads this field, to keep the running ts.
@@ -40,9 +42,9 @@
 //   Signal       sv signo, u8 stop, sv code, sv sender_pid, sv sender_uid, sv status, uv addr
 //   ThreadExit   sv wait_status
 //   Snapshot     uv nofile.soft, uv nofile.hard, uv nproc.soft, uv nproc.hard,
-//                list<{sv fd, str target}> fds, list<{str name, str value}> env,
-//                list<{sv tid, sv number, 6 x uv args, u8 state, str wchan}> threads,
-//                str cwd, str exe
+//                list<elem{sv fd, str target}> fds, list<{str name, str value}> env,
+//                list<elem{sv tid, sv number, 6 x uv args, u8 state, str wchan,
+//                sv off_cpu_ns}> threads, str cwd, str exe
 //   Tick         (nothing)
 //   TraceEnd     u8 reason, sv exit_status
 // Sys  = sv number (the header arch's syscall number), then u8 naming:

@@ -22,8 +22,8 @@ class EventScript {
   EventScript& start(std::vector<std::string> command = {"prog"}) {
     return push(0, 0, TraceStart{1'700'000'000'000'000'000, kHostArch, "test", std::move(command), {}});
   }
-  EventScript& process(int pid, int parent = 0) {
-    return push(pid, pid, ProcessStart{Pid{parent}, {"prog"}});
+  EventScript& process(int pid, int parent = 0, std::vector<std::string> argv = {"prog"}) {
+    return push(pid, pid, ProcessStart{Pid{parent}, std::move(argv)});
   }
   EventScript& thread(int pid, int tid, int parent_tid) {
     return push(pid, tid, ThreadStart{Tid{parent_tid}});
@@ -68,6 +68,10 @@ class EventScript {
     return push(pid, tid, ThreadExit{wait_status});
   }
   EventScript& tick() { return push(0, 0, Tick{}); }
+  EventScript& snapshot(int pid, Snapshot snap) { return push(pid, pid, std::move(snap)); }
+  EventScript& exec(int pid, int tid, std::vector<std::string> argv, int former_tid = 0) {
+    return push(pid, tid, Exec{argv.empty() ? "" : argv[0], argv, Tid{former_tid ? former_tid : tid}});
+  }
   EventScript& end(EndReason r = EndReason::AllExited, int status = 0) {
     return push(0, 0, TraceEnd{r, status});
   }

@@ -18,10 +18,9 @@
 #include "gotrace/version.h"
 #include "live_source.h"
 #include "options.h"
-#include "diagnosis.h"
-#include "snapshot_report.h"
-#include "summary.h"
-#include "text_sink.h"
+#include "pipeline.h"
+#include "replay_source.h"
+#include "strace_import.h"
 
 namespace {
 
@@ -47,16 +46,7 @@ using namespace gotrace;
 
 void on_stop_signal(int sig) { live::LiveSource::request_stop(sig); }
 
-// Records the end of the trace: the launched command's status.
-class EndWatcher final : public EventConsumer {
- public:
-  void on_event(const Event& e) override {
-    if (const auto* end = std::get_if<TraceEnd>(&e.body)) status = end->exit_status;
-  }
-  int status = -1;
-};
-
-int run(const cli::Options& opt) {
+int run_live(const cli::Options& opt) {
   live::LiveOptions lo;
   // Analyzers read request lines, TLS ClientHellos and DNS packets from socket buffers.
   lo.capture.buffer_limit = std::max<uint32_t>(opt.string_limit, opt.report == "none" ? 0 : 1024);
@@ -75,64 +65,34 @@ int run(const cli::Options& opt) {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  std::unique_ptr<Output> file_out;
-  Output stderr_out(STDERR_FILENO);
-  if (!opt.output_path.empty()) file_out = Output::open_file(opt.output_path);
-  Output& out = file_out ? *file_out : stderr_out;
+  cli::Pipeline pipeline(opt);
+  source.run(pipeline.consumer());
+  pipeline.finish();
+  return pipeline.exit_status();
+}
 
-  Fanout fanout;
-  EndWatcher end;
-  fanout.add(end);
-  format::FormatOptions snapshot_format;
-  snapshot_format.string_limit = opt.string_limit;
-  sinks::SnapshotReport snapshot(out, snapshot_format);
-  fanout.add(snapshot);
-  std::unique_ptr<sinks::TextSink> text;
-  if (opt.trace) {
-    sinks::TextOptions to;
-    to.format.string_limit = opt.string_limit;
-    to.format.fd_detail = opt.fd_detail;
-    to.timestamps = opt.timestamps;
-    to.durations = opt.durations;
-    to.pid_column = !opt.output_path.empty();
-    to.show_sigurg = opt.show_sigurg;
-    to.show_signals = opt.show_signals;
-    to.filter = opt.filter;
-    text = std::make_unique<sinks::TextSink>(out, std::move(to));
-    fanout.add(*text);
-  }
-  analyzers::Summary summary(opt.sort, opt.filter);
-  if (opt.summary) fanout.add(summary);
-  std::unique_ptr<Output> report_file;
-  if (!opt.report_file.empty()) report_file = Output::open_file(opt.report_file);
-  Output& report_out = report_file ? *report_file : out;
-  analyzers::DiagnosisOptions dopt;
-  dopt.stall = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.stall_s));
-  analyzers::Diagnosis diagnosis(dopt, [&](const std::string& stall_report) {
-    if (opt.report == "text") {
-      out.write(stall_report);
-      out.flush();
+int run_replay(const cli::Options& opt) {
+  cli::Pipeline pipeline(opt);
+  if (opt.from_strace) {
+    record::StraceLogSource source(opt.replay_path);
+    source.run(pipeline.consumer());
+    pipeline.finish();
+    if (source.skipped_lines() > 0) {
+      std::string lines;
+      for (uint64_t n : source.first_skipped()) lines += (lines.empty() ? "" : ", ") + std::to_string(n);
+      fmt::print(stderr, "gotrace: {}: skipped {} of {} lines it could not parse (lines {}{})\n",
+                 opt.replay_path, source.skipped_lines(), source.lines(), lines,
+                 source.skipped_lines() > source.first_skipped().size() ? ", ..." : "");
     }
-  });
-  if (opt.report != "none" || opt.fail_on > 0) fanout.add(diagnosis);
-
-  source.run(fanout);
-  for (int pid : opt.attach_pids)
-    if (kill(pid, 0) == 0 || errno != ESRCH) out.write(fmt::format("gotrace: Process {} detached\n", pid));
-
-  if (opt.report == "text") report_out.write(diagnosis.text_report());
-  if (opt.report == "json") report_out.write(diagnosis.json_report());
-  report_out.flush();
-  if (opt.summary) {
-    out.write(summary.table());
-    out.write(summary.unfinished());
+  } else {
+    record::ReplaySource source(opt.replay_path);
+    source.run(pipeline.consumer());
+    pipeline.finish();
+    if (source.truncated())
+      fmt::print(stderr, "gotrace: {}: the recording was cut short (gotrace killed or disk full); "
+                 "replayed every whole record\n", opt.replay_path);
   }
-  out.flush();
-  if (opt.fail_on > 0 && end.status >= 0 && WIFEXITED(end.status) && WEXITSTATUS(end.status) == 0) {
-    std::vector<analyzers::Finding> fs = diagnosis.ranked();
-    if (!fs.empty() && static_cast<int>(fs.front().severity) >= opt.fail_on) return 3 << 8;
-  }
-  return end.status;
+  return -1;  // a replay's exit status is not the recorded command's
 }
 
 }  // namespace
@@ -148,7 +108,8 @@ int main(int argc, char** argv) {
       std::printf("gotrace %s\n", GOTRACE_VERSION);
       return 0;
     }
-    int status = run(opt);
+    if (opt.replay) return run_replay(opt) < 0 ? 0 : 1;
+    int status = run_live(opt);
     if (status < 0) {
       // Only attached processes: like strace, die of the signal that ended the trace.
       if (int sig = live::LiveSource::stop_signal()) exit_like(sig);  // wait status "killed by sig"

@@ -24,6 +24,8 @@ struct Raw {
   double duration = 0;
   double stall = 10;
   std::string report = "text", report_file, fail_on = "never";
+  std::string record, format = "text";
+  bool from_strace = false;
 };
 
 po::options_description describe(Raw& r) {
@@ -75,6 +77,16 @@ po::options_description describe(Raw& r) {
       ("fail-on", po::value(&r.fail_on)->value_name("LEVEL"),
        "exit 3 when the command succeeded but a finding of LEVEL (warning or error) or worse\n"
        "was reported (for CI); default never")
+      ("record", po::value(&r.record)->value_name("FILE"),
+       "also record every event to FILE (.gtr) for `gotrace replay`; written as\n"
+       "FILE.partial until the trace ends (a cut-short recording still replays)")
+      ("format", po::value(&r.format)->value_name("FORMAT"),
+       "how the trace is written: text (strace-like, with --trace), jsonl (one JSON\n"
+       "object per event) or chrome (trace-event JSON for Perfetto/chrome://tracing);\n"
+       "with jsonl/chrome the diagnosis and summary go to stderr")
+      ("from-strace", po::bool_switch(&r.from_strace),
+       "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot\n"
+       "carry: fd targets without -yy, buffers past -s, limits, environment)")
       ("quiet,q", po::bool_switch(&r.quiet), "accepted for strace habits");
   return d;
 }
@@ -118,6 +130,8 @@ std::string help_text() {
   std::ostringstream s;
   s << "usage: gotrace [OPTIONS] [--] COMMAND [ARGS...]\n"
        "       gotrace [OPTIONS] -p PID[,PID...] [--duration SECONDS] [-- COMMAND...]\n"
+       "       gotrace replay [OPTIONS] FILE.gtr\n"
+       "       gotrace replay --from-strace [OPTIONS] STRACE.LOG\n"
        "\n"
        "Runs COMMAND under ptrace, following every thread, child and exec, and tells why it\n"
        "is slow or hung. By default it prints no per-syscall lines: only what it finds and a\n"
@@ -130,7 +144,8 @@ std::string help_text() {
        "proxy waits named by host and GOPROXY/GOSUMDB role), with evidence and what to try.\n"
        "Exit status: the command's; if it was killed by a signal, gotrace dies of the same\n"
        "signal. 2: bad usage or command not found; 1: command cannot be executed or traced;\n"
-       "3: --fail-on matched.\n"
+       "3: --fail-on matched. Replay prints what the live run printed, from the recording;\n"
+       "it exits 1 for a file it cannot read (and says where).\n"
        "\n"
        << describe(r)
        << "\nShort forms as in strace: -t -tt -ttt, -y -yy, -e trace=read,%net, -o FILE, -s N.\n";
@@ -143,13 +158,22 @@ Options parse_options(int argc, char** argv) {
   Raw r;
   po::options_description desc = describe(r);
   int i = 1;
+  if (argc > 1 && std::string(argv[1]) == "replay") {
+    o.replay = true;
+    i = 2;
+  }
   for (; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--") {
       ++i;
       break;
     }
-    if (a.empty() || a[0] != '-' || a == "-") break;  // the command starts here
+    if (a.empty() || a[0] != '-' || a == "-") {
+      if (!o.replay) break;  // the command starts here
+      if (!o.replay_path.empty()) throw UsageError("replay takes one file, got '" + o.replay_path + "' and '" + a + "'");
+      o.replay_path = a;  // replay: the file may come before or after options
+      continue;
+    }
     if (auto t = translate(a)) {
       opt_args.push_back(*t);
       continue;
@@ -164,6 +188,10 @@ Options parse_options(int argc, char** argv) {
       opt_args.push_back(argv[++i]);
   }
   for (; i < argc; ++i) o.command.emplace_back(argv[i]);
+  if (o.replay && o.replay_path.empty() && o.command.size() == 1) {
+    o.replay_path = o.command[0];  // gotrace replay [OPTIONS] -- FILE
+    o.command.clear();
+  }
 
   po::variables_map vm;
   try {
@@ -218,6 +246,18 @@ Options parse_options(int argc, char** argv) {
   else if (r.fail_on == "error") o.fail_on = 2;
   else throw UsageError("invalid --fail-on '" + r.fail_on + "' (warning, error or never)");
   o.duration_s = r.duration;
+  if (r.format != "text" && r.format != "jsonl" && r.format != "chrome")
+    throw UsageError("invalid --format '" + r.format + "' (text, jsonl or chrome)");
+  o.format = r.format;
+  o.record_path = r.record;
+  o.from_strace = r.from_strace;
+  if (o.replay) {
+    if (o.replay_path.empty()) throw UsageError("replay needs a file (usage: gotrace replay [OPTIONS] FILE)");
+    if (!o.command.empty() || !o.attach_pids.empty() || r.duration > 0)
+      throw UsageError("replay takes a file, not a command, -p or --duration");
+    return o;
+  }
+  if (o.from_strace) throw UsageError("--from-strace is for `gotrace replay --from-strace LOG`");
   if (o.command.empty() && o.attach_pids.empty())
     throw UsageError("no command to trace and no -p PID (usage: gotrace [OPTIONS] -- COMMAND [ARGS...])");
   return o;

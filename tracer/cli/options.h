@@ -33,6 +33,11 @@ struct Options {
   std::string report = "text";   // --report=text|json|none
   std::string report_file;       // --report-file: the report goes there instead of the output
   int fail_on = 0;               // --fail-on: 0 never, 1 warning, 2 error
+  std::string record_path;       // --record FILE
+  std::string format = "text";   // --format=text|jsonl|chrome: how the trace is written
+  bool replay = false;           // `gotrace replay FILE`
+  bool from_strace = false;      // `gotrace replay --from-strace LOG`
+  std::string replay_path;
   double duration_s = 0;         // --duration: 0 = until the command ends or Ctrl-C
 };
 

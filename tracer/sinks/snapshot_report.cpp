@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace gotrace::sinks {
 namespace {
 
@@ -53,7 +55,7 @@ std::string describe_snapshot(int pid, const std::vector<std::string>& argv, con
       SysNo sysno = sysno_from_number(kHostArch, t.number);
       std::string call;
       format::format_call_head(call, {sysno, t.number, args}, opt);
-      if (call.size() >= 2 && call.compare(call.size() - 2, 2, ", ") == 0) call.resize(call.size() - 2);
+      if (call.size() >= 2 && call.compare(call.size() - 2, 2, ", ") == 0) call += "...";
       out += "in " + call + ")";
     } else {
       out += t.number == -1 ? "in user space" : "not in a syscall";
@@ -80,6 +82,13 @@ void SnapshotReport::on_event(const Event& e) {
     threads_[raw(e.pid)] = 1;
   } else if (std::holds_alternative<ThreadStart>(e.body)) {
     ++threads_[raw(e.pid)];
+  } else if (std::holds_alternative<ThreadExit>(e.body)) {
+    if (e.tid == Tid{raw(e.pid)}) attached_.erase(raw(e.pid));  // gone: nothing to detach
+  } else if (std::holds_alternative<TraceEnd>(e.body)) {
+    std::vector<int32_t> pids(attached_.begin(), attached_.end());
+    std::sort(pids.begin(), pids.end());
+    for (int32_t pid : pids) out_.write(fmt::format("gotrace: Process {} detached\n", pid));
+    out_.flush();
   } else if (const auto* snap = std::get_if<Snapshot>(&e.body)) {
     if (!attached_.count(raw(e.pid))) return;  // a launched command's pre-exec state: noise
     out_.write(describe_snapshot(raw(e.pid), argv_[raw(e.pid)], *snap, opt_));

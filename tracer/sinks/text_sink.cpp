@@ -54,7 +54,13 @@ void TextSink::on_event(const Event& e) {
     if (!opt_.filter.selected(enter->sysno)) return;
     close_open_line();
     begin_line(e);
-    format::format_call_head(line_, {enter->sysno, enter->number, enter->args}, opt_.format);
+    format::CallView view{enter->sysno, enter->number, enter->args};
+    format::format_call_head(line_, view, opt_.format);
+    if (syscall_info(enter->sysno).has(kNeverReturns)) {  // exit, exit_group: "= ?" now, as strace
+      format::format_call_tail(line_, view, opt_.format);
+      finish_line();
+      return;
+    }
     open_tid_ = tid;
     shown_.insert(tid);
     return;

@@ -1,0 +1,99 @@
+// Pipeline assembly. See pipeline.h.
+#include "pipeline.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "chrome_sink.h"
+#include "jsonl_sink.h"
+#include "record_writer.h"
+#include "snapshot_report.h"
+#include "text_sink.h"
+
+namespace gotrace::cli {
+
+class Pipeline::EndWatcher final : public EventConsumer {
+ public:
+  void on_event(const Event& e) override {
+    if (const auto* end = std::get_if<TraceEnd>(&e.body)) status = end->exit_status;
+  }
+  int status = -1;
+};
+
+Pipeline::Pipeline(const Options& opt) : opt_(opt) {
+  stderr_out_ = std::make_unique<Output>(STDERR_FILENO);
+  if (!opt.output_path.empty()) file_out_ = Output::open_file(opt.output_path);
+  out_ = file_out_ ? file_out_.get() : stderr_out_.get();
+  bool json_trace = opt.format != "text";
+  summary_out_ = json_trace ? stderr_out_.get() : out_;
+  if (!opt.report_file.empty()) report_file_ = Output::open_file(opt.report_file);
+  report_out_ = report_file_ ? report_file_.get() : summary_out_;
+
+  end_ = std::make_unique<EndWatcher>();
+  fanout_.add(*end_);
+  if (!opt.record_path.empty()) {
+    auto writer = std::make_unique<record::RecordWriter>(opt.record_path);
+    fanout_.add(*writer);
+    owned_.push_back(std::move(writer));
+  }
+  format::FormatOptions fmt_opt;
+  fmt_opt.string_limit = opt.string_limit;
+  fmt_opt.fd_detail = opt.fd_detail;
+  auto snapshot = std::make_unique<sinks::SnapshotReport>(*summary_out_, fmt_opt);
+  fanout_.add(*snapshot);
+  owned_.push_back(std::move(snapshot));
+  if (opt.format == "jsonl") {
+    owned_.push_back(std::make_unique<sinks::JsonlSink>(*out_));
+    fanout_.add(*owned_.back());
+  } else if (opt.format == "chrome") {
+    owned_.push_back(std::make_unique<sinks::ChromeSink>(*out_));
+    fanout_.add(*owned_.back());
+  } else if (opt.trace) {
+    sinks::TextOptions to;
+    to.format = fmt_opt;
+    to.timestamps = opt.timestamps;
+    to.durations = opt.durations;
+    to.pid_column = !opt.output_path.empty();
+    to.show_sigurg = opt.show_sigurg;
+    to.show_signals = opt.show_signals;
+    to.filter = opt.filter;
+    owned_.push_back(std::make_unique<sinks::TextSink>(*out_, std::move(to)));
+    fanout_.add(*owned_.back());
+  }
+  summary_ = std::make_unique<analyzers::Summary>(opt.sort, opt.filter);
+  if (opt.summary) fanout_.add(*summary_);
+  analyzers::DiagnosisOptions dopt;
+  dopt.stall = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.stall_s));
+  diagnosis_ = std::make_unique<analyzers::Diagnosis>(dopt, [this](const std::string& report) {
+    if (opt_.report == "text") {
+      summary_out_->write(report);
+      summary_out_->flush();
+    }
+  });
+  if (opt.report != "none" || opt.fail_on > 0) fanout_.add(*diagnosis_);
+}
+
+Pipeline::~Pipeline() = default;
+
+void Pipeline::finish() {
+  if (opt_.report == "text") report_out_->write(diagnosis_->text_report());
+  if (opt_.report == "json") report_out_->write(diagnosis_->json_report());
+  report_out_->flush();
+  if (opt_.summary) {
+    summary_out_->write(summary_->table());
+    summary_out_->write(summary_->unfinished());
+  }
+  summary_out_->flush();
+  out_->flush();
+}
+
+int Pipeline::exit_status() const {
+  int status = end_->status;
+  if (opt_.fail_on > 0 && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    std::vector<analyzers::Finding> fs = diagnosis_->ranked();
+    if (!fs.empty() && static_cast<int>(fs.front().severity) >= opt_.fail_on) return 3 << 8;
+  }
+  return status;
+}
+
+}  // namespace gotrace::cli

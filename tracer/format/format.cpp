@@ -1,0 +1,261 @@
+// Formatter dispatcher (gotrace_format): splits a call into the part known at entry (head)
+// and the part known at exit (tail), prints each argument by kind through the family
+// files, and prints the return value as strace does.
+#include <cstdint>
+#include <cstring>
+
+#include "internal.h"
+
+namespace gotrace::format {
+namespace detail {
+
+namespace {
+
+bool is_exit_kind(ArgKind k) {
+  switch (k) {
+    case ArgKind::BufOut:
+    case ArgKind::IovOut:
+    case ArgKind::SockAddrOut:
+    case ArgKind::SockLenPtr:
+    case ArgKind::SockOptValOut:
+    case ArgKind::MsgHdrOut:
+    case ArgKind::EpollEventsOut:
+    case ArgKind::TimespecOut:
+    case ArgKind::SigsetOut:
+    case ArgKind::SigactionOut:
+    case ArgKind::WaitStatusOut:
+    case ArgKind::RlimitOut:
+    case ArgKind::PipeFdsOut:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Calls printed by one routine rather than argument by argument; all known at entry.
+bool whole_call(SysNo s) { return s == SysNo::futex || s == SysNo::clone; }
+
+// Entry-captured arguments that strace still prints at exit, from what the kernel left:
+// fcntl's F_GETLK struct and sendmmsg's vector (msg_len is the count sent).
+bool shown_at_exit(const Ctx& c, int i) {
+  switch (c.call.sysno) {
+    case SysNo::fcntl: {
+      const auto cmd = static_cast<uint32_t>(c.raw(1));
+      return c.kind(i) == ArgKind::FcntlArg && (cmd == 5 || cmd == 36);  // F_(OFD_)GETLK
+    }
+    case SysNo::sendmmsg: return c.kind(i) == ArgKind::MmsgHdrIn;
+    default: return false;
+  }
+}
+
+// Index of the first argument known only at exit (every later one is printed at exit too).
+int split_point(const Ctx& c) {
+  if (whole_call(c.call.sysno)) return c.info.nargs;
+  for (int i = 0; i < c.info.nargs; ++i)
+    if (is_exit_kind(c.kind(i)) || shown_at_exit(c, i)) return i;
+  return c.info.nargs;
+}
+
+void put_args(std::string& out, const Ctx& c, int from, int to) {
+  if (whole_call(c.call.sysno)) {
+    if (from == 0 && to > 0) {
+      if (c.call.sysno == SysNo::futex)
+        put_futex_args(out, c);
+      else
+        put_clone_args(out, c);
+    }
+    return;
+  }
+  bool first = true;
+  for (int i = from; i < to; ++i) {
+    if (fs_skip_arg(c, i)) continue;
+    if (!first) out += ", ";
+    first = false;
+    put_arg(out, c, i);
+  }
+}
+
+const char* errno_name_or_null(int err) {
+  if (err >= 512 && err <= 530) {
+    std::string_view n = errno_name(err);
+    return n.starts_with("errno ") ? nullptr : n.data();
+  }
+  return err > 0 ? strerrorname_np(err) : nullptr;
+}
+
+void put_return(std::string& out, const Ctx& c) {
+  if (!c.call.exited || c.info.has(kNeverReturns)) {
+    out += '?';
+    return;
+  }
+  if (c.failed()) {
+    const int err = static_cast<int>(-c.call.ret);
+    switch (err) {
+      case 512: case 513: case 514: case 516:  // ERESTART*: the call will be restarted
+        put(out, "? {} ({})", errno_name(err), errno_text(err));
+        return;
+      default:
+        if (const char* name = errno_name_or_null(err))
+          put(out, "-1 {} ({})", name, errno_text(err));
+        else
+          put(out, "-1 (errno {})", err);
+        return;
+    }
+  }
+  if (fs_return(out, c) || wait_return(out, c)) return;
+  if (c.info.has(kReturnsHex))
+    put_hex(out, static_cast<uint64_t>(c.call.ret));
+  else if (c.info.has(kReturnsFd) && c.call.ret <= INT32_MAX)
+    put_fd(out, static_cast<int32_t>(c.call.ret), c.call.ret_fd_target, c.opt);
+  else
+    put_d(out, c.call.ret);
+}
+
+// Int arguments that are 64-bit (loff_t); every other Int is a C int, which callers may
+// pass zero-extended (glibc's wait4(-1, ...) arrives as 0xffffffff).
+bool is_long_int(SysNo s, int i) {
+  switch (s) {
+    case SysNo::lseek:
+    case SysNo::truncate:
+    case SysNo::ftruncate:
+    case SysNo::readahead: return i == 1;
+    case SysNo::pread64:
+    case SysNo::pwrite64:
+    case SysNo::preadv:
+    case SysNo::pwritev:
+    case SysNo::preadv2:
+    case SysNo::pwritev2: return i == 3;
+    case SysNo::fadvise64:
+    case SysNo::sync_file_range: return i == 1 || i == 2;
+    case SysNo::fallocate: return i == 2 || i == 3;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+void put_arg(std::string& out, const Ctx& c, int i) {
+  const Arg& a = c.arg(i);
+  switch (c.kind(i)) {
+    case ArgKind::Int:
+      if (is_long_int(c.call.sysno, i))
+        put_d(out, static_cast<int64_t>(a.raw));
+      else
+        put_d(out, static_cast<int32_t>(a.raw));
+      return;
+    case ArgKind::Uint: put_u(out, a.raw); return;
+    case ArgKind::Hex:
+      if (c.call.sysno == SysNo::mknod || c.call.sysno == SysNo::mknodat) {
+        put_fs_arg(out, c, i);  // dev_t
+        return;
+      }
+      put_hex(out, a.raw);
+      return;
+    case ArgKind::Ptr: put_ptr(out, a.raw); return;
+    case ArgKind::Fd:
+      put_fd(out, static_cast<int32_t>(a.raw), has_data(a) ? std::string_view(a.data) : "", c.opt);
+      return;
+    case ArgKind::DirFd:
+      if (static_cast<int32_t>(a.raw) == -100) {  // AT_FDCWD
+        out += "AT_FDCWD";
+        if (has_data(a)) put_fd_target(out, a.data, c.opt);
+      } else {
+        put_fd(out, static_cast<int32_t>(a.raw), has_data(a) ? std::string_view(a.data) : "", c.opt);
+      }
+      return;
+    case ArgKind::Path:
+    case ArgKind::BufIn:
+    case ArgKind::BufOut:
+    case ArgKind::IovIn:
+    case ArgKind::IovOut:
+    case ArgKind::OpenFlags:
+    case ArgKind::Mode:
+    case ArgKind::AtFlags:
+    case ArgKind::AccessMode:
+    case ArgKind::Whence:
+    case ArgKind::OpenHow:
+    case ArgKind::FcntlCmd:
+    case ArgKind::FcntlArg:
+    case ArgKind::PipeFdsOut:
+      put_fs_arg(out, c, i);
+      return;
+    case ArgKind::SockAddrIn:
+    case ArgKind::SockAddrOut:
+    case ArgKind::SockLenPtr:
+    case ArgKind::SockDomain:
+    case ArgKind::SockType:
+    case ArgKind::SockProto:
+    case ArgKind::SockFlags:
+    case ArgKind::SockLevel:
+    case ArgKind::SockOptName:
+    case ArgKind::SockOptValIn:
+    case ArgKind::SockOptValOut:
+    case ArgKind::ShutdownHow:
+    case ArgKind::MsgFlags:
+    case ArgKind::MsgHdrIn:
+    case ArgKind::MsgHdrOut:
+    case ArgKind::MmsgHdrIn:
+      put_net_arg(out, c, i);
+      return;
+    case ArgKind::EpollCtlOp:
+    case ArgKind::EpollEvent:
+    case ArgKind::EpollEventsOut:
+    case ArgKind::TimeoutMs:
+    case ArgKind::TimespecIn:
+    case ArgKind::TimespecOut:
+    case ArgKind::TimevalIn:
+    case ArgKind::ClockId:
+    case ArgKind::TimerFlags:
+    case ArgKind::PollFds:
+      put_wait_arg(out, c, i);
+      return;
+    case ArgKind::SigsetIn:
+    case ArgKind::SigsetOut:
+    case ArgKind::SigactionIn:
+    case ArgKind::SigactionOut:
+    case ArgKind::SigprocmaskHow:
+    case ArgKind::Signo:
+      put_signal_arg(out, c, i);
+      return;
+    case ArgKind::FutexOp:
+    case ArgKind::FutexVal:
+    case ArgKind::FutexVal3:
+      put_hex(out, a.raw);  // futex is printed whole; these appear only in odd tables
+      return;
+    case ArgKind::FutexUaddr2: put_ptr(out, a.raw); return;
+    case ArgKind::FutexTimeout: put_timespec(out, a); return;
+    default:
+      put_process_arg(out, c, i);
+      return;
+  }
+}
+
+}  // namespace detail
+
+using namespace detail;
+
+std::string syscall_name(SysNo sysno, int32_t number) {
+  if (sysno != SysNo::unknown) return syscall_info(sysno).name;
+  // strace 6.1 prints an unknown number in hex: syscall_0x1f4(...)
+  return fmt::format("syscall_{:#x}", static_cast<uint64_t>(static_cast<int64_t>(number)));
+}
+
+void format_call_head(std::string& out, const CallView& call, const FormatOptions& opt) {
+  const Ctx c{call, opt, syscall_info(call.sysno)};
+  if (call.sysno == SysNo::unknown)
+    put(out, "syscall_{:#x}(", static_cast<uint64_t>(static_cast<int64_t>(call.number)));
+  else
+    put(out, "{}(", c.info.name);
+  const int split = split_point(c);
+  put_args(out, c, 0, split);
+  if (split < c.info.nargs && split > 0) out += ", ";
+}
+
+void format_call_tail(std::string& out, const CallView& call, const FormatOptions& opt) {
+  const Ctx c{call, opt, syscall_info(call.sysno)};
+  put_args(out, c, split_point(c), c.info.nargs);
+  out += ") = ";
+  put_return(out, c);
+}
+
+}  // namespace gotrace::format
