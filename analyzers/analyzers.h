@@ -25,6 +25,7 @@ class FdExhaustion final : public Analyzer {
   explicit FdExhaustion(const ProcessTable& t, double warn_ratio = 0.8) : table_(t), warn_ratio_(warn_ratio) {}
   void on_event(const Event& e) override;
   std::vector<Finding> findings() const override;
+  bool needs(const SyscallInfo& s) const override { return s.has(kReturnsFd | kFdTable); }
 
  private:
   struct Hit {
@@ -53,6 +54,8 @@ class BlockingGetrandom final : public Analyzer {
       : table_(t), threshold_(threshold) {}
   void on_event(const Event& e) override;
   std::vector<Finding> findings() const override;
+  // getrandom; reads (of /dev/random) and writes (a TLS ClientHello waiting on it).
+  bool needs(const SyscallInfo& s) const override { return s.has(kRandom | kStreamIo); }
 
  private:
   struct Block {
@@ -74,6 +77,8 @@ class ProcessLimits final : public Analyzer {
   explicit ProcessLimits(const ProcessTable& t) : table_(t) {}
   void on_event(const Event& e) override;
   std::vector<Finding> findings() const override;
+  // clone/fork and writes (Go's message on stderr).
+  bool needs(const SyscallInfo& s) const override { return s.has(kProcess | kStreamIo); }
 
  private:
   const ProcessTable& table_;
@@ -91,6 +96,9 @@ class NetworkWait final : public Analyzer {
       : table_(t), threshold_(threshold) {}
   void on_event(const Event& e) override;
   std::vector<Finding> findings() const override;
+  bool needs(const SyscallInfo& s) const override {
+    return s.has(kNet | kStreamIo | kFdTable | kReturnsFd);
+  }
 
   struct Conn {
     int32_t pid = 0;

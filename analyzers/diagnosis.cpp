@@ -51,6 +51,14 @@ Diagnosis::Diagnosis(DiagnosisOptions opt, StallCallback on_stall)
   analyzers_.push_back(std::make_unique<NetworkWait>(table_, opt.wait_threshold));
 }
 
+bool Diagnosis::needs(SysNo s) const {
+  const SyscallInfo& info = syscall_info(s);
+  if (ProcessTable::needs(info)) return true;
+  for (const auto& a : analyzers_)
+    if (a->needs(info)) return true;
+  return false;
+}
+
 bool Diagnosis::is_progress(const Event& e) const {
   if (const auto* x = std::get_if<SyscallExit>(&e.body)) {
     if (x->error() == EAGAIN || x->error() == ETIMEDOUT || x->ret <= -512) return false;

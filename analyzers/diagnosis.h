@@ -27,6 +27,9 @@ class Diagnosis final : public EventConsumer {
   explicit Diagnosis(DiagnosisOptions opt, StallCallback on_stall = {});
   void on_event(const Event& e) override;
 
+  // Whether some analyzer (or the process table they share) needs to see this syscall.
+  bool needs(SysNo s) const;
+
   // All findings, most important first (severity, then time lost, then time).
   std::vector<Finding> ranked() const;
   std::string text_report() const;  // ends with '\n'

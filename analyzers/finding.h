@@ -29,6 +29,9 @@ class Analyzer : public EventConsumer {
  public:
   // Findings as of the last event seen (during a stall, or after TraceEnd).
   virtual std::vector<Finding> findings() const = 0;
+  // Whether the analyzer needs to see this syscall (the fast path stops only on these).
+  // Answered from the table's flags, never from a list of names.
+  virtual bool needs(const SyscallInfo& s) const = 0;
 };
 
 }  // namespace gotrace::analyzers

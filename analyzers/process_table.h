@@ -45,6 +45,8 @@ struct InFlightCall {
 class ProcessTable final : public EventConsumer {
  public:
   void on_event(const Event& e) override;
+  // Process lifecycle, the fd table, limits.
+  static bool needs(const SyscallInfo& s) { return s.has(kProcess | kReturnsFd | kFdTable | kLimits); }
 
   const ProcessInfo* process(int32_t pid) const;
   const std::map<int32_t, ProcessInfo>& processes() const { return procs_; }

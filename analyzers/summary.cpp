@@ -35,6 +35,7 @@ SortKey parse_sort_key(std::string_view s) {
 
 void Summary::on_event(const Event& e) {
   int32_t tid = raw(e.tid);
+  if (const auto* start = std::get_if<TraceStart>(&e.body)) filtered_ = start->filtered;
   if (const auto* enter = std::get_if<SyscallEnter>(&e.body)) {
     if (!filter_.selected(enter->sysno)) {
       in_flight_.erase(tid);
@@ -180,6 +181,9 @@ std::string Summary::table() const {
   uint64_t total_avg =
       total.calls ? static_cast<uint64_t>(total_s / static_cast<double>(total.calls) * 1e6) : 0;
   line(100.0, total.time, total_avg, total.calls, total.errors, "total");
+  if (filtered_ && filter_.selects_all())
+    out += "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom; "
+           "--full counts them all)\n";
   return out;
 }
 

@@ -61,6 +61,7 @@ class Summary final : public EventConsumer {
   std::unordered_map<int32_t, InFlight> in_flight_;  // by tid
   std::vector<Unfinished> unfinished_;
   bool ended_ = false;
+  bool filtered_ = false;  // the trace stopped only on some syscalls (seccomp fast path)
 };
 
 }  // namespace gotrace::analyzers

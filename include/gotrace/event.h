@@ -22,6 +22,7 @@ struct TraceStart {
   std::string gotrace_version;
   std::vector<std::string> command;  // the launched command, empty when only attaching
   std::vector<int32_t> attached;     // pids given with -p
+  bool filtered = false;             // a seccomp filter let most syscalls run unseen
   bool operator==(const TraceStart&) const = default;
 };
 

@@ -15,8 +15,13 @@
 // Record: u16 tag (Tag below), u32 payload_len, payload_len bytes of payload.
 //   A reader skips a record whose tag it does not know (forward compatible), and ignores
 //   bytes at the end of a known record's payload beyond the fields it knows: new fields are
-//   only ever appended to a body (event.h's rule). Any other change bumps format_version.
-//   A payload longer than kMaxPayload is corrupt (gotrace never writes one).
+//   only ever appended to a body (event.h's rule), and a reader takes an appended field
+//   missing from an older file as its default. Any other change bumps format_version.
+//   A payload longer than kMaxPayload is corrupt (gotrace never writes one). A record that
+//   runs past the end of the file, or a file without TraceEnd, is a recording cut short
+//   (gotrace killed, disk full): readers replay every whole record, then end as Truncated.
+//   Readers stop at TraceEnd; a later version may append records after it.
+//   The writer writes NAME.partial and renames it to NAME after TraceEnd.
 //
 // Payload field encodings:
 //   uv   unsigned LEB128 varint (at most 10 bytes)
@@ -32,7 +37,7 @@
 //   sv pid, sv tid
 // then the body:
 //   TraceStart   sv wall_clock_ns, u8 arch, str gotrace_version, list<str> command,
-//                list<sv> attached
+//                list<sv> attached, u8 filtered (appended later: absent reads as 0)
 //   SyscallEnter uv call, Sys, Args
 //   SyscallExit  uv call, Sys, sv ret, sv (ts - entered), u8 entry_seen, Args,
 //                str ret_fd_target

@@ -42,6 +42,10 @@ enum SyscallFlag : uint32_t {
   kNeverReturns = 1u << 18, // exit, exit_group, rt_sigreturn (no normal exit stop)
   kMayBlock = 1u << 19,     // can wait indefinitely on an outside event
   kDecoded = 1u << 20,      // argument kinds written by hand
+  kFdTable = 1u << 21,      // changes the fd table without returning an fd (close, dup2, pipe2...)
+  kStreamIo = 1u << 22,     // plain read/write family, used on sockets as on files
+  kRandom = 1u << 23,       // getrandom
+  kLimits = 1u << 24,       // getrlimit, setrlimit, prlimit64
 };
 
 struct SyscallInfo {

@@ -7,7 +7,7 @@ OUT=$BUILD_DIR/goproxy
 bash "$SCRIPTS_DIR/build-goproxy.sh" "$OUT" >"$WORK/build-goproxy.log" 2>&1 ||
   { cat "$WORK/build-goproxy.log"; fail "building the offline proxy"; }
 T=$(mktemp -d /dev/shm/gotrace-e2e-attach.XXXXXX)
-trap 'rm -rf "$T"; cleanup' EXIT
+track_dir "$T"
 export GOENV=off GO111MODULE=on GOPATH=$T/gopath GOSUMDB=off GONOSUMDB='' GONOPROXY='' \
   GOPRIVATE='' GOFLAGS=-modcacherw GOMODCACHE=$T/mod GOCACHE=$T/gocache
 

@@ -6,6 +6,7 @@ set -euo pipefail
 : "${PROGS:?PROGS must point at the built test programs}"
 WORK=$(mktemp -d /tmp/gotrace-e2e.XXXXXX)
 E2E_PIDS=()
+E2E_DIRS=()
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
@@ -39,6 +40,7 @@ cleanup() {
     { kill -KILL "$p" && wait "$p"; } 2>/dev/null || true  # waited here: bash stays quiet
   done
   rm -rf "$WORK"
+  for d in "${E2E_DIRS[@]}"; do rm -rf "$d"; done
   if ! check_no_stranded; then rc=1; fi
   exit $rc
 }
@@ -46,6 +48,10 @@ trap cleanup EXIT
 
 # Remembers a background pid to kill at exit.
 track() { E2E_PIDS+=("$1"); }
+
+# Remembers a directory to remove at exit (e.g. caches on /dev/shm). Use this rather than a
+# new EXIT trap: `trap 'rm -rf X; cleanup' EXIT` loses the exit status (cleanup sees rm's).
+track_dir() { E2E_DIRS+=("$1"); }
 
 # count FILE SYSCALL -> "calls errors" from an strace -c style table (0 when absent).
 count() {

@@ -19,7 +19,7 @@ expect_error 2 "invalid sort key" -S sideways true
 printf 'not a program\n' >"$WORK/plain"
 chmod -x "$WORK/plain"
 expect_error 1 "cannot execute '$WORK/plain': Permission denied" "$WORK/plain"
-expect_error 1 "cannot open output file" -o /nonexistent-dir/x true
+expect_error 1 "cannot open output file" -o "$WORK/missing-dir/x" true
 
 "$GOTRACE" --help >"$WORK/help"
 for opt in --trace -c -C -o -T -e -s -S -y -f --no-summary --timestamps --version; do

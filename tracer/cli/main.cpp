@@ -18,6 +18,7 @@
 #include "gotrace/version.h"
 #include "live_source.h"
 #include "options.h"
+#include "diagnosis.h"
 #include "pipeline.h"
 #include "replay_source.h"
 #include "strace_import.h"
@@ -46,12 +47,30 @@ using namespace gotrace;
 
 void on_stop_signal(int sig) { live::LiveSource::request_stop(sig); }
 
+// The fast path's set: what the diagnosis needs plus what the user asked to see. Empty
+// (trace everything) when that is everything anyway, or with --full.
+std::vector<bool> traced_set(const cli::Options& opt) {
+  if (opt.full) return {};
+  analyzers::Diagnosis diagnosis({});
+  bool diagnose = opt.report != "none" || opt.fail_on > 0;
+  std::vector<bool> traced(kSyscallCount + 1, false);
+  bool all = true;
+  for (std::size_t i = 0; i < kSyscallCount; ++i) {
+    auto s = static_cast<SysNo>(i);
+    traced[i] = (diagnose && diagnosis.needs(s)) || (opt.selection_explicit && opt.filter.selected(s));
+    all = all && traced[i];
+  }
+  if (all) return {};
+  return traced;
+}
+
 int run_live(const cli::Options& opt) {
   live::LiveOptions lo;
   // Analyzers read request lines, TLS ClientHellos and DNS packets from socket buffers.
   lo.capture.buffer_limit = std::max<uint32_t>(opt.string_limit, opt.report == "none" ? 0 : 1024);
   lo.capture.fd_detail = opt.fd_detail;
   lo.duration = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.duration_s));
+  lo.traced = traced_set(opt);
   live::LiveSource source(lo);
   if (!opt.attach_pids.empty()) {
     for (const live::AttachedProcess& a : source.attach(opt.attach_pids))
@@ -67,6 +86,8 @@ int run_live(const cli::Options& opt) {
 
   cli::Pipeline pipeline(opt);
   source.run(pipeline.consumer());
+  if (!source.filter_problem().empty())
+    fmt::print(stderr, "gotrace: {}: every syscall was traced instead\n", source.filter_problem());
   pipeline.finish();
   return pipeline.exit_status();
 }

@@ -25,7 +25,7 @@ struct Raw {
   double stall = 10;
   std::string report = "text", report_file, fail_on = "never";
   std::string record, format = "text";
-  bool from_strace = false;
+  bool from_strace = false, full = false;
 };
 
 po::options_description describe(Raw& r) {
@@ -84,6 +84,11 @@ po::options_description describe(Raw& r) {
        "how the trace is written: text (strace-like, with --trace), jsonl (one JSON\n"
        "object per event) or chrome (trace-event JSON for Perfetto/chrome://tracing);\n"
        "with jsonl/chrome the diagnosis and summary go to stderr")
+      ("full", po::bool_switch(&r.full),
+       "stop on every syscall. By default a launched command gets a seccomp filter so that\n"
+       "only the syscalls the diagnosis needs (process, fd, network, getrandom) stop it and\n"
+       "the rest run at full speed; -c, -C, --trace or -e trace= add what they show.\n"
+       "Attached processes (-p) are always fully traced: a filter cannot be removed on detach")
       ("from-strace", po::bool_switch(&r.from_strace),
        "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot\n"
        "carry: fd targets without -yy, buffers past -s, limits, environment)")
@@ -250,6 +255,8 @@ Options parse_options(int argc, char** argv) {
     throw UsageError("invalid --format '" + r.format + "' (text, jsonl or chrome)");
   o.format = r.format;
   o.record_path = r.record;
+  o.full = r.full;
+  o.selection_explicit = r.summary_only || o.trace || !r.exprs.empty() || o.format != "text";
   o.from_strace = r.from_strace;
   if (o.replay) {
     if (o.replay_path.empty()) throw UsageError("replay needs a file (usage: gotrace replay [OPTIONS] FILE)");

@@ -35,6 +35,8 @@ struct Options {
   int fail_on = 0;               // --fail-on: 0 never, 1 warning, 2 error
   std::string record_path;       // --record FILE
   std::string format = "text";   // --format=text|jsonl|chrome: how the trace is written
+  bool full = false;             // --full: no seccomp filter, every syscall stops
+  bool selection_explicit = false;  // -c, -C, --trace, -e trace=, --format: the user chose what to see
   bool replay = false;           // `gotrace replay FILE`
   bool from_strace = false;      // `gotrace replay --from-strace LOG`
   std::string replay_path;

@@ -3,6 +3,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,10 +60,11 @@ std::string resolve_command(const std::string& name) {
 }
 
 LaunchedChild launch_seized(const std::string& path, const std::vector<std::string>& argv,
-                            unsigned ptrace_options) {
-  int go[2], err[2];
-  if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+                            unsigned ptrace_options, const std::vector<sock_filter>& filter) {
+  int go[2], err[2], filt[2];
+  if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || pipe2(filt, O_CLOEXEC) != 0)
     throw SetupError(std::string("pipe: ") + std::strerror(errno), errno);
+  sock_fprog prog{static_cast<unsigned short>(filter.size()), const_cast<sock_filter*>(filter.data())};
 
   std::vector<char*> cargv;
   for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
@@ -73,8 +76,16 @@ LaunchedChild launch_seized(const std::string& path, const std::vector<std::stri
     // Child: only async-signal-safe calls from here on.
     close(go[1]);
     close(err[0]);
+    close(filt[0]);
     char c;
     while (read(go[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    if (prog.len > 0) {
+      int result = 0;
+      // no_new_privs only where the kernel requires it: it would stop setuid programs.
+      if (geteuid() != 0) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+      if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) result = errno;
+      (void)!write(filt[1], &result, sizeof result);
     }
     execv(path.c_str(), cargv.data());
     int e = errno;
@@ -83,15 +94,17 @@ LaunchedChild launch_seized(const std::string& path, const std::vector<std::stri
   }
   close(go[0]);
   close(err[1]);
+  close(filt[1]);
   if (!seize(pid, ptrace_options) || !interrupt(pid)) {
     int e = errno;
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     close(go[1]);
     close(err[0]);
+    close(filt[0]);
     throw SetupError(std::string("cannot trace the command: ptrace: ") + std::strerror(e), e);
   }
-  return LaunchedChild{pid, err[0], go[1], path};
+  return LaunchedChild{pid, err[0], go[1], filt[0], path};
 }
 
 void release(LaunchedChild& child) {
@@ -101,6 +114,15 @@ void release(LaunchedChild& child) {
     close(child.release_fd);
     child.release_fd = -1;
   }
+}
+
+int filter_result(LaunchedChild& child) {
+  int result = ENOSYS;
+  if (child.filter_fd < 0) return result;
+  if (read(child.filter_fd, &result, sizeof result) != static_cast<ssize_t>(sizeof result)) result = ENOSYS;
+  close(child.filter_fd);
+  child.filter_fd = -1;
+  return result;
 }
 
 int exec_error(const LaunchedChild& child) {

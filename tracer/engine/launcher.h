@@ -3,6 +3,8 @@
 // same signal mask and dispositions, same environment, same fds (the pipes are CLOEXEC).
 #pragma once
 
+#include <linux/filter.h>
+
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@ struct LaunchedChild {
   int pid = -1;
   int exec_error_fd = -1;  // read end: the child writes errno here if execve fails
   int release_fd = -1;     // write end: one byte lets the child go on to execve
+  int filter_fd = -1;      // read end: the child's seccomp install result (an int errno)
   std::string path;        // the resolved executable
 };
 
@@ -19,11 +22,17 @@ struct LaunchedChild {
 // Throws UsageError when it is not found, SetupError when it is not executable.
 std::string resolve_command(const std::string& name);
 
-// Forks; the child blocks until release() and then execs `path` with `argv`.
-// The child is seized with `ptrace_options` and left in an interrupt stop, so the caller's
-// wait loop sees it stop first. Throws SetupError on failure (and leaves no child behind).
+// Forks; the child blocks until release(), installs `filter` when it is not empty (after
+// the tracer is attached: a RET_TRACE call without a tracer would fail with ENOSYS), and
+// execs `path` with `argv`. The child is seized with `ptrace_options` and left in an
+// interrupt stop, so the caller's wait loop sees it stop first. Throws SetupError on
+// failure (and leaves no child behind).
 LaunchedChild launch_seized(const std::string& path, const std::vector<std::string>& argv,
-                            unsigned ptrace_options);
+                            unsigned ptrace_options, const std::vector<sock_filter>& filter);
+
+// Once the child is at its execve: 0 when its filter is installed, else the errno.
+// Precondition: a filter was given to launch_seized.
+int filter_result(LaunchedChild& child);
 
 // Lets the seized child proceed to execve.
 void release(LaunchedChild& child);

@@ -18,7 +18,8 @@ enum class Resume : uint8_t {
 
 constexpr unsigned kTraceOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE |
                                    PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-                                   PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT;
+                                   PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+                                   PTRACE_O_TRACESECCOMP;
 
 bool seize(int tid, unsigned options);
 bool interrupt(int tid);

@@ -27,6 +27,7 @@
 #include "proc_facts.h"
 #include "ptrace_ops.h"
 #include "remote_task.h"
+#include "seccomp_filter.h"
 
 namespace gotrace::live {
 namespace {
@@ -64,6 +65,7 @@ struct Task {
   bool in_syscall = false;       // between a syscall's entry and exit stops
   bool hide_until_exec = false;  // the launched child before its execve: not the command yet
   bool attached = false;         // seized with -p (or a descendant): detached, never killed
+  bool filtered = false;         // under the seccomp filter: stops only on traced syscalls
   bool entry_seen = true;
   uint64_t call = 0;
   SysNo sysno = SysNo::unknown;
@@ -98,6 +100,9 @@ struct LiveSource::Impl {
   EndReason end_reason = EndReason::AllExited;
   std::vector<int32_t> attached_pids;
   std::vector<Event> startup;  // attach-time events, emitted when run() starts
+  std::vector<sock_filter> filter;
+  bool filter_active = false;
+  std::string filter_problem;
 
   explicit Impl(LiveOptions o) : opt(o) {}
 
@@ -111,6 +116,13 @@ struct LiveSource::Impl {
     ev.body = std::forward<Body>(body);
     out->on_event(ev);
   }
+
+  // Between a traced syscall's entry and exit, or without a filter: stop at the next
+  // syscall. Otherwise run freely until the filter, a signal or an event stops it.
+  static engine::Resume mode(const Task& t) {
+    return t.filtered && !t.in_syscall ? engine::Resume::Cont : engine::Resume::Syscall;
+  }
+  void resume(const Task& t, int sig = 0) { engine::resume(t.tid, mode(t), sig); }
 
   Task& add_task(int tid, int pid) {
     Task& t = tasks[tid];
@@ -154,12 +166,18 @@ void LiveSource::request_stop(int signo) {
 }
 
 int LiveSource::stop_signal() { return g_stop_signal; }
+bool LiveSource::filtered() const { return impl_->filter_active; }
+const std::string& LiveSource::filter_problem() const { return impl_->filter_problem; }
 
 void LiveSource::launch(const std::vector<std::string>& argv) {
   GOTRACE_CHECK(!argv.empty());
   std::string path = engine::resolve_command(argv[0]);
   impl_->command = argv;
-  impl_->child = engine::launch_seized(path, argv, engine::kTraceOptions | PTRACE_O_EXITKILL);
+  if (!impl_->opt.traced.empty()) {
+    impl_->filter = engine::build_seccomp_filter(impl_->opt.traced, impl_->filter_problem);
+  }
+  impl_->child = engine::launch_seized(path, argv, engine::kTraceOptions | PTRACE_O_EXITKILL,
+                                       impl_->filter);
   Task& t = impl_->add_task(impl_->child.pid, impl_->child.pid);
   t.hide_until_exec = true;
   impl_->argv_of[t.pid] = argv;
@@ -248,7 +266,8 @@ void LiveSource::run(EventConsumer& out) {
     m.t0_wall = clock_ns(CLOCK_REALTIME);
   }
   m.emit(Nanos{0}, 0, 0,
-         TraceStart{m.t0_wall, kHostArch, GOTRACE_VERSION, m.command, m.attached_pids});
+         TraceStart{m.t0_wall, kHostArch, GOTRACE_VERSION, m.command, m.attached_pids,
+                    !m.filter.empty()});
   for (Event& e : m.startup) out.on_event(e);
   m.startup.clear();
   if (m.child.pid > 0) {
@@ -424,7 +443,7 @@ void LiveSource::Impl::handle(int tid, int status) {
         if (!t.hide_until_exec)
           emit(now(), t.pid, tid, Signal{sig, SignalStop::GroupStop, 0, 0, 0, 0, 0});
       } else {
-        engine::resume(tid, engine::Resume::Syscall);  // interrupt stop or a new task's first stop
+        resume(t);  // interrupt stop or a new task's first stop
       }
       return;
     case PTRACE_EVENT_CLONE:
@@ -439,7 +458,7 @@ void LiveSource::Impl::handle(int tid, int status) {
       on_syscall_stop(t);
       return;
     default:  // PTRACE_EVENT_EXIT and anything else: nothing to report yet
-      engine::resume(tid, engine::Resume::Syscall);
+      resume(t);
   }
 }
 
@@ -451,8 +470,10 @@ Task& LiveSource::Impl::adopt_unknown(int tid) {
   auto relative = std::find_if(tasks.begin(), tasks.end(),
                                [&](const auto& kv) { return kv.second.pid == ppid; });
   bool attached = relative != tasks.end() && relative->second.attached;
+  bool filtered = relative != tasks.end() && relative->second.filtered;
   Task& t = add_task(tid, pid);
   t.attached = attached;
+  t.filtered = filtered;
   if (pid == tid) {
     auto parent_argv = argv_of.find(ppid);
     std::vector<std::string> argv =
@@ -488,20 +509,33 @@ void LiveSource::Impl::on_gone(int tid, int status) {
 void LiveSource::Impl::on_syscall_stop(Task& t) {
   engine::SyscallStopInfo si;
   if (!engine::syscall_stop_info(t.tid, si)) return;  // vanished (ESRCH): its exit follows
-  if (si.op == engine::SyscallStopInfo::Op::Entry || si.op == engine::SyscallStopInfo::Op::Seccomp) {
+  using Op = engine::SyscallStopInfo::Op;
+  if (si.op == Op::Seccomp && t.in_syscall) {
+    // The filter's stop for a call whose syscall-entry stop we already had (the launched
+    // child's execve, stopped with PTRACE_SYSCALL while it installed the filter).
+    engine::resume(t.tid, engine::Resume::Syscall);
+    return;
+  }
+  if (si.op == Op::Entry || si.op == Op::Seccomp) {
     if (t.hide_until_exec) {
       if (si.nr != syscall_number(kHostArch, SysNo::execve) &&
           si.nr != syscall_number(kHostArch, SysNo::execveat)) {
-        engine::resume(t.tid, engine::Resume::Syscall);
+        resume(t);
         return;
       }
       t.hide_until_exec = false;
+      if (!filter.empty()) {  // the child installed its filter (or failed to) just before
+        int err = engine::filter_result(child);
+        filter_active = err == 0;
+        if (err != 0) filter_problem = std::string("seccomp filter not installed: ") + std::strerror(err);
+        t.filtered = filter_active;
+      }
     }
     on_syscall_entry(t, si.nr, si.args, true);
     return;
   }
-  if (si.op != engine::SyscallStopInfo::Op::Exit || t.hide_until_exec) {
-    engine::resume(t.tid, engine::Resume::Syscall);
+  if (si.op != Op::Exit || t.hide_until_exec) {
+    resume(t);
     return;
   }
   Nanos ts = now();
@@ -525,7 +559,8 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   if (info.has(kReturnsFd) && si.rval >= 0 && opt.capture.fd_detail > 0)
     remote.fd_target(static_cast<int>(si.rval), opt.capture.fd_detail, body.ret_fd_target);
   if (info.has(kNet)) sockets.invalidate();
-  engine::resume(t.tid, engine::Resume::Syscall);
+  t.in_syscall = false;
+  resume(t);
 
   body.call = t.call;
   body.sysno = t.sysno;
@@ -534,7 +569,6 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   body.entered = t.entered;
   body.entry_seen = t.entry_seen;
   std::swap(body.args, t.args);  // hand over the captured bytes without copying
-  t.in_syscall = false;
   exit_ev.ts = ts;
   exit_ev.pid = Pid{t.pid};
   exit_ev.tid = Tid{t.tid};
@@ -553,7 +587,7 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
   for (std::size_t i = 0; i < kMaxArgs; ++i) t.args[i].reset(args[i]);
   remote.bind(t.tid, t.pid);
   decode::capture_entry(syscall_info(t.sysno), t.args, remote, opt.capture);
-  engine::resume(t.tid, engine::Resume::Syscall);
+  resume(t);  // in_syscall: stops at the exit
 
   auto& body = std::get<SyscallEnter>(enter_ev.body);
   body.call = t.call;
@@ -569,7 +603,7 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
 void LiveSource::Impl::on_signal(Task& t, int sig) {
   siginfo_t si{};
   bool have = engine::siginfo(t.tid, si);
-  engine::resume(t.tid, engine::Resume::Syscall, sig);  // deliver it: never swallow a signal
+  resume(t, sig);  // deliver it: never swallow a signal
   if (t.hide_until_exec) return;
   Signal s{sig, SignalStop::Delivery, 0, 0, 0, 0, 0};
   if (have) {
@@ -605,10 +639,13 @@ void LiveSource::Impl::on_new_task(Task& parent, int event) {
   int parent_tid = parent.tid;
   int parent_pid = parent.pid;
   bool attached = parent.attached;
-  engine::resume(parent_tid, engine::Resume::Syscall);
+  bool filtered = parent.filtered;  // the filter is inherited by every child and thread
+  resume(parent);
   if (child_tid <= 0 || tasks.count(child_tid)) return;  // already adopted from its own stop
   int child_pid = thread ? parent_pid : child_tid;
-  add_task(child_tid, child_pid).attached = attached;  // may rehash: `parent` is dead now
+  Task& added = add_task(child_tid, child_pid);  // may rehash: `parent` is dead now
+  added.attached = attached;
+  added.filtered = filtered;
   if (thread) {
     emit(ts, child_pid, child_tid, ThreadStart{Tid{parent_tid}});
   } else {
@@ -664,7 +701,7 @@ void LiveSource::Impl::on_exec(int tid) {
   if (tid == child.pid) child_execed = true;
   argv_of[t.pid] = e.argv;
   int pid = t.pid;
-  engine::resume(tid, engine::Resume::Syscall);
+  resume(t);
   emit(ts, pid, tid, std::move(e));
 }
 

@@ -18,6 +18,9 @@ struct LiveOptions {
   Nanos tick{std::chrono::seconds(1)};       // Tick event period (stall detection)
   Nanos kill_grace{std::chrono::seconds(3)};  // after interrupting the command, then SIGKILL
   Nanos duration{0};  // --duration: end the trace (detach / stop the command) after this
+  // Fast path: when not empty (indexed by SysNo), the launched command gets a seccomp filter
+  // so only these syscalls stop it. Attached processes are always fully traced.
+  std::vector<bool> traced;
 };
 
 struct AttachedProcess {
@@ -45,6 +48,11 @@ class LiveSource final : public EventSource {
 
   // Runs until every tracee is gone. Throws SetupError if the command could not be exec'd.
   void run(EventConsumer& out) override;
+
+  // After run(): whether the seccomp filter was installed; if not, why (empty when none
+  // was asked for).
+  bool filtered() const;
+  const std::string& filter_problem() const;
 
   // Async-signal-safe: SIGINT/SIGTERM/SIGHUP to gotrace. Attached processes are detached
   // and go on as before; the launched command gets the same signal (SIGKILL after

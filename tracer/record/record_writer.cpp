@@ -42,7 +42,7 @@ GT_TAG_OF(TraceEnd)
 // replay_source.cpp, record_format.h and record_test.cpp's every_kind()) must be updated,
 // then these sizes. Fields go at the end of a body or of a list element, nowhere else.
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(TraceStart) == 96, "TraceStart changed: update the .gtr encoding, then this size");
+static_assert(sizeof(TraceStart) == 104, "TraceStart changed: update the .gtr encoding, then this size");
 static_assert(sizeof(SyscallEnter) == 304, "SyscallEnter changed: update the .gtr encoding, then this size");
 static_assert(sizeof(SyscallExit) == 360, "SyscallExit changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ProcessStart) == 32, "ProcessStart changed: update the .gtr encoding, then this size");
@@ -103,6 +103,7 @@ struct BodyEncoder {
     put_strings(w, b.command);
     w.uv(b.attached.size());
     for (int32_t p : b.attached) w.sv(p);
+    w.u8(b.filtered ? 1 : 0);
   }
   void operator()(const SyscallEnter& b) {
     w.uv(b.call);

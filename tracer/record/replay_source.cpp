@@ -81,6 +81,7 @@ struct BodyDecoder {
     get_strings(d, b.command);
     b.attached.resize(d.count());
     for (int32_t& p : b.attached) p = d.sv32();
+    b.filtered = d.left() > 0 && d.u8() != 0;  // added in 0.1 without a version bump: optional
   }
   void operator()(SyscallEnter& b) {
     b.call = d.uv();

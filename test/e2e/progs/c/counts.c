@@ -10,7 +10,7 @@ int main(void) {
   for (int i = 0; i < 1000; i++) syscall(SYS_getpid);
   char buf[16];
   for (int i = 0; i < 17; i++) syscall(SYS_getrandom, buf, sizeof buf, GRND_NONBLOCK);
-  for (int i = 0; i < 25; i++) syscall(SYS_openat, AT_FDCWD, "/nonexistent/gotrace-test", O_RDONLY);
+  for (int i = 0; i < 25; i++) syscall(SYS_openat, AT_FDCWD, "/proc/self/gotrace-nonexistent", O_RDONLY);
   for (int i = 0; i < 40; i++) syscall(SYS_close, 1000 + i);
   return 0;
 }

@@ -1,0 +1,26 @@
+// The fast path's syscall set comes from the analyzers' needs, answered from table flags.
+#include <catch2/catch.hpp>
+
+#include "diagnosis.h"
+
+using namespace gotrace;
+
+TEST_CASE("the diagnosis needs lifecycle, fd, network and getrandom calls only", "[fastpath]") {
+  analyzers::Diagnosis d({});
+  for (SysNo s : {SysNo::getrandom, SysNo::connect, SysNo::socket, SysNo::getsockopt, SysNo::openat,
+                  SysNo::close, SysNo::dup3, SysNo::pipe2, SysNo::clone, SysNo::clone3, SysNo::execve,
+                  SysNo::exit_group, SysNo::write, SysNo::read, SysNo::prlimit64, SysNo::accept4}) {
+    INFO(syscall_info(s).name);
+    CHECK(d.needs(s));
+  }
+  // Go's noise and file-data calls run without a stop.
+  for (SysNo s : {SysNo::futex, SysNo::nanosleep, SysNo::epoll_pwait, SysNo::pread64, SysNo::mmap,
+                  SysNo::madvise, SysNo::getpid, SysNo::newfstatat, SysNo::sched_yield,
+                  SysNo::rt_sigprocmask, SysNo::epoll_ctl}) {
+    INFO(syscall_info(s).name);
+    CHECK_FALSE(d.needs(s));
+  }
+  std::size_t needed = 0;
+  for (std::size_t i = 0; i < kSyscallCount; ++i) needed += d.needs(static_cast<SysNo>(i));
+  CHECK(needed < kSyscallCount / 2);
+}

@@ -1,0 +1,18 @@
+// The fast path's seccomp filter: SECCOMP_RET_TRACE for the syscalls gotrace must see,
+// SECCOMP_RET_ALLOW (no stop at all) for every other one. Built with libseccomp in the
+// parent; the launched child installs the compiled program just before its execve.
+#pragma once
+
+#include <linux/filter.h>
+
+#include <vector>
+
+#include "gotrace/syscall_table.h"
+
+namespace gotrace::engine {
+
+// `traced[s]` for each SysNo row says whether it causes a stop. Returns the BPF program, or
+// an empty vector (errno-style reason in `why`) when libseccomp cannot build it.
+std::vector<sock_filter> build_seccomp_filter(const std::vector<bool>& traced, std::string& why);
+
+}  // namespace gotrace::engine
