@@ -2,8 +2,9 @@
 // documented fields, whatever bytes the events carry and however the stream ends.
 #include <signal.h>
 
-#include <catch2/catch.hpp>
 #include <sstream>
+
+#include <catch2/catch.hpp>
 
 #include "chrome_sink.h"
 #include "event_script.h"

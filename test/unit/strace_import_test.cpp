@@ -1,11 +1,18 @@
 // strace log import: real logs (test/data/strace, made by make_fixtures.sh) give the call
 // and error counts of strace's own -C table, and the events carry what the lines say.
-#include <catch2/catch.hpp>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 #include <sstream>
+
+#include <catch2/catch.hpp>
 
 #include "gotrace/error.h"
 #include "strace_import.h"
@@ -156,7 +163,33 @@ TEST_CASE("strace import: processes, exits, signals, errors and -yy data", "[str
     if (x.sysno == SysNo::connect && x.ret == -ECONNREFUSED) {
       saw_refused = true;
       CHECK_THAT(x.args[0].data, Catch::StartsWith("TCP:["));
+      sockaddr_in sin{};
+      REQUIRE(x.args[1].data.size() == sizeof sin);
+      std::memcpy(&sin, x.args[1].data.data(), sizeof sin);
+      CHECK(sin.sin_family == AF_INET);
+      CHECK(ntohs(sin.sin_port) == 1);
+      CHECK(ntohl(sin.sin_addr.s_addr) == INADDR_LOOPBACK);
+      CHECK(x.args[1].raw == strace::kUnknownAddress);  // not NULL
     }
+    if (x.sysno == SysNo::pipe2) {
+      REQUIRE(x.args[0].data.size() > 8);
+      int32_t fds[2];
+      std::memcpy(fds, x.args[0].data.data(), 8);
+      CHECK(fds[0] == 3);
+      CHECK(fds[1] == 4);
+      std::string targets = x.args[0].data.substr(8);  // "pipe:[N]\0pipe:[N]\0"
+      CHECK(std::count(targets.begin(), targets.end(), '\0') == 2);
+      CHECK_THAT(targets, Catch::StartsWith("pipe:["));
+    }
+    if (x.sysno == SysNo::prlimit64) {
+      uint64_t lim[2];
+      REQUIRE(x.args[3].data.size() == sizeof lim);
+      std::memcpy(lim, x.args[3].data.data(), sizeof lim);
+      CHECK(lim[0] == 8192 * 1024);
+      CHECK(lim[1] == RLIM_INFINITY);
+      CHECK(x.args[1].raw == RLIMIT_STACK);
+    }
+    if (x.sysno == SysNo::getsockname) CHECK(x.args[2].data == std::string("\x10\0\0\0\x10\0\0\0", 8));
     if (x.sysno == SysNo::accept) {
       saw_accept = true;
       CHECK_THAT(x.ret_fd_target, Catch::Matches(R"(TCP:\[127\.0\.0\.1:\d+->127\.0\.0\.1:\d+\])"));
@@ -251,6 +284,20 @@ TEST_CASE("strace import: synthetic lines", "[strace]") {
     CHECK(x[1].second.args[1].data == "a)\" = 1");
     CHECK(all<SyscallEnter>(ev).size() == 3);  // exit_group never returns
   }
+  SECTION("no pid prefixes, no timestamps") {
+    std::vector<Event> ev = import_text(dir,
+        "execve(\"/bin/true\", [\"true\"], 0x7ffc /* 3 vars */) = 0\n"
+        "close(3)                                = -1 EBADF (Bad file descriptor)\n"
+        "exit_group(0)                           = ?\n"
+        "+++ exited with 0 +++\n");
+    auto starts = all<ProcessStart>(ev);
+    REQUIRE(starts.size() == 1);
+    CHECK(starts[0].first.pid == Pid{1});
+    CHECK(starts[0].second.argv == std::vector<std::string>{"true"});
+    for (const Event& e : ev) CHECK(e.ts == Nanos(0));
+    CHECK(all<SyscallExit>(ev).size() == 2);
+    CHECK(std::get<TraceEnd>(ev.back().body).exit_status == 0);
+  }
   SECTION("resumed without its head, superseded exec, attach") {
     std::vector<Event> ev = import_text(dir,
         "strace: Process 50 attached\n"
@@ -289,6 +336,23 @@ TEST_CASE("strace lines are taken apart", "[strace]") {
   CHECK(a[0].data == "/");
   CHECK(a[1].data == "/etc/x");
   CHECK(a[2].raw == (O_RDONLY | O_CLOEXEC));
+  p = parse_line(R"(9 connect(3, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), )"
+                 R"(inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = -1 EINPROGRESS (x))", false);
+  CHECK(p.ret == -EINPROGRESS);
+  parse_args(p.args, SysNo::connect, true, a);
+  sockaddr_in6 sin6{};
+  REQUIRE(a[1].data.size() == sizeof sin6);
+  std::memcpy(&sin6, a[1].data.data(), sizeof sin6);
+  CHECK(ntohs(sin6.sin6_port) == 443);
+  CHECK(IN6_IS_ADDR_LOOPBACK(&sin6.sin6_addr));
+  parse_args(R"(3, {sa_family=AF_UNIX, sun_path="/run/a b"}, 110)", SysNo::connect, false, a);
+  CHECK(a[1].data == std::string("\x01\0/run/a b\0", 11));
+  parse_args("3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]", SysNo::getsockopt, true, a);
+  CHECK(a[1].raw == SOL_SOCKET);
+  CHECK(a[2].raw == SO_ERROR);
+  CHECK(a[3].data == std::string("\x6f\0\0\0", 4));
+  parse_args("3, NULL, [128 => 16]", SysNo::accept, true, a);
+  CHECK(a[2].data == std::string("\x10\0\0\0\x80\0\0\0", 8));
   p = parse_line("1 read(3, 0x10, 5) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)", false);
   CHECK(p.ret == -512);
   CHECK(parse_line("100.00    0.000012           0        10         1 total", true).kind == LineKind::Summary);

@@ -225,6 +225,9 @@ void parse_value(sv s, ArgKind kind, bool at_exit, Arg& a) {
   while (eq < s.size() && is_ident(s[eq])) ++eq;
   if (eq > 0 && eq + 1 < s.size() && s[eq] == '=' && s[eq + 1] != '=') s.remove_prefix(eq + 1);
 
+  // Contents shown (a string, a structure, an array) mean a non-NULL pointer whose value
+  // strace does not print: raw gets kUnknownAddress.
+  if (!s.empty() && (s.front() == '"' || s.front() == '{' || s.front() == '[')) a.raw = kUnknownAddress;
   bool truncated = false;
   if (!s.empty() && s.front() == '"') {
     bool want = wants_string(kind, at_exit);

@@ -25,6 +25,7 @@ using strace::TimeKind;
 
 constexpr int64_t kDayNs = 86'400'000'000'000;
 constexpr int64_t kMaxDays = 36'500;  // midnights counted in one log, at most
+constexpr int32_t kUnknownPid = 1;     // the pid of unprefixed lines when nothing names it
 
 // a + b without overflow (a log can claim any time or duration).
 Nanos add_sat(Nanos a, Nanos b) {
@@ -178,6 +179,7 @@ class Emitter {
         break;
       }
     if (!s.attached.empty()) main_pid_ = s.attached.front();
+    if (main_pid_ < 0 && s.unprefixed_lines) main_pid_ = kUnknownPid;
   }
 
   void start() {

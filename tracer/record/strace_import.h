@@ -13,14 +13,19 @@
 //    tid that appears from nowhere is taken as a thread of the first process.
 //  - Without -yy (or -y), no fd targets: Fd arguments have no data, so fd analysis of
 //    sockets and files is blind. Fds open before strace started are never seen.
-//  - Buffers and strings beyond -s (default 32) are cut (ArgState::Truncated); structures,
-//    sigsets and flags strace shows symbolically keep raw 0 unless the names are in our
-//    table; pointers shown as structures are lost.
+//  - Buffers and strings beyond -s (default 32) are cut (ArgState::Truncated). Flags shown
+//    symbolically get their value when the names are in our table. Of the structures, only
+//    sockaddr, rlimit, pipe fds, SO_ERROR values and socklen are rebuilt as bytes; others
+//    (stat, timespec, epoll_event, msghdr, iovec...) are not captured. Pointer values are
+//    never printed by strace: a pointer shown as contents has raw = 1 (kUnknownAddress).
 //  - No Snapshot: limits (RLIMIT_NOFILE), environment, cwd are absent unless a prlimit64
 //    line shows them; no Tick events (stall detection works only at the end of the log).
 //  - Times: -tt has no date (wall_clock_ns is that time of day on 1970-01-02, local time;
 //    a wrap past midnight is assumed when time goes back more than 12 hours); without
 //    -tt/-ttt every event has ts 0 and -T durations only set exit times. -r is not read.
+//  - Without -f (no pid prefixes) the pid is unknown: it is taken from "strace: Process N
+//    attached" if present, else 1. With "[pid N]" prefixes, the unprefixed lines are the
+//    first process's, whose pid shows on its own prefixed lines later.
 //  - Architecture: the log is assumed to be from x86_64 (names, constants, errno values).
 //  - Calls strace shows as "= ?" never returned (exit, exit_group, a thread killed in a
 //    call): only their SyscallEnter is emitted, as live gotrace does.

@@ -57,10 +57,15 @@ ParsedLine parse_line(std::string_view line, bool summary_seen);
 // give SysNo::unknown with that number. False when the name is neither.
 bool resolve_syscall(std::string_view name, SysNo& sysno, int32_t& number);
 
+// Arg::raw of a pointer argument strace printed as contents ("...", {...}, [...]): not
+// NULL, address unknown.
+constexpr uint64_t kUnknownAddress = 1;
+
 // Fills `args` from strace's argument text for the syscall, best effort: numbers and known
 // constants into raw, quoted strings into data for Path/BufIn/BufOut (Argv/Envp as NUL-
-// separated lists), -y fd annotations into data for Fd/DirFd. `at_exit` false leaves out
-// what is known only at exit (BufOut data). Returns the number of arguments seen.
+// separated lists), -y fd annotations into data for Fd/DirFd, and the structures the
+// analyzers read (sockaddr, rlimit, pipe fds, SO_ERROR value, socklen) as arg_layout.h
+// bytes. `at_exit` false leaves out what is known only at exit. Returns the count seen.
 int parse_args(std::string_view text, SysNo sysno, bool at_exit, Args& args);
 
 // Undoes strace's string quoting (\n, \t, \", \\, \xHH, octal \NNN) of the text between
