@@ -10,7 +10,9 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config catch2 libfmt-dev libboost-program-options-dev
   libseccomp-dev libunwind-dev
   # tools used by tests
-  golang-go strace iproute2 procps python3
+  golang-go strace iproute2 procps python3 util-linux
+  # fuzzing (scripts/fuzz.sh): clang 14 with libFuzzer
+  clang libclang-rt-14-dev
   # Go sources for the offline module proxy (keep in step with MODULES in build-goproxy.sh)
   golang-github-burntsushi-toml-dev
   golang-github-cpuguy83-go-md2man-v2-dev

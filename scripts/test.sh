@@ -11,4 +11,6 @@ cd "$BUILD"
 start=$SECONDS
 ctest --output-on-failure -L unit -j"$(nproc)"
 ctest --output-on-failure -L e2e
+# A short coverage-guided fuzz of the recording reader and the strace-log parser.
+FUZZ_SECONDS=${FUZZ_SECONDS:-15} FUZZ_BUILD_DIR=$BUILD/fuzz bash "$ROOT/scripts/fuzz.sh"
 echo "test.sh: whole suite took $((SECONDS - start)) s"
