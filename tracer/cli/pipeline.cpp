@@ -33,6 +33,7 @@ Pipeline::Pipeline(const Options& opt) : opt_(opt) {
   fanout_.add(*end_);
   if (!opt.record_path.empty()) {
     auto writer = std::make_unique<record::RecordWriter>(opt.record_path);
+    recorder_ = writer.get();
     fanout_.add(*writer);
     owned_.push_back(std::move(writer));
   }
@@ -76,6 +77,12 @@ Pipeline::Pipeline(const Options& opt) : opt_(opt) {
 Pipeline::~Pipeline() = default;
 
 void Pipeline::finish() {
+  if (recorder_) {
+    recorder_->finish();
+    if (!recorder_->error().empty())
+      stderr_out_->write("gotrace: recording " + recorder_->partial_path() + " is incomplete: " +
+                         recorder_->error() + "\n");
+  }
   if (opt_.report == "text") report_out_->write(diagnosis_->text_report());
   if (opt_.report == "json") report_out_->write(diagnosis_->json_report());
   report_out_->flush();

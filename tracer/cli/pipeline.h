@@ -9,6 +9,7 @@
 #include "gotrace/consumer.h"
 #include "gotrace/output.h"
 #include "options.h"
+#include "record_writer.h"
 #include "summary.h"
 
 namespace gotrace::cli {
@@ -41,6 +42,7 @@ class Pipeline {
   Output* report_out_ = nullptr;
   Fanout fanout_;
   std::vector<std::unique_ptr<EventConsumer>> owned_;
+  record::RecordWriter* recorder_ = nullptr;
   std::unique_ptr<EndWatcher> end_;
   std::unique_ptr<analyzers::Summary> summary_;
   std::unique_ptr<analyzers::Diagnosis> diagnosis_;
