@@ -5,6 +5,9 @@ set -euo pipefail
 : "${GOTRACE:?GOTRACE must point at the gotrace binary}"
 : "${PROGS:?PROGS must point at the built test programs}"
 WORK=$(mktemp -d /tmp/gotrace-e2e.XXXXXX)
+# Every process this test starts inherits this marker, so the check below looks only at
+# them, not at whatever else runs on the machine (another tracer, another test run).
+export GOTRACE_E2E_MARK="gotrace-e2e-$$-$RANDOM"
 E2E_PIDS=()
 E2E_DIRS=()
 
@@ -16,13 +19,13 @@ assert_eq() {  # expected actual what
   [ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
 }
 
-# Fails when a process is left in a ptrace stop (state t) or traced by a tracer that is
-# gone or is a leftover gotrace. (A tracee of some other live tracer, e.g. a debugger the
-# developer is running, is that tracer's business.)
+# Fails when a process this test started is left in a ptrace stop (state t) or traced by a
+# tracer that is gone or is a leftover gotrace.
 check_no_stranded() {
   local st pid state tracer tcomm bad=""
   for st in /proc/[0-9]*/status; do
     pid=${st#/proc/}; pid=${pid%/status}
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "GOTRACE_E2E_MARK=$GOTRACE_E2E_MARK" || continue
     state=$(awk '/^State:/{print $2}' "$st" 2>/dev/null) || continue
     tracer=$(awk '/^TracerPid:/{print $2}' "$st" 2>/dev/null) || continue
     [ "$state" = t ] || [ "${tracer:-0}" != 0 ] || continue
