@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -84,6 +85,7 @@ class ProcessLimits final : public Analyzer {
   const ProcessTable& table_;
   std::map<int32_t, std::pair<int, std::string>> failures_;  // pid -> count, first call
   std::map<int32_t, std::string> messages_;                   // pid -> stderr line
+  std::set<int32_t> unfinished_;                              // pids whose line goes on
 };
 
 // Network waits, Go-netpoller aware: connect returns EINPROGRESS and completes later
@@ -118,6 +120,7 @@ class NetworkWait final : public Analyzer {
     std::string dns_query;  // a DNS question sent on this socket
     bool dns_answered = false;
     Nanos closed{-1};
+    bool process_ended = false;  // gone because its process ended, not closed
   };
 
  private:

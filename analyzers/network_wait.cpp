@@ -136,6 +136,7 @@ void NetworkWait::on_event(const Event& e) {
         continue;
       }
       Conn gone = std::move(it->second);
+      gone.process_ended = true;
       it = open_.erase(it);
       retire(std::move(gone), e.ts);
     }
@@ -323,6 +324,7 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
   std::string sock = fmt::format("fd {} {} -> {}", c.fd, c.udp ? "UDP" : "TCP", c.peer);
   const bool open = how == WaitEnd::Open, answered = how == WaitEnd::Answered;
   const char* slow = answered ? "_slow" : "";
+  const char* gone = c.process_ended ? "its process ended" : "closed";
   if (c.connect_pending) {
     Nanos waited = now - c.connect_start;
     f.kind = std::string("tcp_connect") + slow;
@@ -341,8 +343,8 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
     } else {
       f.verdict = fmt::format("{}: TCP connect to {} never completed: no SYN-ACK in {} (a firewall or "
                               "route drops it)", cmd, who, seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, closed {} later with no SO_ERROR "
-                                       "result", sock, seconds_text(waited)));
+      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, {} {} later with no SO_ERROR "
+                                       "result", sock, gone, seconds_text(waited)));
     }
     f.tries = {fmt::format("check the route and firewall to {} (`nc -vz {} {}`)", c.peer, host_of(c.peer), c.port),
                "if the network needs a proxy, set HTTPS_PROXY; or point GOPROXY at a reachable proxy"};
@@ -364,8 +366,8 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
     } else {
       f.verdict = fmt::format("{}: the DNS query for {} to {} got no answer in {}", cmd, c.dns_query, who,
                               seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: query for {} sent, closed {} later with nothing read", sock,
-                                       c.dns_query, seconds_text(waited)));
+      f.evidence.push_back(fmt::format("{}: query for {} sent, {} {} later with nothing read", sock,
+                                       c.dns_query, gone, seconds_text(waited)));
     }
     f.tries = {"check the nameservers in /etc/resolv.conf (`getent hosts " + c.dns_query + "`)",
                "GODEBUG=netdns=go+2 shows Go's resolver decisions; GODEBUG=netdns=cgo uses the C "
@@ -383,8 +385,8 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
       last = fmt::format("first bytes back {} after the last write ({} bytes)", seconds_text(waited),
                          c.last_write_bytes);
     else
-      last = fmt::format("last write ({} bytes) {} before the close, {}", c.last_write_bytes,
-                         seconds_text(waited),
+      last = fmt::format("last write ({} bytes) {} before {}, {}", c.last_write_bytes,
+                         seconds_text(waited), c.process_ended ? "its process ended" : "the close",
                          c.last_read < Nanos{0} ? std::string("nothing ever read") : "nothing read after it");
     f.evidence.push_back(sock + ", " + last);
     std::string after = c.request.empty() ? "" : " after `" + c.request + "`";

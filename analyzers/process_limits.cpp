@@ -18,10 +18,23 @@ void ProcessLimits::on_event(const Event& e) {
     if (count++ == 0) first = call_text(*x);
     return;
   }
-  if (x->sysno == SysNo::write && x->args[0].raw == 2 && x->ret > 0 && !messages_.count(pid)) {
+  if (x->sysno == SysNo::write && x->args[0].raw == 2 && x->ret > 0) {
     const std::string& d = x->args[1].data;
+    if (auto open = unfinished_.find(pid); open != unfinished_.end()) {
+      // Go's runtime prints its message in pieces ("...thread (have ", "7", " already; ..."):
+      // the line goes on in the next writes to stderr.
+      std::string& line = messages_[pid];
+      line += d.substr(0, d.find('\n'));
+      if (d.find('\n') != std::string::npos || line.size() >= 200) unfinished_.erase(open);
+      return;
+    }
+    if (messages_.count(pid)) return;
     for (const char* m : {"failed to create new OS thread", "pthread_create failed", "Resource temporarily unavailable"})
-      if (d.find(m) != std::string::npos) messages_[pid] = d.substr(0, d.find('\n'));
+      if (d.find(m) != std::string::npos) {
+        messages_[pid] = d.substr(0, d.find('\n'));
+        if (d.find('\n') == std::string::npos) unfinished_.insert(pid);
+        break;
+      }
   }
 }
 

@@ -272,8 +272,6 @@ void LiveSource::run(EventConsumer& out) {
   m.startup.clear();
   if (m.child.pid > 0) {
     m.emit(m.now(), m.child.pid, m.child.pid, ProcessStart{Pid{0}, m.command});
-    m.emit(m.now(), m.child.pid, m.child.pid,
-           engine::read_snapshot(m.child.pid, false, m.sockets));
   }
 
   struct sigaction sa {};
@@ -698,11 +696,17 @@ void LiveSource::Impl::on_exec(int tid) {
     if (n > 0) e.filename.assign(buf, static_cast<std::size_t>(n));
   }
   if (e.argv.empty()) e.argv = engine::read_nul_list(base + "cmdline");
+  bool first_exec = tid == child.pid && !child_execed;
   if (tid == child.pid) child_execed = true;
   argv_of[t.pid] = e.argv;
   int pid = t.pid;
+  // The launched command's limits, fds and environment, read while it is stopped at its
+  // exec: after the kernel closed the close-on-exec fds (gotrace's own launch pipes).
+  Snapshot snap;
+  if (first_exec) snap = engine::read_snapshot(pid, false, sockets);
   resume(t);
   emit(ts, pid, tid, std::move(e));
+  if (first_exec) emit(ts, pid, tid, std::move(snap));
 }
 
 }  // namespace gotrace::live

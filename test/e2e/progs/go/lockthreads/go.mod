@@ -1,0 +1,3 @@
+module gotrace.test/lockthreads
+
+go 1.19

@@ -1,0 +1,3 @@
+module gotrace.test/openfiles
+
+go 1.19

@@ -1,0 +1,3 @@
+module gotrace.test/tlsself
+
+go 1.19
