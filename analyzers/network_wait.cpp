@@ -17,6 +17,21 @@
 namespace gotrace::analyzers {
 namespace {
 
+// The data of captured iovecs starting at `pos`: records {u64 iov_len, u32 n, n bytes}
+// (arg.h IovIn/IovOut), concatenated; stops at a record without data.
+std::string iovec_bytes(const std::string& d, std::size_t pos) {
+  std::string out;
+  while (pos + 12 <= d.size()) {
+    uint32_t n;
+    std::memcpy(&n, d.data() + pos + 8, 4);
+    pos += 12;
+    if (pos + n > d.size()) break;
+    out.append(d, pos, n);
+    pos += n;
+  }
+  return out;
+}
+
 // The bytes a read/write-family call moved, from its captured arguments (arg.h layouts).
 std::string payload(const SyscallExit& x) {
   switch (x.sysno) {
@@ -28,19 +43,8 @@ std::string payload(const SyscallExit& x) {
     case SysNo::pread64:
       return x.args[1].data;
     case SysNo::writev:
-    case SysNo::readv: {
-      std::string out;
-      const std::string& d = x.args[1].data;
-      for (std::size_t pos = 0; pos + 12 <= d.size();) {
-        uint32_t n;
-        std::memcpy(&n, d.data() + pos + 8, 4);
-        pos += 12;
-        if (pos + n > d.size()) break;
-        out.append(d, pos, n);
-        pos += n;
-      }
-      return out;
-    }
+    case SysNo::readv:
+      return iovec_bytes(x.args[1].data, 0);
     case SysNo::sendmsg:
     case SysNo::recvmsg: {
       const std::string& d = x.args[1].data;
@@ -49,16 +53,7 @@ std::string payload(const SyscallExit& x) {
       uint32_t name_len;
       std::memcpy(&name_len, d.data() + pos, 4);
       pos += 4 + name_len + 4;  // name, then the iovec count
-      std::string out;
-      while (pos + 12 <= d.size()) {
-        uint32_t n;
-        std::memcpy(&n, d.data() + pos + 8, 4);
-        pos += 12;
-        if (pos + n > d.size()) break;
-        out.append(d, pos, n);
-        pos += n;
-      }
-      return out;
+      return iovec_bytes(d, pos);
     }
     default:
       return {};
