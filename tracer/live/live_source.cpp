@@ -18,30 +18,23 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+
 #include <linux/sched.h>
 
 #include "gotrace/error.h"
 #include "gotrace/version.h"
-#include "launcher.h"
+#include "live_impl.h"
 #include "proc_facts.h"
-#include "ptrace_ops.h"
-#include "remote_task.h"
 #include "seccomp_filter.h"
 
 namespace gotrace::live {
-namespace {
 
 volatile sig_atomic_t g_stop_signal = 0;
 volatile sig_atomic_t g_stop_requests = 0;
 
-void on_alarm(int) {}  // only interrupts waitpid so the loop can look at the clock
+namespace {
 
-int64_t clock_ns(clockid_t clk) {
-  timespec ts{};
-  clock_gettime(clk, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+void on_alarm(int) {}  // only interrupts waitpid so the loop can look at the clock
 
 bool is_stop_signal(int sig) {
   return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
@@ -58,96 +51,7 @@ std::vector<std::string> split_nul(const std::string& s) {
   }
   return out;
 }
-
-struct Task {
-  int tid = 0;
-  int pid = 0;
-  bool in_syscall = false;       // between a syscall's entry and exit stops
-  bool hide_until_exec = false;  // the launched child before its execve: not the command yet
-  bool attached = false;         // seized with -p (or a descendant): detached, never killed
-  bool filtered = false;         // under the seccomp filter: stops only on traced syscalls
-  bool entry_seen = true;
-  uint64_t call = 0;
-  SysNo sysno = SysNo::unknown;
-  int32_t number = -1;
-  Nanos entered{0};
-  Args args;
-};
-
 }  // namespace
-
-struct LiveSource::Impl {
-  LiveOptions opt;
-  std::unordered_map<int, Task> tasks;
-  std::unordered_map<int, std::vector<std::string>> argv_of;  // pid -> argv
-  engine::SocketTable sockets;
-  engine::RemoteTask remote{sockets};
-  engine::LaunchedChild child;
-  std::vector<std::string> command;
-  bool child_execed = false;
-  int main_status = -1;
-  EventConsumer* out = nullptr;
-  int64_t t0_mono = 0;
-  int64_t t0_wall = 0;
-  uint64_t next_call = 1;
-  Event enter_ev{.body = SyscallEnter{}};
-  Event exit_ev{.body = SyscallExit{}};
-  Event ev;
-  Nanos last_tick{0};
-  Nanos kill_deadline{-1};
-  bool killed_all = false;
-  int handled_requests = 0;
-  EndReason end_reason = EndReason::AllExited;
-  std::vector<int32_t> attached_pids;
-  std::vector<Event> startup;  // attach-time events, emitted when run() starts
-  std::vector<sock_filter> filter;
-  bool filter_active = false;
-  std::string filter_problem;
-
-  explicit Impl(LiveOptions o) : opt(o) {}
-
-  Nanos now() const { return Nanos(clock_ns(CLOCK_MONOTONIC) - t0_mono); }
-
-  template <typename Body>
-  void emit(Nanos ts, int pid, int tid, Body&& body) {
-    ev.ts = ts;
-    ev.pid = Pid{pid};
-    ev.tid = Tid{tid};
-    ev.body = std::forward<Body>(body);
-    out->on_event(ev);
-  }
-
-  // Between a traced syscall's entry and exit, or without a filter: stop at the next
-  // syscall. Otherwise run freely until the filter, a signal or an event stops it.
-  static engine::Resume mode(const Task& t) {
-    return t.filtered && !t.in_syscall ? engine::Resume::Cont : engine::Resume::Syscall;
-  }
-  void resume(const Task& t, int sig = 0) { engine::resume(t.tid, mode(t), sig); }
-
-  Task& add_task(int tid, int pid) {
-    Task& t = tasks[tid];
-    t.tid = tid;
-    t.pid = pid;
-    return t;
-  }
-
-  void loop();
-  void handle(int tid, int status);
-  void on_gone(int tid, int status);
-  void on_syscall_stop(Task& t);
-  void on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6], bool entry_seen);
-  void on_signal(Task& t, int sig);
-  void on_new_task(Task& parent, int event);
-  void on_exec(int tid);
-  Task& adopt_unknown(int tid);
-  void check_stop_requests(Nanos ts);
-  void kill_launched(int sig);
-  void end_trace(EndReason why);
-  void detach_attached();
-  void detach_one(int tid, std::vector<int>& more);
-  int attach_process(int pid);
-  [[noreturn]] void refuse_attach(int pid, int err);
-};
 
 LiveSource::LiveSource(LiveOptions opt) : impl_(std::make_unique<Impl>(opt)) {}
 
@@ -183,80 +87,6 @@ void LiveSource::launch(const std::vector<std::string>& argv) {
   impl_->argv_of[t.pid] = argv;
 }
 
-std::vector<AttachedProcess> LiveSource::attach(const std::vector<int>& pids) {
-  Impl& m = *impl_;
-  if (m.t0_mono == 0) {
-    m.t0_mono = clock_ns(CLOCK_MONOTONIC);
-    m.t0_wall = clock_ns(CLOCK_REALTIME);
-  }
-  std::vector<AttachedProcess> result;
-  for (int pid : pids) {
-    if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
-      throw SetupError("no such process: " + std::to_string(pid), ESRCH);
-    if (pid == getpid()) throw SetupError("cannot trace gotrace itself (pid " + std::to_string(pid) + ")");
-    result.push_back({pid, m.attach_process(pid)});
-    m.attached_pids.push_back(pid);
-  }
-  return result;
-}
-
-int LiveSource::Impl::attach_process(int pid) {
-  // The snapshot comes first, before any ptrace stop can disturb what it shows.
-  Snapshot snap = engine::read_snapshot(pid, true, sockets);
-  std::vector<std::string> argv = engine::read_nul_list("/proc/" + std::to_string(pid) + "/cmdline");
-  std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
-  int seized = 0;
-  for (bool found_new = true; found_new;) {  // threads born meanwhile: scan until stable
-    found_new = false;
-    for (int tid : engine::list_numeric_dir(task_dir)) {
-      if (tasks.count(tid)) continue;
-      if (!engine::seize(tid, engine::kTraceOptions)) {
-        if (errno == ESRCH) continue;  // the thread exited meanwhile: not an error
-        if (seized == 0) refuse_attach(pid, errno);
-        continue;
-      }
-      engine::interrupt(tid);
-      Task& t = add_task(tid, pid);
-      t.attached = true;
-      ++seized;
-      found_new = true;
-    }
-  }
-  if (seized == 0) return 0;  // exited during attach
-  argv_of[pid] = argv;
-  Nanos ts = now();
-  startup.push_back(Event{ts, Pid{pid}, Tid{pid}, ProcessStart{Pid{0}, argv}});
-  for (const auto& [tid, t] : tasks)
-    if (t.pid == pid && tid != pid) startup.push_back(Event{ts, Pid{pid}, Tid{tid}, ThreadStart{Tid{0}}});
-  startup.push_back(Event{ts, Pid{pid}, Tid{pid}, std::move(snap)});
-  return seized;
-}
-
-void LiveSource::Impl::refuse_attach(int pid, int err) {
-  std::string why = std::strerror(err);
-  if (err == EPERM) {
-    int tracer = engine::read_tracer(pid);
-    int uid = engine::read_uid(pid);
-    if (tracer > 0) {
-      std::ifstream comm("/proc/" + std::to_string(tracer) + "/comm");
-      std::string name;
-      std::getline(comm, name);
-      why = "it is already traced by process " + std::to_string(tracer) +
-            (name.empty() ? "" : " (" + name + ")");
-    } else if (uid != static_cast<int>(getuid()) && geteuid() != 0) {
-      why = "it belongs to another user (uid " + std::to_string(uid) + "); run as that user or root";
-    } else {
-      std::ifstream scope_file("/proc/sys/kernel/yama/ptrace_scope");
-      int scope = -1;
-      if (scope_file >> scope && scope > 0)
-        why = "kernel.yama.ptrace_scope = " + std::to_string(scope) +
-              " forbids it (needs CAP_SYS_PTRACE, or sysctl kernel.yama.ptrace_scope=0)";
-      else
-        why = "operation not permitted (ptrace refused)";
-    }
-  }
-  throw SetupError("cannot attach to process " + std::to_string(pid) + ": " + why, err);
-}
 
 void LiveSource::run(EventConsumer& out) {
   Impl& m = *impl_;
@@ -326,94 +156,6 @@ void LiveSource::Impl::loop() {
   }
 }
 
-void LiveSource::Impl::check_stop_requests(Nanos ts) {
-  int requests = g_stop_requests;
-  if (opt.duration.count() > 0 && ts >= opt.duration && end_reason == EndReason::AllExited) {
-    end_trace(EndReason::Duration);
-    return;
-  }
-  if (requests != handled_requests) {
-    handled_requests = requests;
-    if (requests == 1) {
-      end_trace(EndReason::Interrupted);
-    } else {
-      kill_launched(SIGKILL);
-    }
-  }
-  if (kill_deadline.count() >= 0 && ts >= kill_deadline && !killed_all) kill_launched(SIGKILL);
-}
-
-// Ends the trace: attached processes are detached and go on; the launched command is sent
-// the signal gotrace got (SIGTERM for --duration) and SIGKILL after the grace period.
-void LiveSource::Impl::end_trace(EndReason why) {
-  end_reason = why;
-  detach_attached();
-  bool launched_alive = std::any_of(tasks.begin(), tasks.end(),
-                                    [](const auto& kv) { return !kv.second.attached; });
-  if (child.pid > 0 && launched_alive) {
-    // As strace does for its own child: wake it if stopped, then pass the signal on.
-    kill(child.pid, SIGCONT);
-    kill(child.pid, why == EndReason::Duration ? SIGTERM : g_stop_signal);
-    kill_deadline = now() + opt.kill_grace;
-  } else if (why == EndReason::Interrupted && !attached_pids.empty()) {
-    end_reason = EndReason::Detached;
-  }
-}
-
-void LiveSource::Impl::detach_attached() {
-  std::vector<int> todo;
-  for (const auto& [tid, t] : tasks)
-    if (t.attached) todo.push_back(tid);
-  // strace's detach(): interrupt a running tracee, wait for its stop, then PTRACE_DETACH,
-  // re-injecting a signal it stopped with (never a group-stop's, which stays in effect).
-  for (int tid : todo) engine::interrupt(tid);
-  while (!todo.empty()) {
-    int tid = todo.back();
-    todo.pop_back();
-    detach_one(tid, todo);
-  }
-}
-
-void LiveSource::Impl::detach_one(int tid, std::vector<int>& more) {
-  auto it = tasks.find(tid);
-  int pid = it != tasks.end() ? it->second.pid : tid;
-  for (;;) {
-    int status = 0;
-    int r = waitpid(tid, &status, __WALL);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      break;  // not ours any more
-    }
-    if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      tasks.erase(tid);
-      emit(now(), pid, tid, ThreadExit{status});
-      return;
-    }
-    int sig = WSTOPSIG(status);
-    unsigned event = static_cast<unsigned>(status) >> 16;
-    int inject = 0;
-    if (event == 0 && sig != (SIGTRAP | 0x80)) inject = sig;  // signal-delivery-stop
-    if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
-      unsigned long msg = 0;
-      if (engine::event_message(tid, msg) && msg > 0) {
-        int child_tid = static_cast<int>(msg);
-        int child_pid = engine::read_tgid(child_tid);
-        add_task(child_tid, child_pid > 0 ? child_pid : child_tid).attached = true;
-        more.push_back(child_tid);  // auto-attached: detach it too
-      }
-    }
-    engine::detach(tid, inject);
-    break;
-  }
-  tasks.erase(tid);
-}
-
-void LiveSource::Impl::kill_launched(int sig) {
-  killed_all = sig == SIGKILL;
-  for (auto& [tid, t] : tasks)
-    if (t.pid == tid && !t.attached) kill(tid, sig);
-  if (child.pid > 0) kill(child.pid, sig);
-}
 
 void LiveSource::Impl::handle(int tid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {

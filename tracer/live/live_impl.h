@@ -1,0 +1,119 @@
+// LiveSource's state, shared by the wait loop (live_source.cpp) and attach/detach/ending
+// the trace (live_attach.cpp). Private to tracer/live.
+#pragma once
+
+#include <signal.h>
+#include <time.h>
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "launcher.h"
+#include "live_source.h"
+#include "proc_net.h"
+#include "ptrace_ops.h"
+#include "remote_task.h"
+
+namespace gotrace::live {
+
+// Set by request_stop() (a signal handler): which signal, and how many requests so far.
+extern volatile sig_atomic_t g_stop_signal;
+extern volatile sig_atomic_t g_stop_requests;
+
+inline int64_t clock_ns(clockid_t clk) {
+  timespec ts{};
+  clock_gettime(clk, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+
+struct Task {
+  int tid = 0;
+  int pid = 0;
+  bool in_syscall = false;       // between a syscall's entry and exit stops
+  bool hide_until_exec = false;  // the launched child before its execve: not the command yet
+  bool attached = false;         // seized with -p (or a descendant): detached, never killed
+  bool filtered = false;         // under the seccomp filter: stops only on traced syscalls
+  bool entry_seen = true;
+  uint64_t call = 0;
+  SysNo sysno = SysNo::unknown;
+  int32_t number = -1;
+  Nanos entered{0};
+  Args args;
+};
+
+struct LiveSource::Impl {
+  LiveOptions opt;
+  std::unordered_map<int, Task> tasks;
+  std::unordered_map<int, std::vector<std::string>> argv_of;  // pid -> argv
+  engine::SocketTable sockets;
+  engine::RemoteTask remote{sockets};
+  engine::LaunchedChild child;
+  std::vector<std::string> command;
+  bool child_execed = false;
+  int main_status = -1;
+  EventConsumer* out = nullptr;
+  int64_t t0_mono = 0;
+  int64_t t0_wall = 0;
+  uint64_t next_call = 1;
+  Event enter_ev{.body = SyscallEnter{}};
+  Event exit_ev{.body = SyscallExit{}};
+  Event ev;
+  Nanos last_tick{0};
+  Nanos kill_deadline{-1};
+  bool killed_all = false;
+  int handled_requests = 0;
+  EndReason end_reason = EndReason::AllExited;
+  std::vector<int32_t> attached_pids;
+  std::vector<Event> startup;  // attach-time events, emitted when run() starts
+  std::vector<sock_filter> filter;
+  bool filter_active = false;
+  std::string filter_problem;
+
+  explicit Impl(LiveOptions o) : opt(o) {}
+
+  Nanos now() const { return Nanos(clock_ns(CLOCK_MONOTONIC) - t0_mono); }
+
+  template <typename Body>
+  void emit(Nanos ts, int pid, int tid, Body&& body) {
+    ev.ts = ts;
+    ev.pid = Pid{pid};
+    ev.tid = Tid{tid};
+    ev.body = std::forward<Body>(body);
+    out->on_event(ev);
+  }
+
+  // Between a traced syscall's entry and exit, or without a filter: stop at the next
+  // syscall. Otherwise run freely until the filter, a signal or an event stops it.
+  static engine::Resume mode(const Task& t) {
+    return t.filtered && !t.in_syscall ? engine::Resume::Cont : engine::Resume::Syscall;
+  }
+  void resume(const Task& t, int sig = 0) { engine::resume(t.tid, mode(t), sig); }
+
+  Task& add_task(int tid, int pid) {
+    Task& t = tasks[tid];
+    t.tid = tid;
+    t.pid = pid;
+    return t;
+  }
+
+  void loop();
+  void handle(int tid, int status);
+  void on_gone(int tid, int status);
+  void on_syscall_stop(Task& t);
+  void on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6], bool entry_seen);
+  void on_signal(Task& t, int sig);
+  void on_new_task(Task& parent, int event);
+  void on_exec(int tid);
+  Task& adopt_unknown(int tid);
+  void check_stop_requests(Nanos ts);
+  void kill_launched(int sig);
+  void end_trace(EndReason why);
+  void detach_attached();
+  void detach_one(int tid, std::vector<int>& more);
+  int attach_process(int pid);
+  [[noreturn]] void refuse_attach(int pid, int err);
+};
+
+}  // namespace gotrace::live
