@@ -160,12 +160,14 @@ void ProcessTable::on_event(const Event& e) {
           }
           tid_pid_[tid] = pid;
         } else if constexpr (std::is_same_v<T, SyscallEnter>) {
-          in_flight_[tid] = InFlightCall{b, e.ts};
+          InFlightCall& f = spare_.get(in_flight_, tid);
+          f.call = b;  // copy-assign: a reused node's strings keep their capacity
+          f.entered = e.ts;
         } else if constexpr (std::is_same_v<T, SyscallExit>) {
-          in_flight_.erase(tid);
+          spare_.erase(in_flight_, tid);
           on_exit(e, b);
         } else if constexpr (std::is_same_v<T, ThreadExit>) {
-          in_flight_.erase(tid);
+          spare_.erase(in_flight_, tid);
           if (tid == pid) proc(pid).exited = true;
         }
       },

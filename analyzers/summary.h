@@ -10,6 +10,7 @@
 
 #include "gotrace/consumer.h"
 #include "gotrace/syscall_filter.h"
+#include "node_cache.h"
 
 namespace gotrace::analyzers {
 
@@ -59,6 +60,7 @@ class Summary final : public EventConsumer {
   std::array<Stat, kSyscallCount> known_{};
   std::map<int32_t, Stat> unknown_;  // by number
   std::unordered_map<int32_t, InFlight> in_flight_;  // by tid
+  NodeCache<std::unordered_map<int32_t, InFlight>> spare_;
   std::vector<Unfinished> unfinished_;
   bool ended_ = false;
   bool filtered_ = false;  // the trace stopped only on some syscalls (seccomp fast path)
