@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -378,4 +379,12 @@ TEST_CASE("an unreadable strace log is an error", "[strace]") {
   TempDir dir;
   CHECK_THROWS_AS(StraceLogSource(dir.file("missing.log")), RecordFormatError);
   CHECK_THROWS_AS(StraceLogSource(test::data_dir()), RecordFormatError);
+  std::string empty = dir.file("empty.log");
+  std::ofstream{empty};
+  try {
+    StraceLogSource{empty};
+    FAIL("an empty log was accepted");
+  } catch (const RecordFormatError& e) {
+    CHECK(std::string(e.what()) == empty + ": empty file, not an strace log");
+  }
 }

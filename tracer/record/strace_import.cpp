@@ -395,6 +395,7 @@ StraceLogSource::StraceLogSource(std::string path) : path_(std::move(path)) {
     throw RecordFormatError(path_ + ": cannot open strace log: " + std::strerror(errno));
   if (!S_ISREG(st.st_mode))
     throw RecordFormatError(path_ + ": not a regular file (an strace log is read twice)");
+  if (st.st_size == 0) throw RecordFormatError(path_ + ": empty file, not an strace log");
 }
 
 void StraceLogSource::run(EventConsumer& out) {

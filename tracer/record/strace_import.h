@@ -43,7 +43,8 @@ namespace gotrace::record {
 
 class StraceLogSource final : public EventSource {
  public:
-  // Opens the log. Throws RecordFormatError (naming the file) when it cannot be read.
+  // Opens the log. Throws RecordFormatError (naming the file) when it cannot be read or is
+  // empty.
   explicit StraceLogSource(std::string path);
 
   // Two passes over the file: the first learns which clone made which tid (strace often
