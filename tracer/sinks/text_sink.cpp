@@ -10,10 +10,12 @@ namespace gotrace::sinks {
 void TextSink::begin_line(const Event& e) {
   line_.clear();
   int32_t tid = raw(e.tid);
+  // Formatted into a local buffer: fmt's back_inserter on a string appends char by char.
+  char prefix[32];
   if (opt_.pid_column)
-    fmt::format_to(std::back_inserter(line_), "{:<5} ", tid);
+    line_.append(prefix, fmt::format_to_n(prefix, sizeof prefix, "{:<5} ", tid).size);
   else if (live_.size() > 1)
-    fmt::format_to(std::back_inserter(line_), "[pid {:>5}] ", tid);
+    line_.append(prefix, fmt::format_to_n(prefix, sizeof prefix, "[pid {:>5}] ", tid).size);
   if (opt_.timestamps != Timestamps::None) {
     int64_t ns = wall_base_ns_ + e.ts.count();
     time_t secs = static_cast<time_t>(ns / 1'000'000'000);
@@ -62,11 +64,12 @@ void TextSink::on_event(const Event& e) {
       return;
     }
     open_tid_ = tid;
-    shown_.insert(tid);
+    shown_[tid] = true;
     return;
   }
   if (const auto* exit = std::get_if<SyscallExit>(&e.body)) {
-    bool shown = shown_.erase(tid) > 0;
+    bool shown = false;
+    if (auto it = shown_.find(tid); it != shown_.end()) std::swap(shown, it->second);
     if (!opt_.filter.selected(exit->sysno)) return;
     if (exit->entry_seen && !shown) return;  // entry was hidden (e.g. before -e changed)
     format::CallView view{exit->sysno, exit->number, exit->args, exit->ret, true,
@@ -114,7 +117,11 @@ void TextSink::on_event(const Event& e) {
     if (former != tid) {
       live_.erase(former);
       live_.insert(tid);
-      if (shown_.erase(former)) shown_.insert(tid);
+      if (auto it = shown_.find(former); it != shown_.end()) {
+        bool shown = it->second;
+        shown_.erase(it);
+        shown_[tid] = shown;
+      }
       if (open_tid_ == former) open_tid_ = tid;
     }
     return;
