@@ -5,7 +5,10 @@
 #      though the fd limit is far away;
 #  (c) --rlimit nofile=10 on a real `go mod download` of the sample module from the offline
 #      proxy over HTTP: it fails with "too many open files" and the report names EMFILE
-#      under RLIMIT_NOFILE 10 (hard 10), the limit gotrace set.
+#      under RLIMIT_NOFILE 10 (hard 10), the limit gotrace set;
+#  (d) --inject getrandom:delay_enter=1s on a real `go mod download` from the offline
+#      proxy over HTTPS (serve -tls-cert-out, trusted with SSL_CERT_FILE): it succeeds, late,
+#      and the entropy analyzer names the held getrandom and the TLS handshake behind it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/diag_lib.sh"
 [ -x "$PROGS/tlsself" ] || skip "Go test programs not built"
@@ -50,5 +53,21 @@ line=$(final_first "$WORK/c.rep")
 note "(c) final: $line"
 expect "$line" '^gotrace: go mod download ran out of file descriptors: [a-z0-9_]+ failed with EMFILE \([0-9]+x\) with [0-9]+ fds open, RLIMIT_NOFILE 10 \(hard 10\)$' "(c) final report"
 show_report "$WORK/c.rep" 3
+
+# (d)
+grep -qE '^127\.0\.0\.1[[:space:]]+(.*[[:space:]])?localhost([[:space:]]|$)' /etc/hosts ||
+  skip "/etc/hosts does not map localhost to 127.0.0.1"
+rm -f "$T/addr"
+start_serve -tls-cert-out "$T/cert.pem"
+rm -rf "$T/mod"
+rc=0
+(cd "$SAMPLE" && GOPROXY=https://localhost:$PORT SSL_CERT_FILE=$T/cert.pem "$GOTRACE" -o "$WORK/d.out" \
+  --report-file "$WORK/d.rep" --inject getrandom:delay_enter=1s -- go mod download) >"$WORK/d.stdout" 2>&1 || rc=$?
+assert_eq 0 "$rc" "(d) go mod download over HTTPS with getrandom held: $(head -3 "$WORK/d.stdout")"
+line=$(final_first "$WORK/d.rep")
+note "(d) final: $line"
+expect "$line" '^gotrace: go mod download waited [0-9]+\.[0-9] s for the kernel.s random numbers: getrandom blocked \(entropy starvation\); the TLS handshake with localhost waited on it$' "(d) final report"
+expect_file "$WORK/d.rep" 'evidence: tid [0-9]+: getrandom\(.*, [0-9]+, 0\) = [0-9]+ blocked [1-9]\.[0-9] s' "(d) evidence"
+show_report "$WORK/d.rep" 3
 note "elapsed $(elapsed)"
 echo "ok"
