@@ -92,19 +92,19 @@ po::options_description describe(Raw& r) {
        "the rest run at full speed; -c, -C, --trace or -e trace= add what they show.\n"
        "Attached processes (-p) are always fully traced: a filter cannot be removed on detach")
       ("inject", po::value(&r.inject)->value_name("SET:ACTION")->composing(),
-       "tamper with syscalls as strace -e inject= does (also -e inject=, -e fault=):\n"
-       "SET:error=ERRNO|retval=N[:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]]\n"
-       "error= and retval= replace the call (it is not run); delays hold only the calling\n"
-       "thread (DUR: 3s, 250ms, 10us; a plain number is microseconds); when= counts each\n"
-       "syscall's calls per thread, as strace does. E.g. openat:error=EMFILE:when=50+\n"
-       "(every openat from a thread's 50th on fails), getrandom:delay_enter=3s,\n"
+       "tamper with syscalls as strace -e inject= does (also spelled -e inject=): "
+       "SET:error=ERRNO|retval=N[:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]]. "
+       "error= and retval= replace the call (it is not run); a delay holds only the calling "
+       "thread (DUR: 3s, 250ms, 10us; a plain number is microseconds); when= counts each "
+       "syscall's calls per thread, as strace does. E.g. openat:error=EMFILE:when=50+ (each "
+       "thread's openat calls fail from its 50th on), getrandom:delay_enter=3s, "
        "connect:delay_exit=10s")
-      ("fault", po::value(&r.fault)->value_name("SET[:error=ERRNO][:when=...]")->composing(),
-       "as strace --fault: --inject with error= only, ENOSYS by default")
+      ("fault", po::value(&r.fault)->value_name("SET[:error=E][:when=W]")->composing(),
+       "as strace -e fault=: --inject with error= only, ENOSYS by default")
       ("rlimit", po::value(&r.rlimit)->value_name("nofile=N[:HARD],nproc=N[:HARD]"),
-       "start the launched COMMAND with these limits, as prlimit(1) would (N alone sets\n"
-       "soft and hard; unlimited is allowed); not for -p processes. Go raises its soft\n"
-       "fd limit to the hard one, so for Go give the hard limit: --rlimit nofile=20")
+       "start the launched COMMAND with these limits, as prlimit(1) would (N alone sets soft "
+       "and hard; `unlimited` is allowed); not for -p processes. Go raises its soft fd limit to "
+       "the hard one, so for Go give the hard limit: --rlimit nofile=20")
       ("from-strace", po::bool_switch(&r.from_strace),
        "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot\n"
        "carry: fd targets without -yy, buffers past -s, limits, environment)")

@@ -80,6 +80,7 @@ struct LiveSource::Impl {
 
   template <typename Body>
   void emit(Nanos ts, int pid, int tid, Body&& body) {
+    if (!out) return;  // after run(), on the destructor's clean-up path
     ev.ts = ts;
     ev.pid = Pid{pid};
     ev.tid = Tid{tid};

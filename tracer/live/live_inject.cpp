@@ -49,7 +49,7 @@ void LiveSource::Impl::release_holds() {
 // A held thread reported a new stop or its end (killed meanwhile): the hold is void; its
 // exit, if one was held, happened now.
 void LiveSource::Impl::drop_hold(int tid) {
-  if (auto h = injector.take(tid); h && h->exit_event) {
+  if (auto h = injector.take(tid); h && h->exit_event && out) {
     h->exit_event->ts = now();
     out->on_event(*h->exit_event);
   }
@@ -59,7 +59,7 @@ void LiveSource::Impl::release(std::vector<Injector::Hold> holds) {
   for (Injector::Hold& h : holds) {
     auto it = tasks.find(h.tid);
     if (it != tasks.end()) resume(it->second);
-    if (h.exit_event) {
+    if (h.exit_event && out) {
       h.exit_event->ts = now();
       out->on_event(*h.exit_event);
     }

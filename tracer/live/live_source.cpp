@@ -59,6 +59,7 @@ LiveSource::~LiveSource() {
   // Reached with tracees left only on an error path: do not leave them stopped or running
   // unsupervised. Launched tracees die with us anyway (PTRACE_O_EXITKILL).
   if (!impl_->tasks.empty()) {
+    impl_->out = nullptr;  // the consumers may be gone already: no more events
     impl_->detach_attached();
     impl_->kill_launched(SIGKILL);
   }
