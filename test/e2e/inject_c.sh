@@ -3,7 +3,8 @@
 # without it (--full): error= on the nth call (counted per thread, as strace does),
 # retval=, when=FIRST..LAST+STEP, -e fault= (ENOSYS), delay_enter/delay_exit seen in the
 # trace's durations (-T: at least the delay) and in the entropy analyzer's finding; the
-# summary counts injected failures as errors; bad specs are one-line usage errors.
+# summary counts injected failures as errors; a recording replays the same; bad specs are
+# one-line usage errors.
 source "$(dirname "$0")/lib.sh"
 P=$PROGS/inject_calls
 have_strace=0
@@ -119,6 +120,14 @@ for mode in fast full; do
     { cat "$WORK/g.rep"; fail "the entropy analyzer did not report the held getrandom ($mode)"; }
   grep -qE 'getrandom\(.*, 16, 0\) = 16 blocked [2-9]\.[0-9] s' "$WORK/g.rep" || { cat "$WORK/g.rep"; fail "entropy evidence ($mode)"; }
 done
+
+# A recording of an injected run replays to the same text: the events carry what the
+# program saw (the injected error, the delayed exit).
+"$GOTRACE" --trace -T -o "$WORK/live.txt" --record "$WORK/r.gtr" --inject getpid:error=EPERM:delay_exit=200ms:when=2 -- \
+  "$P" getpid 3 >/dev/null 2>&1
+"$GOTRACE" replay --trace -T -o "$WORK/replay.txt" "$WORK/r.gtr"
+diff -u "$WORK/live.txt" "$WORK/replay.txt" || fail "replay of an injected run differs from the live text"
+grep -qE 'getpid\(\) += -1 EPERM \(Operation not permitted\) <0\.[2-9]' "$WORK/replay.txt" || { cat "$WORK/replay.txt"; fail "replay: no delayed EPERM getpid"; }
 
 # Bad specs: one line, exit 2.
 for spec in getpid nosuch:error=EPERM getpid:error=EPERM:when=5..3 getpid:delay_enter=1h getpid:error=EPERM:retval=1; do
