@@ -288,8 +288,8 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
     return;
   }
   Nanos ts = now();
-  int64_t rval = si.rval;
-  Nanos hold_for = injector.active() && t.in_syscall ? injector.on_exit(t.tid, rval) : Nanos{0};
+  // --inject: the injected result replaces the call's; delay_exit holds the thread here.
+  Nanos hold_for = injector.active() && t.in_syscall ? injector.on_exit(t.tid, si.rval) : Nanos{0};
   if (!t.in_syscall) {
     // An exit whose entry we did not see (the call was in progress when we attached).
     int64_t nr = -1;
@@ -304,11 +304,11 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   }
   const SyscallInfo& info = syscall_info(t.sysno);
   remote.bind(t.tid, t.pid);
-  decode::capture_exit(info, rval, t.args, remote, opt.capture);
+  decode::capture_exit(info, si.rval, t.args, remote, opt.capture);
   auto& body = std::get<SyscallExit>(exit_ev.body);
   body.ret_fd_target.clear();
-  if (info.has(kReturnsFd) && rval >= 0 && opt.capture.fd_detail > 0)
-    remote.fd_target(static_cast<int>(rval), opt.capture.fd_detail, body.ret_fd_target);
+  if (info.has(kReturnsFd) && si.rval >= 0 && opt.capture.fd_detail > 0)
+    remote.fd_target(static_cast<int>(si.rval), opt.capture.fd_detail, body.ret_fd_target);
   if (info.has(kNet)) sockets.invalidate();
   t.in_syscall = false;
   if (hold_for.count() <= 0) resume(t);  // --inject delay_exit: restarted when it is due
@@ -316,7 +316,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   body.call = t.call;
   body.sysno = t.sysno;
   body.number = t.number;
-  body.ret = rval;
+  body.ret = si.rval;
   body.entered = t.entered;
   body.entry_seen = t.entry_seen;
   std::swap(body.args, t.args);  // hand over the captured bytes without copying
