@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "injector.h"
 #include "launcher.h"
 #include "live_source.h"
 #include "proc_net.h"
@@ -70,6 +71,8 @@ struct LiveSource::Impl {
   std::vector<sock_filter> filter;
   bool filter_active = false;
   std::string filter_problem;
+  Injector injector{opt.inject};  // --inject: counters, pending results, held threads
+  Nanos wakeup_for{-1};           // the hold deadline the next SIGALRM is set for
 
   explicit Impl(LiveOptions o) : opt(o) {}
 
@@ -77,6 +80,7 @@ struct LiveSource::Impl {
 
   template <typename Body>
   void emit(Nanos ts, int pid, int tid, Body&& body) {
+    if (!out) return;  // after run(), on the destructor's clean-up path
     ev.ts = ts;
     ev.pid = Pid{pid};
     ev.tid = Tid{tid};
@@ -114,6 +118,14 @@ struct LiveSource::Impl {
   void detach_one(int tid, std::vector<int>& more);
   int attach_process(int pid);
   [[noreturn]] void refuse_attach(int pid, int err);
+  // --inject hooks (live_inject.cpp).
+  bool hold_at_entry(Task& t, Nanos ts);
+  void hold_exit(int tid, Nanos until);
+  void service_holds(Nanos ts);
+  void release_holds();
+  void drop_hold(int tid);
+  void release(std::vector<Injector::Hold> holds);
+  void arm_wakeup(Nanos ts);
 };
 
 }  // namespace gotrace::live

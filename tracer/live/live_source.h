@@ -10,6 +10,8 @@
 
 #include "gotrace/consumer.h"
 #include "gotrace/decode.h"
+#include "launcher.h"
+#include "syscall_tamper.h"
 
 namespace gotrace::live {
 
@@ -21,6 +23,11 @@ struct LiveOptions {
   // Fast path: when not empty (indexed by SysNo), the launched command gets a seccomp filter
   // so only these syscalls stop it. Attached processes are always fully traced.
   std::vector<bool> traced;
+  // --inject: tamper with matching syscalls (strace's -e inject=). The caller adds their
+  // syscalls to `traced`.
+  std::vector<engine::TamperRule> inject;
+  // --rlimit: limits the launched command starts with (not applied to attached processes).
+  std::vector<engine::ChildRlimit> rlimits;
 };
 
 struct AttachedProcess {
