@@ -71,6 +71,8 @@ int run_live(const cli::Options& opt) {
   lo.capture.fd_detail = opt.fd_detail;
   lo.duration = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.duration_s));
   lo.traced = traced_set(opt);
+  lo.stacks = opt.stacks;
+  lo.stack_filter = opt.filter;
   live::LiveSource source(lo);
   if (!opt.attach_pids.empty()) {
     for (const live::AttachedProcess& a : source.attach(opt.attach_pids))

@@ -25,7 +25,7 @@ struct Raw {
   double stall = 10;
   std::string report = "text", report_file, fail_on = "never";
   std::string record, format = "text";
-  bool from_strace = false, full = false;
+  bool from_strace = false, full = false, stacks = false;
 };
 
 po::options_description describe(Raw& r) {
@@ -89,6 +89,12 @@ po::options_description describe(Raw& r) {
        "only the syscalls the diagnosis needs (process, fd, network, getrandom) stop it and\n"
        "the rest run at full speed; -c, -C, --trace or -e trace= add what they show.\n"
        "Attached processes (-p) are always fully traced: a filter cannot be removed on detach")
+      ("stack,k", po::bool_switch(&r.stacks),
+       "print the call stack of the program under every syscall line (as strace -k; implies\n"
+       "--trace): C/C++ frames through libunwind, Go frames named from the binary's\n"
+       ".gopclntab (stripped binaries too) with file:line. Stacks are recorded (--record).\n"
+       "Without -k, stacks are still taken for the calls behind a finding (EMFILE, a\n"
+       "blocking getrandom, connect) and shown in its evidence")
       ("from-strace", po::bool_switch(&r.from_strace),
        "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot\n"
        "carry: fd targets without -yy, buffers past -s, limits, environment)")
@@ -212,9 +218,10 @@ Options parse_options(int argc, char** argv) {
   o.help = r.help;
   o.version = r.version;
   if (o.help || o.version) return o;
-  if (r.summary_only && (r.trace || r.summary_and_trace))
-    throw UsageError("-c (summary only) cannot be combined with --trace or -C");
-  o.trace = r.trace || r.summary_and_trace;
+  if (r.summary_only && (r.trace || r.summary_and_trace || r.stacks))
+    throw UsageError("-c (summary only) cannot be combined with --trace, -C or -k");
+  o.trace = r.trace || r.summary_and_trace || r.stacks;
+  o.stacks = r.stacks;
   o.summary = !r.no_summary;
   o.output_path = r.output;
   if (r.timestamps < 0 || r.timestamps > 3) throw UsageError("--timestamps takes 0 to 3");

@@ -41,6 +41,7 @@ struct Options {
   bool from_strace = false;      // `gotrace replay --from-strace LOG`
   std::string replay_path;
   double duration_s = 0;         // --duration: 0 = until the command ends or Ctrl-C
+  bool stacks = false;           // -k / --stack: a call stack under every traced syscall
 };
 
 // Throws UsageError with a one-line message.

@@ -20,6 +20,7 @@
 #include <cstring>
 
 #include <linux/sched.h>
+#include <sys/random.h>
 
 #include "gotrace/error.h"
 #include "gotrace/version.h"
@@ -242,7 +243,10 @@ void LiveSource::Impl::on_gone(int tid, int status) {
   }
   Nanos ts = now();
   tasks.erase(it);
-  if (pid == tid) argv_of.erase(pid);
+  if (pid == tid) {
+    argv_of.erase(pid);
+    stacks.forget(pid);
+  }
   emit(ts, pid, tid, ThreadExit{status});
 }
 
@@ -289,6 +293,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
     t.number = static_cast<int32_t>(nr);
     t.entered = ts;
     t.entry_seen = false;
+    t.stack_taken = false;
     for (int i = 0; i < kMaxArgs; ++i) t.args[static_cast<std::size_t>(i)].reset(args[i]);
   }
   const SyscallInfo& info = syscall_info(t.sysno);
@@ -300,6 +305,9 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
     remote.fd_target(static_cast<int>(si.rval), opt.capture.fd_detail, body.ret_fd_target);
   if (info.has(kNet)) sockets.invalidate();
   t.in_syscall = false;
+  // The calls behind an fd-exhaustion finding: whose code ran out of fds.
+  bool stack = !t.stack_taken && (si.rval == -EMFILE || si.rval == -ENFILE);
+  if (stack) take_stack(t, ts);
   resume(t);
 
   body.call = t.call;
@@ -313,6 +321,21 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   exit_ev.pid = Pid{t.pid};
   exit_ev.tid = Tid{t.tid};
   out->on_event(exit_ev);
+  if (stack) emit_stack();
+}
+
+bool LiveSource::Impl::wants_stack_at_entry(const Task& t) const {
+  if (opt.stacks && opt.stack_filter.selected(t.sysno)) return true;
+  if (t.sysno == SysNo::connect) return true;  // whose code dialed a peer that may stall
+  return t.sysno == SysNo::getrandom && (t.args[2].raw & GRND_NONBLOCK) == 0;  // may block
+}
+
+void LiveSource::Impl::take_stack(Task& t, Nanos ts) {
+  stacks.capture(t.pid, t.tid, t.call, std::get<Stack>(stack_ev.body));
+  stack_ev.ts = ts;
+  stack_ev.pid = Pid{t.pid};
+  stack_ev.tid = Tid{t.tid};
+  t.stack_taken = true;
 }
 
 void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6],
@@ -327,6 +350,9 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
   for (std::size_t i = 0; i < kMaxArgs; ++i) t.args[i].reset(args[i]);
   remote.bind(t.tid, t.pid);
   decode::capture_entry(syscall_info(t.sysno), t.args, remote, opt.capture);
+  t.stack_taken = false;
+  bool stack = wants_stack_at_entry(t);
+  if (stack) take_stack(t, ts);
   resume(t);  // in_syscall: stops at the exit
 
   auto& body = std::get<SyscallEnter>(enter_ev.body);
@@ -338,6 +364,7 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
   enter_ev.pid = Pid{t.pid};
   enter_ev.tid = Tid{t.tid};
   out->on_event(enter_ev);
+  if (stack) emit_stack();
 }
 
 void LiveSource::Impl::on_signal(Task& t, int sig) {
@@ -441,6 +468,7 @@ void LiveSource::Impl::on_exec(int tid) {
   bool first_exec = tid == child.pid && !child_execed;
   if (tid == child.pid) child_execed = true;
   argv_of[t.pid] = e.argv;
+  stacks.forget(t.pid);
   int pid = t.pid;
   // The launched command's limits, fds and environment, read while it is stopped at its
   // exec: after the kernel closed the close-on-exec fds (gotrace's own launch pipes).
