@@ -6,7 +6,10 @@
 #      under getrandom, with file:line, from .gopclntab;
 #  (c) record + replay prints the same stacks, byte for byte;
 #  (d) Debian's stripped `go` running `go mod download` under RLIMIT_NOFILE 10: the EMFILE
-#      finding's evidence (no -k) names a cmd/go/internal/ function.
+#      finding's evidence (no -k) names a cmd/go/internal/ function;
+#  (e) the stripped Go program's crypto/rand.Read held 2 s by hold_getrandom (a seccomp
+#      user-notification supervisor, as in diag_entropy; --full, see there): the entropy
+#      finding's evidence names crypto/rand.Read <- main.randTwo.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/diag_lib.sh"
 
@@ -20,7 +23,7 @@ in_order() {
   local text=$1 last=0 n name
   shift
   for name in "$@"; do
-    n=$(grep -n -F -- "$name" <<<"$text" | head -1 | cut -d: -f1)
+    n=$(grep -n -F -- "$name" <<<"$text" | head -1 | cut -d: -f1) || true
     [ -n "$n" ] || fail "frame '$name' missing from: $text"
     [ "$n" -gt "$last" ] || fail "frame '$name' out of order (line $n after $last) in: $text"
     last=$n
@@ -69,12 +72,25 @@ rc=0
 grep -q "too many open files" "$WORK/d.stdout" || { cat "$WORK/d.stdout"; fail "(d) go failed, but not with EMFILE"; }
 note "(d) go: $(grep -m1 'too many open files' "$WORK/d.stdout")"
 expect "$(final_first "$WORK/d.rep")" 'ran out of file descriptors' "(d) final report"
-awk '/call stack/,/more frames|^  try:/' "$WORK/d.rep" | head -12 | sed 's/^/#   /'
+awk '/call stack/,/more frames|^  try:/' "$WORK/d.rep" | sed -n '1,12s/^/#   /p'
 expect_file "$WORK/d.rep" '^ +at [^ ]+ \(/usr/lib/go-[0-9.]+/src/os/file\.go:[0-9]+\)$' "(d) os frame in the evidence"
 expect_file "$WORK/d.rep" '^ +at cmd/go/internal/[^ ]+ \(/usr/lib/go-[0-9.]+/src/cmd/go/internal/.*\.go:[0-9]+\)$' \
   "(d) cmd/go/internal frame in the evidence"
 # The replay reports the same finding with the same stack, without the binary.
 "$GOTRACE" replay --report-file "$WORK/d-replay.rep" -o /dev/null "$WORK/go.gtr"
 diff "$WORK/d.rep" "$WORK/d-replay.rep" >"$WORK/d.diff" || { head -20 "$WORK/d.diff"; fail "(d) replayed report differs"; }
+
+# (e) a blocked getrandom in the stripped Go program: its stack in the entropy finding.
+if "$PROGS/hold_getrandom" 1 0 -- "$PROGS/stackchain" rand >"$WORK/e-plain.out" 2>&1; then
+  "$GOTRACE" --full -o "$WORK/e.out" --report-file "$WORK/e.rep" -- \
+    "$PROGS/hold_getrandom" 1 2 -- "$PROGS/stackchain" rand >"$WORK/e.stdout" 2>&1
+  expect "$(final_first "$WORK/e.rep")" 'stackchain rand waited [2-9]\.[0-9] s for the kernel.s random numbers' "(e) final report"
+  awk '/call stack/,/more frames|^  try:/' "$WORK/e.rep" | sed -n '1,10s/^/#   /p'
+  f=$(grep -E '^ +at ' "$WORK/e.rep")
+  in_order "$f" "at crypto/rand.(*reader).Read (" "at crypto/rand.Read (" "at main.randTwo (" "at main.randOne ("
+else
+  grep -q seccomp "$WORK/e-plain.out" || { cat "$WORK/e-plain.out"; fail "(e) stackchain under hold_getrandom"; }
+  note "(e) skipped: seccomp user notification unavailable"
+fi
 note "elapsed $(elapsed)"
 echo "ok"

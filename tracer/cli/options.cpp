@@ -90,10 +90,10 @@ po::options_description describe(Raw& r) {
        "the rest run at full speed; -c, -C, --trace or -e trace= add what they show.\n"
        "Attached processes (-p) are always fully traced: a filter cannot be removed on detach")
       ("stack,k", po::bool_switch(&r.stacks),
-       "print the call stack of the program under every syscall line (as strace -k; implies\n"
-       "--trace): C/C++ frames through libunwind, Go frames named from the binary's\n"
-       ".gopclntab (stripped binaries too) with file:line. Stacks are recorded (--record).\n"
-       "Without -k, stacks are still taken for the calls behind a finding (EMFILE, a\n"
+       "print the call stack of the program under every syscall line (as strace -k; "
+       "implies --trace): C/C++ frames through libunwind, Go frames named from the binary's "
+       ".gopclntab (stripped binaries too) with file:line. Stacks are recorded (--record). "
+       "Without -k, stacks are still taken for the calls behind a finding (EMFILE, a "
        "blocking getrandom, connect) and shown in its evidence")
       ("from-strace", po::bool_switch(&r.from_strace),
        "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot\n"
