@@ -55,6 +55,21 @@ f=$(frames "$WORK/go-rand.out" 'getrandom\(')
 note "(b) Go crypto/rand stack:"; sed 's/^/#  /' <<<"$f"
 in_order "$f" "(crypto/rand." "(crypto/rand.Read+" "(main.randTwo+" "(main.randOne+" "(main.main+"
 
+# (b) the same binary with its section headers removed (e_shoff, e_shnum, e_shstrndx zeroed,
+# as some packers leave a binary): .gopclntab is found by scanning for its header.
+cp "$PROGS/stackchain" "$WORK/noshdr"
+python3 - "$WORK/noshdr" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+struct.pack_into('<Q', b, 0x28, 0)           # e_shoff
+struct.pack_into('<HHH', b, 0x3a, 0, 0, 0)  # e_shentsize, e_shnum, e_shstrndx
+open(sys.argv[1], 'wb').write(b)
+PY
+readelf -S "$WORK/noshdr" 2>&1 | grep -q "no sections" || fail "(b) the copy still has section headers"
+"$GOTRACE" -k -e trace=openat -o "$WORK/noshdr.out" -- "$WORK/noshdr" open >/dev/null
+f=$(frames "$WORK/noshdr.out" 'gotrace-stackchain')
+in_order "$f" "(os.OpenFile+" "(main.openTwo+" "(main.openOne+" "(main.main+"
+
 # (c) record + replay: the same text, stacks included
 "$GOTRACE" -k -e trace=openat,getrandom --record "$WORK/r.gtr" -o "$WORK/live.out" -- "$PROGS/stackchain" open >/dev/null
 "$GOTRACE" replay -k -e trace=openat,getrandom -o "$WORK/replay.out" "$WORK/r.gtr"
