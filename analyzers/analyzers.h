@@ -3,6 +3,7 @@
 // environment: time is event time, facts come from Snapshot events.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -20,8 +21,9 @@ std::string call_text(const SyscallEnter& e);  // entry only: "futex(0x..., FUTE
 std::string seconds_text(Nanos d);             // "41.2 s", "350 ms"
 // Evidence lines for a recorded call stack: a heading, then up to `max` frames
 // ("  at os.OpenFile (/usr/lib/go-1.19/src/os/file.go:337)") after the frames that only make
-// the system call (Go's syscall packages).
-std::vector<std::string> stack_evidence(const Stack& st, std::size_t max = 8);
+// the system call (Go's syscall packages, and leading frames starting with `also_skip`).
+std::vector<std::string> stack_evidence(const Stack& st, std::size_t max = 8,
+                                        std::initializer_list<const char*> also_skip = {});
 
 // EMFILE/ENFILE with the fd count against RLIMIT_NOFILE and the top holders; a warning
 // when a process passes warn_ratio of its soft limit without failing.

@@ -34,11 +34,14 @@ std::string call_text(const SyscallEnter& e) {
   return s + ")";
 }
 
-std::vector<std::string> stack_evidence(const Stack& st, std::size_t max) {
+std::vector<std::string> stack_evidence(const Stack& st, std::size_t max,
+                                        std::initializer_list<const char*> also_skip) {
   // Frames that only make the system call say nothing about who asked for it.
-  auto plumbing = [](const std::string& fn) {
+  auto plumbing = [&](const std::string& fn) {
     for (const char* p : {"runtime/internal/syscall.", "syscall.", "internal/syscall/", "golang.org/x/sys/unix.",
                           "runtime.entersyscall", "runtime.exitsyscall"})
+      if (fn.rfind(p, 0) == 0) return true;
+    for (const char* p : also_skip)
       if (fn.rfind(p, 0) == 0) return true;
     return false;
   };

@@ -143,7 +143,9 @@ void NetworkWait::on_event(const Event& e) {
     return;
   }
   if (const auto* st = std::get_if<Stack>(&e.body)) {
-    if (auto it = connect_stacks_.find(st->call); it != connect_stacks_.end()) it->second = stack_evidence(*st);
+    // Go's dialer (net.*) is the same for every connection: show who asked for it.
+    if (auto it = connect_stacks_.find(st->call); it != connect_stacks_.end())
+      it->second = stack_evidence(*st, 8, {"net.", "internal/poll."});
     return;
   }
   const auto* x = std::get_if<SyscallExit>(&e.body);

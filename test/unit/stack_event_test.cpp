@@ -138,7 +138,8 @@ TEST_CASE("a connect that never completes shows where it was dialed", "[analyzer
   sa.sin_port = htons(8999);
   inet_pton(AF_INET, "10.1.2.3", &sa.sin_addr);
   s.enter(10, 10, SysNo::connect, {3, 0x1000, sizeof sa});
-  s.stack(10, 10, {{0x1, 0x1, "/p", "net.(*sysDialer).dialSerial", 0x40, "/go/src/net/dial.go", 515}});
+  s.stack(10, 10, {{0x1, 0x1, "/p", "net.(*sysDialer).dialSerial", 0x40, "/go/src/net/dial.go", 515},
+                   {0x2, 0x2, "/p", "net/http.(*Transport).dial", 0x20, "/go/src/net/http/transport.go", 1170}});
   s.data(10, 1, std::string(reinterpret_cast<const char*>(&sa), sizeof sa)).exit(10, 10, -EINPROGRESS);
   s.after_ms(30'000).tick();
   analyzers::Diagnosis d({});
@@ -147,5 +148,6 @@ TEST_CASE("a connect that never completes shows where it was dialed", "[analyzer
   INFO(report);
   CHECK(report.find("TCP connect to") != std::string::npos);
   CHECK(report.find("the connection was dialed here:") != std::string::npos);
-  CHECK(report.find("at net.(*sysDialer).dialSerial (/go/src/net/dial.go:515)") != std::string::npos);
+  CHECK(report.find("at net/http.(*Transport).dial (/go/src/net/http/transport.go:1170)") != std::string::npos);
+  CHECK(report.find("dialSerial") == std::string::npos);  // Go's dialer itself is skipped
 }
