@@ -20,7 +20,6 @@
 #include <cstring>
 
 #include <linux/sched.h>
-#include <sys/random.h>
 
 #include "gotrace/error.h"
 #include "gotrace/version.h"
@@ -322,20 +321,6 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   exit_ev.tid = Tid{t.tid};
   out->on_event(exit_ev);
   if (stack) emit_stack();
-}
-
-bool LiveSource::Impl::wants_stack_at_entry(const Task& t) const {
-  if (opt.stacks && opt.stack_filter.selected(t.sysno)) return true;
-  if (t.sysno == SysNo::connect) return true;  // whose code dialed a peer that may stall
-  return t.sysno == SysNo::getrandom && (t.args[2].raw & GRND_NONBLOCK) == 0;  // may block
-}
-
-void LiveSource::Impl::take_stack(Task& t, Nanos ts) {
-  stacks.capture(t.pid, t.tid, t.call, std::get<Stack>(stack_ev.body));
-  stack_ev.ts = ts;
-  stack_ev.pid = Pid{t.pid};
-  stack_ev.tid = Tid{t.tid};
-  t.stack_taken = true;
 }
 
 void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6],

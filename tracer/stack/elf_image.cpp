@@ -87,26 +87,6 @@ void ElfImage::parse() {
     s.addr = sh.sh_addr;
     s.offset = sh.sh_offset;
     s.size = sh.sh_type == SHT_NOBITS || !in_file(sh.sh_offset, sh.sh_size) ? 0 : sh.sh_size;
-    if (sh.sh_type == SHT_NOTE && s.size > 0 && build_id_.empty()) {
-      // Notes: namesz, descsz, type, name (4-aligned), desc (4-aligned).
-      uint64_t p = s.offset, end = s.offset + s.size;
-      while (p + 12 <= end) {
-        uint32_t nh[3];
-        std::memcpy(nh, data_ + p, 12);
-        uint64_t name_len = (nh[0] + 3ull) & ~3ull, desc_len = (nh[1] + 3ull) & ~3ull;
-        if (p + 12 + name_len + desc_len > end) break;
-        if (nh[2] == NT_GNU_BUILD_ID && nh[0] == 4 && std::memcmp(data_ + p + 12, "GNU", 4) == 0) {
-          static const char hex[] = "0123456789abcdef";
-          for (uint32_t k = 0; k < nh[1]; ++k) {
-            uint8_t b = data_[p + 12 + name_len + k];
-            build_id_ += hex[b >> 4];
-            build_id_ += hex[b & 15];
-          }
-          break;
-        }
-        p += 12 + name_len + desc_len;
-      }
-    }
     sections_.push_back(std::move(s));
   }
 }

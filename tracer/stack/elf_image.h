@@ -1,5 +1,4 @@
-// A read-only view of an ELF64 file (mmap'ed): sections by name, PT_LOAD segments and the
-// GNU build id. Used to find .gopclntab and to turn file offsets into link-time addresses.
+// A read-only view of an ELF64 file (mmap'ed): sections by name and PT_LOAD segments. Used to find .gopclntab and to turn file offsets into link-time addresses.
 // Layer: tracer/stack (live only).
 #pragma once
 
@@ -37,7 +36,6 @@ class ElfImage {
   const std::vector<ElfSegment>& segments() const { return segments_; }
   const std::vector<ElfSection>& sections() const { return sections_; }  // empty when stripped of them
   std::optional<ElfSection> section(std::string_view name) const;
-  const std::string& build_id() const { return build_id_; }  // hex, empty when none
 
  private:
   void parse();
@@ -46,7 +44,6 @@ class ElfImage {
   std::string problem_;
   std::vector<ElfSegment> segments_;
   std::vector<ElfSection> sections_;
-  std::string build_id_;
 };
 
 }  // namespace gotrace::stack

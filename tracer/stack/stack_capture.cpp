@@ -17,7 +17,7 @@ bool read_u64(int tid, uint64_t addr, uint64_t& v) {
   return process_vm_readv(tid, &local, 1, &remote, 1, 0) == 8;
 }
 
-// Go frames that only make the system call: the finding's reader wants who called them.
+// The outermost frames of a goroutine or thread: nothing calls them.
 bool go_stop_frame(const std::string& name) {
   return name == "runtime.goexit" || name == "runtime.mstart" || name == "runtime.rt0_go" ||
          name == "runtime.mstart0" || name == "runtime.systemstack";
