@@ -30,6 +30,11 @@ in_order() {
   done
 }
 
+# -k prints a trace: it cannot go with -c (summary only).
+rc=0; "$GOTRACE" -c -k true 2>"$WORK/usage.err" || rc=$?
+assert_eq 2 "$rc" "exit status of -c -k"
+grep -q "cannot be combined with --trace, -C or -k" "$WORK/usage.err" || fail "-c -k: $(cat "$WORK/usage.err")"
+
 # (a) C
 "$GOTRACE" -k -e trace=openat -o "$WORK/c.out" -- "$PROGS/call_chain" >"$WORK/c.stdout"
 f=$(frames "$WORK/c.out" 'gotrace-call-chain')
