@@ -75,6 +75,8 @@ int run_live(const cli::Options& opt) {
   lo.traced = traced_set(opt);
   lo.inject = opt.inject;
   lo.rlimits = opt.rlimits;
+  lo.stacks = opt.stacks;
+  lo.stack_filter = opt.filter;
   live::LiveSource source(lo);
   if (!opt.attach_pids.empty()) {
     for (const live::AttachedProcess& a : source.attach(opt.attach_pids))

@@ -25,7 +25,7 @@ struct Raw {
   double stall = 10;
   std::string report = "text", report_file, fail_on = "never";
   std::string record, format = "text";
-  bool from_strace = false, full = false;
+  bool from_strace = false, full = false, stacks = false;
   std::vector<std::string> inject, fault;
   std::string rlimit;
 };
@@ -105,6 +105,12 @@ po::options_description describe(Raw& r) {
        "start the launched COMMAND with these limits, as prlimit(1) would (N alone sets soft "
        "and hard; `unlimited` is allowed); not for -p processes. Go raises its soft fd limit to "
        "the hard one, so for Go give the hard limit: --rlimit nofile=20")
+      ("stack,k", po::bool_switch(&r.stacks),
+       "print the call stack of the program under every syscall line (as strace -k; "
+       "implies --trace): C/C++ frames through libunwind, Go frames named from the binary's "
+       ".gopclntab (stripped binaries too) with file:line. Stacks are recorded (--record). "
+       "Without -k, stacks are still taken for the calls behind a finding (EMFILE, a "
+       "blocking getrandom, connect) and shown in its evidence")
       ("from-strace", po::bool_switch(&r.from_strace),
        "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot\n"
        "carry: fd targets without -yy, buffers past -s, limits, environment)")
@@ -235,9 +241,10 @@ Options parse_options(int argc, char** argv) {
   o.help = r.help;
   o.version = r.version;
   if (o.help || o.version) return o;
-  if (r.summary_only && (r.trace || r.summary_and_trace))
-    throw UsageError("-c (summary only) cannot be combined with --trace or -C");
-  o.trace = r.trace || r.summary_and_trace;
+  if (r.summary_only && (r.trace || r.summary_and_trace || r.stacks))
+    throw UsageError("-c (summary only) cannot be combined with --trace, -C or -k");
+  o.trace = r.trace || r.summary_and_trace || r.stacks;
+  o.stacks = r.stacks;
   o.summary = !r.no_summary;
   o.output_path = r.output;
   if (r.timestamps < 0 || r.timestamps > 3) throw UsageError("--timestamps takes 0 to 3");

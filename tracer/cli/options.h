@@ -44,6 +44,7 @@ struct Options {
   double duration_s = 0;         // --duration: 0 = until the command ends or Ctrl-C
   std::vector<engine::TamperRule> inject;   // --inject, -e inject=, -e fault=
   std::vector<engine::ChildRlimit> rlimits; // --rlimit: the launched command's limits
+  bool stacks = false;           // -k / --stack: a call stack under every traced syscall
 };
 
 // Throws UsageError with a one-line message.

@@ -15,6 +15,7 @@
 #include "proc_net.h"
 #include "ptrace_ops.h"
 #include "remote_task.h"
+#include "stack_capture.h"
 
 namespace gotrace::live {
 
@@ -42,6 +43,7 @@ struct Task {
   int32_t number = -1;
   Nanos entered{0};
   Args args;
+  bool stack_taken = false;  // a Stack event was emitted for the current call
 };
 
 struct LiveSource::Impl {
@@ -61,6 +63,8 @@ struct LiveSource::Impl {
   Event enter_ev{.body = SyscallEnter{}};
   Event exit_ev{.body = SyscallExit{}};
   Event ev;
+  Event stack_ev{.body = Stack{}};
+  stack::StackCapture stacks;
   Nanos last_tick{0};
   Nanos kill_deadline{-1};
   bool killed_all = false;
@@ -108,6 +112,9 @@ struct LiveSource::Impl {
   void on_syscall_stop(Task& t);
   void on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6], bool entry_seen);
   void on_signal(Task& t, int sig);
+  bool wants_stack_at_entry(const Task& t) const;
+  void take_stack(Task& t, Nanos ts);  // precondition: t is stopped
+  void emit_stack() { out->on_event(stack_ev); }
   void on_new_task(Task& parent, int event);
   void on_exec(int tid);
   Task& adopt_unknown(int tid);

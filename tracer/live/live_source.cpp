@@ -251,7 +251,10 @@ void LiveSource::Impl::on_gone(int tid, int status) {
   }
   Nanos ts = now();
   tasks.erase(it);
-  if (pid == tid) argv_of.erase(pid);
+  if (pid == tid) {
+    argv_of.erase(pid);
+    stacks.forget(pid);
+  }
   emit(ts, pid, tid, ThreadExit{status});
 }
 
@@ -300,6 +303,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
     t.number = static_cast<int32_t>(nr);
     t.entered = ts;
     t.entry_seen = false;
+    t.stack_taken = false;
     for (int i = 0; i < kMaxArgs; ++i) t.args[static_cast<std::size_t>(i)].reset(args[i]);
   }
   const SyscallInfo& info = syscall_info(t.sysno);
@@ -311,6 +315,9 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
     remote.fd_target(static_cast<int>(si.rval), opt.capture.fd_detail, body.ret_fd_target);
   if (info.has(kNet)) sockets.invalidate();
   t.in_syscall = false;
+  // The calls behind an fd-exhaustion finding: whose code ran out of fds.
+  bool stack = !t.stack_taken && (si.rval == -EMFILE || si.rval == -ENFILE);
+  if (stack) take_stack(t, ts);
   if (hold_for.count() <= 0) resume(t);  // --inject delay_exit: restarted when it is due
 
   body.call = t.call;
@@ -324,10 +331,13 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   exit_ev.pid = Pid{t.pid};
   exit_ev.tid = Tid{t.tid};
   if (hold_for.count() > 0) {
-    hold_exit(t.tid, ts + hold_for);  // emitted when restarted: the delay is in its duration
+    // Emitted when restarted: the delay is in its duration. (A stack taken above is not
+    // emitted: it would precede its call's exit.)
+    hold_exit(t.tid, ts + hold_for);
     return;
   }
   out->on_event(exit_ev);
+  if (stack) emit_stack();
 }
 
 void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6],
@@ -342,6 +352,9 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
   for (std::size_t i = 0; i < kMaxArgs; ++i) t.args[i].reset(args[i]);
   remote.bind(t.tid, t.pid);
   decode::capture_entry(syscall_info(t.sysno), t.args, remote, opt.capture);
+  t.stack_taken = false;
+  bool stack = wants_stack_at_entry(t);
+  if (stack) take_stack(t, ts);
   // --inject may skip the call, or hold the thread here for delay_enter.
   if (!(injector.active() && hold_at_entry(t, ts))) resume(t);  // in_syscall: stops at the exit
 
@@ -354,6 +367,7 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
   enter_ev.pid = Pid{t.pid};
   enter_ev.tid = Tid{t.tid};
   out->on_event(enter_ev);
+  if (stack) emit_stack();
 }
 
 void LiveSource::Impl::on_signal(Task& t, int sig) {
@@ -458,6 +472,7 @@ void LiveSource::Impl::on_exec(int tid) {
   bool first_exec = tid == child.pid && !child_execed;
   if (tid == child.pid) child_execed = true;
   argv_of[t.pid] = e.argv;
+  stacks.forget(t.pid);
   int pid = t.pid;
   // The launched command's limits, fds and environment, read while it is stopped at its
   // exec: after the kernel closed the close-on-exec fds (gotrace's own launch pipes).

@@ -10,6 +10,7 @@
 
 #include "gotrace/consumer.h"
 #include "gotrace/decode.h"
+#include "gotrace/syscall_filter.h"
 #include "launcher.h"
 #include "syscall_tamper.h"
 
@@ -28,6 +29,11 @@ struct LiveOptions {
   std::vector<engine::TamperRule> inject;
   // --rlimit: limits the launched command starts with (not applied to attached processes).
   std::vector<engine::ChildRlimit> rlimits;
+  // -k: a Stack event after the entry of every call `stack_filter` selects. Without it,
+  // stacks are taken only for the calls behind findings (EMFILE/ENFILE at exit, a getrandom
+  // that may block and connect at entry), so the default path stays cheap.
+  bool stacks = false;
+  SyscallFilter stack_filter;
 };
 
 struct AttachedProcess {
