@@ -25,15 +25,28 @@ bool may_block(const SyscallEnter& e, const ProcessTable& t, int32_t pid) {
 }  // namespace
 
 void BlockingGetrandom::on_event(const Event& e) {
+  if (const auto* st = std::get_if<Stack>(&e.body)) {
+    // Taken at the entry of a getrandom that may block (and of every call with -k): keep
+    // only those, until they return.
+    if (const InFlightCall* f = table_.in_flight(raw(e.tid)); f && f->call.call == st->call &&
+                                                             may_block(f->call, table_, raw(e.pid)))
+      stacks_[st->call] = stack_evidence(*st);
+    return;
+  }
   const auto* x = std::get_if<SyscallExit>(&e.body);
   if (!x) return;
   int32_t pid = raw(e.pid);
   if (x->sysno == SysNo::getrandom || x->sysno == SysNo::read) {
+    std::vector<std::string> stack;
+    if (auto it = stacks_.find(x->call); it != stacks_.end()) {
+      stack = std::move(it->second);
+      stacks_.erase(it);
+    }
     SyscallEnter as_entry{x->call, x->sysno, x->number, x->args};
     if (!may_block(as_entry, table_, pid)) return;
     Nanos waited = e.ts - x->entered;
     if (waited < threshold_) return;
-    blocks_.push_back({pid, raw(e.tid), x->entered, waited, call_text(*x)});
+    blocks_.push_back({pid, raw(e.tid), x->entered, waited, call_text(*x), std::move(stack)});
     last_unblocked_[pid] = e.ts;
     return;
   }
@@ -58,7 +71,9 @@ std::vector<Finding> BlockingGetrandom::findings() const {
                              ? fmt::format("getrandom({:#x}, {}, {})", a[0].raw, a[1].raw,
                                            a[2].raw == 0 ? std::string("0") : fmt::format("{:#x}", a[2].raw))
                              : call_text(call.call);
-      by_pid[pid].push_back({pid, tid, call.entered, waited, text + " <still blocked>"});
+      auto st = stacks_.find(call.call.call);
+      by_pid[pid].push_back({pid, tid, call.entered, waited, text + " <still blocked>",
+                             st != stacks_.end() ? st->second : std::vector<std::string>{}});
     }
   }
   std::vector<Finding> out;
@@ -81,6 +96,7 @@ std::vector<Finding> BlockingGetrandom::findings() const {
     for (const Block& b : blocks)
       f.evidence.push_back(fmt::format("tid {}: {} blocked {} from {}", b.tid, b.call,
                                        seconds_text(b.waited), seconds_text(b.entered)));
+    f.evidence.insert(f.evidence.end(), longest.stack.begin(), longest.stack.end());
     f.tries = {"the kernel's random pool is not ready (early boot, a VM without a hardware RNG): "
                "give the VM a virtio-rng device, or run haveged or rng-tools (rngd) on the host",
                "check `cat /proc/sys/kernel/random/entropy_avail` and dmesg for \"crng init done\""};

@@ -52,6 +52,8 @@
 //                sv off_cpu_ns}> threads, str cwd, str exe
 //   Tick         (nothing)
 //   TraceEnd     u8 reason, sv exit_status
+//   Stack        uv call, list<elem{uv pc, uv rel, str module, str function, uv offset,
+//                str file, sv line}> frames, str note
 // Sys  = sv number (the header arch's syscall number), then u8 naming:
 //          0  sysno is the table row of `number` on the header's arch (the usual case)
 //          1  str name follows: sysno is the table row of that name (unknown if none)
@@ -75,6 +77,7 @@ inline constexpr std::size_t kRecordHeaderSize = 6;  // u16 tag + u32 payload_le
 inline constexpr std::size_t kMaxPayload = std::size_t{64} << 20;
 
 // One tag per Event body alternative. Never renumber; new kinds get new numbers.
+// (Tag 12 is taken by ThreadStates; a reader without it skips it.)
 enum class Tag : uint16_t {
   TraceStart = 1,
   SyscallEnter = 2,
@@ -87,8 +90,9 @@ enum class Tag : uint16_t {
   Snapshot = 9,
   Tick = 10,
   TraceEnd = 11,
+  Stack = 13,
 };
-inline constexpr uint16_t kMaxKnownTag = 11;
+inline constexpr uint16_t kMaxKnownTag = 13;
 
 // Sys naming byte (see above).
 enum class SysNaming : uint8_t { ByNumber = 0, ByName = 1, Unknown = 2 };

@@ -36,6 +36,7 @@ GT_TAG_OF(ThreadExit)
 GT_TAG_OF(Snapshot)
 GT_TAG_OF(Tick)
 GT_TAG_OF(TraceEnd)
+GT_TAG_OF(Stack)
 #undef GT_TAG_OF
 
 // A guard, not a proof: when an event struct changes size, its encoding (here and in
@@ -54,6 +55,8 @@ static_assert(sizeof(Snapshot) == 168, "Snapshot changed: update the .gtr encodi
 static_assert(sizeof(ThreadState) == 104, "ThreadState changed: update the .gtr encoding, then this size");
 static_assert(sizeof(OpenFd) == 40, "OpenFd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(TraceEnd) == 8, "TraceEnd changed: update the .gtr encoding, then this size");
+static_assert(sizeof(Stack) == 64, "Stack changed: update the .gtr encoding, then this size");
+static_assert(sizeof(StackFrame) == 128, "StackFrame changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Arg) == 48, "Arg changed: update the .gtr encoding, then this size");
 #endif
 
@@ -174,6 +177,24 @@ struct BodyEncoder {
   void operator()(const TraceEnd& b) {
     w.u8(static_cast<uint8_t>(b.reason));
     w.sv(b.exit_status);
+  }
+  void operator()(const Stack& b) {
+    w.uv(b.call);
+    w.uv(b.frames.size());
+    std::string elem;
+    Encoder e(elem);
+    for (const StackFrame& f : b.frames) {
+      elem.clear();
+      e.uv(f.pc);
+      e.uv(f.rel);
+      e.str(f.module);
+      e.str(f.function);
+      e.uv(f.offset);
+      e.str(f.file);
+      e.sv(f.line);
+      w.str(elem);
+    }
+    w.str(b.note);
   }
 };
 

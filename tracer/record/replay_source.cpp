@@ -150,6 +150,21 @@ struct BodyDecoder {
     b.reason = enum_byte(d, EndReason::Truncated, "bad end reason");
     b.exit_status = d.sv32();
   }
+  void operator()(Stack& b) {
+    b.call = d.uv();
+    b.frames.resize(d.count());
+    for (StackFrame& f : b.frames) {
+      Decoder e = d.blob();
+      f.pc = e.uv();
+      f.rel = e.uv();
+      e.str(f.module);
+      e.str(f.function);
+      f.offset = e.uv();
+      e.str(f.file);
+      f.line = e.sv32();
+    }
+    d.str(b.note);
+  }
 };
 
 // One event per tag, each holding its body alternative, reused record after record.
@@ -158,8 +173,10 @@ std::array<Event, sizeof...(I)> make_slots(std::index_sequence<I...>) {
   return {Event{Nanos{0}, Pid{0}, Tid{0}, EventBody(std::in_place_index<I>)}...};
 }
 
-// Tag n (1-based) is body alternative n - 1.
-static_assert(std::variant_size_v<EventBody> == kMaxKnownTag);
+// Tag n (1-based) is body alternative n - 1, up to TraceEnd; later kinds are listed here.
+constexpr std::size_t kStackSlot = std::variant_size_v<EventBody> - 1;
+static_assert(std::is_same_v<std::variant_alternative_t<kStackSlot, EventBody>, Stack>);
+static_assert(kStackSlot + 1 < kMaxKnownTag);  // fits in the slots (one per tag)
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Tick) - 1, EventBody>, Tick>);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Exec) - 1, EventBody>, Exec>);
 
@@ -254,7 +271,7 @@ void ReplaySource::run(EventConsumer& out) {
   truncated_ = false;
   events_ = skipped_ = 0;
 
-  auto slots = make_slots(std::make_index_sequence<kMaxKnownTag>{});
+  auto slots = make_slots(std::make_index_sequence<std::variant_size_v<EventBody>>{});
   std::string scratch;
   int64_t prev_ts = 0;
   while (true) {
@@ -275,11 +292,12 @@ void ReplaySource::run(EventConsumer& out) {
       prev_ts = ts;
       int32_t pid = d.sv32();
       int32_t tid = d.sv32();
-      if (tag == 0 || tag > kMaxKnownTag) {
+      std::size_t slot = tag == static_cast<uint16_t>(Tag::Stack) ? kStackSlot : tag - 1u;
+      if (tag == 0 || tag > kMaxKnownTag || (tag != static_cast<uint16_t>(Tag::Stack) && slot >= kStackSlot)) {
         ++skipped_;
         continue;
       }
-      ev = &slots[tag - 1u];
+      ev = &slots[slot];
       ev->ts = Nanos(ts);
       ev->pid = Pid{pid};
       ev->tid = Tid{tid};

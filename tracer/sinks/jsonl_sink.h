@@ -19,6 +19,8 @@
 //   tick           (nothing more)
 //   trace_end      reason ("all_exited", "interrupted", "detached", "duration",
 //                  "truncated"), exit_status
+//   stack          call (the syscall it belongs to), frames [{pc,rel,module,function,offset,
+//                  file,line}] innermost first, note (why frames are missing; "" if none)
 // An argument is {"kind":"Fd","raw":3,"state":"raw|captured|truncated|unreadable",
 // "data":"..."}; raw is the register as an unsigned 64-bit decimal; data holds the captured
 // bytes, one code point per byte (U+0000..U+00FF), so bytes are recovered exactly. Other
