@@ -63,7 +63,9 @@ class BlockingGetrandom final : public Analyzer {
     int32_t pid, tid;
     Nanos entered, waited;
     std::string call;
+    std::string note;  // how it was seen, when not by its own stops
   };
+  bool blocked_now(int32_t pid) const;  // a call of `pid` has been blocked past the threshold
   const ProcessTable& table_;
   Nanos threshold_;
   std::vector<Block> blocks_;

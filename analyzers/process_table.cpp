@@ -111,6 +111,8 @@ std::string ProcessTable::command(int32_t pid) const {
 void ProcessTable::on_event(const Event& e) {
   now_ = e.ts;
   int32_t pid = raw(e.pid), tid = raw(e.tid);
+  ended_.clear();
+  on_stop(e);
   std::visit(
       [&](const auto& b) {
         using T = std::decay_t<decltype(b)>;
@@ -145,6 +147,11 @@ void ProcessTable::on_event(const Event& e) {
           }
           p.fds_known = true;
           if (root_ == 0) root_ = pid;
+          on_thread_states(e, b.threads);  // attach: calls in progress, never entered under us
+        } else if constexpr (std::is_same_v<T, ThreadStates>) {
+          on_thread_states(e, b.threads);
+        } else if constexpr (std::is_same_v<T, TraceStart>) {
+          arch_ = b.arch;
         } else if constexpr (std::is_same_v<T, Exec>) {
           ProcessInfo& p = proc(pid);
           p.argv = b.argv;
@@ -160,12 +167,16 @@ void ProcessTable::on_event(const Event& e) {
           }
           tid_pid_[tid] = pid;
         } else if constexpr (std::is_same_v<T, SyscallEnter>) {
-          in_flight_[tid] = InFlightCall{b, e.ts};
+          InFlightCall& f = in_flight_[tid];
+          f.call = b;
+          f.entered = e.ts;
+          f.unseen = false;
         } else if constexpr (std::is_same_v<T, SyscallExit>) {
           in_flight_.erase(tid);
           on_exit(e, b);
         } else if constexpr (std::is_same_v<T, ThreadExit>) {
           in_flight_.erase(tid);
+          busy_.erase(tid);
           if (tid == pid) proc(pid).exited = true;
         }
       },

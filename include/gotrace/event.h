@@ -118,6 +118,7 @@ struct ThreadState {
   char state = '?';             // /proc/.../stat state letter
   std::string wchan;
   int64_t off_cpu_ns = -1;      // time since it last ran (scheduler clock), -1 unknown
+  int64_t cpu_ns = -1;          // utime + stime so far (/proc/.../stat), -1 unknown
   bool operator==(const ThreadState&) const = default;
 };
 
@@ -153,8 +154,17 @@ struct TraceEnd {
   bool operator==(const TraceEnd&) const = default;
 };
 
+// What the quiet threads of process `pid` are doing, read from /proc/PID/task/TID/{stat,syscall}
+// without stopping them (live source, at a Tick, for threads with no ptrace stop lately):
+// calls the tracer never saw enter (let through by a seccomp filter, or in progress at attach)
+// and CPU time used. Lists only threads whose state changed since their last report.
+struct ThreadStates {
+  std::vector<ThreadState> threads;
+  bool operator==(const ThreadStates&) const = default;
+};
+
 using EventBody = std::variant<TraceStart, SyscallEnter, SyscallExit, ProcessStart, ThreadStart, Exec,
-                               Signal, ThreadExit, Snapshot, Tick, TraceEnd>;
+                               Signal, ThreadExit, Snapshot, Tick, TraceEnd, ThreadStates>;
 
 struct Event {
   Nanos ts{0};

@@ -49,9 +49,11 @@
 //   Snapshot     uv nofile.soft, uv nofile.hard, uv nproc.soft, uv nproc.hard,
 //                list<elem{sv fd, str target}> fds, list<{str name, str value}> env,
 //                list<elem{sv tid, sv number, 6 x uv args, u8 state, str wchan,
-//                sv off_cpu_ns}> threads, str cwd, str exe
+//                sv off_cpu_ns, sv cpu_ns (appended later: absent reads as -1)}> threads,
+//                str cwd, str exe
 //   Tick         (nothing)
 //   TraceEnd     u8 reason, sv exit_status
+//   ThreadStates list<elem{...}> threads, each element as a Snapshot thread
 // Sys  = sv number (the header arch's syscall number), then u8 naming:
 //          0  sysno is the table row of `number` on the header's arch (the usual case)
 //          1  str name follows: sysno is the table row of that name (unknown if none)
@@ -87,8 +89,9 @@ enum class Tag : uint16_t {
   Snapshot = 9,
   Tick = 10,
   TraceEnd = 11,
+  ThreadStates = 12,
 };
-inline constexpr uint16_t kMaxKnownTag = 11;
+inline constexpr uint16_t kMaxKnownTag = 12;
 
 // Sys naming byte (see above).
 enum class SysNaming : uint8_t { ByNumber = 0, ByName = 1, Unknown = 2 };

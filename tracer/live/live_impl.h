@@ -41,6 +41,9 @@ struct Task {
   int32_t number = -1;
   Nanos entered{0};
   Args args;
+  Nanos last_stop{0};       // its last ptrace stop: a thread quiet since is read from /proc
+  Nanos reported{-1};       // when a ThreadStates event last listed it
+  ThreadState last_state;   // what that event said
 };
 
 struct LiveSource::Impl {
@@ -61,6 +64,7 @@ struct LiveSource::Impl {
   Event exit_ev{.body = SyscallExit{}};
   Event ev;
   Nanos last_tick{0};
+  Nanos stop_ts{0};  // when waitpid returned the stop being handled
   Nanos kill_deadline{-1};
   bool killed_all = false;
   int handled_requests = 0;
@@ -99,6 +103,8 @@ struct LiveSource::Impl {
   }
 
   void loop();
+  void on_tick(Nanos ts);
+  void report_quiet_threads(Nanos ts);
   void handle(int tid, int status);
   void on_gone(int tid, int status);
   void on_syscall_stop(Task& t);

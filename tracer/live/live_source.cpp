@@ -133,15 +133,13 @@ void LiveSource::Impl::loop() {
     if (tid < 0) {
       if (errno == EINTR) {
         check_stop_requests(ts);
-        if (ts - last_tick >= opt.tick) {
-          last_tick = ts;
-          emit(ts, 0, 0, Tick{});
-        }
+        if (ts - last_tick >= opt.tick) on_tick(ts);
         continue;
       }
       if (errno == ECHILD) break;
       throw SetupError(std::string("waitpid: ") + std::strerror(errno), errno);
     }
+    stop_ts = ts;
     handle(tid, status);
     if (!released && child.pid > 0) {
       // The child has been restarted from its first (interrupt) stop: let it exec.
@@ -149,10 +147,7 @@ void LiveSource::Impl::loop() {
       released = true;
     }
     check_stop_requests(ts);
-    if (ts - last_tick >= opt.tick) {
-      last_tick = ts;
-      emit(ts, 0, 0, Tick{});
-    }
+    if (ts - last_tick >= opt.tick) on_tick(ts);
   }
 }
 
@@ -165,6 +160,7 @@ void LiveSource::Impl::handle(int tid, int status) {
   if (!WIFSTOPPED(status)) return;
   auto it = tasks.find(tid);
   Task& t = it != tasks.end() ? it->second : adopt_unknown(tid);
+  t.last_stop = stop_ts;
   int sig = WSTOPSIG(status);
   unsigned event = static_cast<unsigned>(status) >> 16;
 

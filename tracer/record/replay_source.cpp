@@ -65,6 +65,20 @@ void get_rlimit(Decoder& d, Rlimit& r) {
   r.hard = d.uv();
 }
 
+void get_threads(Decoder& d, std::vector<ThreadState>& threads) {
+  threads.resize(d.count());
+  for (ThreadState& t : threads) {
+    Decoder e = d.blob();
+    t.tid = Tid{e.sv32()};
+    t.number = e.sv32();
+    for (uint64_t& a : t.args) a = e.uv();
+    t.state = static_cast<char>(e.u8());
+    e.str(t.wchan);
+    t.off_cpu_ns = e.sv();
+    t.cpu_ns = e.left() > 0 ? e.sv() : -1;  // appended later
+  }
+}
+
 struct BodyDecoder {
   Decoder& d;
   Arch arch;
@@ -132,16 +146,7 @@ struct BodyDecoder {
       d.str(name);
       d.str(value);
     }
-    b.threads.resize(d.count());
-    for (ThreadState& t : b.threads) {
-      Decoder e = d.blob();
-      t.tid = Tid{e.sv32()};
-      t.number = e.sv32();
-      for (uint64_t& a : t.args) a = e.uv();
-      t.state = static_cast<char>(e.u8());
-      e.str(t.wchan);
-      t.off_cpu_ns = e.sv();
-    }
+    get_threads(d, b.threads);
     d.str(b.cwd);
     d.str(b.exe);
   }
@@ -150,6 +155,7 @@ struct BodyDecoder {
     b.reason = enum_byte(d, EndReason::Truncated, "bad end reason");
     b.exit_status = d.sv32();
   }
+  void operator()(ThreadStates& b) { get_threads(d, b.threads); }
 };
 
 // One event per tag, each holding its body alternative, reused record after record.
@@ -162,6 +168,7 @@ std::array<Event, sizeof...(I)> make_slots(std::index_sequence<I...>) {
 static_assert(std::variant_size_v<EventBody> == kMaxKnownTag);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Tick) - 1, EventBody>, Tick>);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Exec) - 1, EventBody>, Exec>);
+static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::ThreadStates) - 1, EventBody>, ThreadStates>);
 
 }  // namespace
 
