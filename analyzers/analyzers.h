@@ -151,4 +151,26 @@ class NetworkWait final : public Analyzer {
   std::map<std::string, Ended> ended_;  // waits that ended unanswered or answered late, by peer and kind
 };
 
+// Threads running in user space report after report (ThreadStates: CPU time rising, no
+// syscall in flight, no ptrace stop): the command is not blocked in the kernel but spinning.
+class Spinning final : public Analyzer {
+ public:
+  explicit Spinning(const ProcessTable& t, Nanos min_span = std::chrono::milliseconds(500)) : table_(t), min_span_(min_span) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+  bool needs(const SyscallInfo&) const override { return false; }
+
+ private:
+  struct Spin {
+    int32_t pid = 0;
+    BusyStreak streak;
+    int killed_by = 0;  // the signal that killed it while spinning (Ctrl-C of a spinning command)
+  };
+  bool spinning(const BusyStreak& b) const;
+  const ProcessTable& table_;
+  Nanos min_span_;
+  std::map<int32_t, Spin> last_;    // tid -> as of the last ThreadStates
+  std::map<int32_t, Spin> killed_;  // tid -> killed while spinning
+};
+
 }  // namespace gotrace::analyzers

@@ -10,9 +10,10 @@
 namespace gotrace::analyzers {
 
 void ProcessTable::on_stop(const Event& e) {
+  // Not signals: Go preempts a spinning thread with SIGURG, and a call a signal interrupts
+  // is restarted (the next report shows it again).
   bool stop = std::holds_alternative<SyscallEnter>(e.body) || std::holds_alternative<SyscallExit>(e.body) ||
-              std::holds_alternative<Signal>(e.body) || std::holds_alternative<Exec>(e.body) ||
-              std::holds_alternative<ThreadExit>(e.body);
+              std::holds_alternative<Exec>(e.body) || std::holds_alternative<ThreadExit>(e.body);
   if (!stop) return;
   int32_t tid = raw(e.tid);
   busy_.erase(tid);

@@ -160,9 +160,11 @@ void LiveSource::Impl::handle(int tid, int status) {
   if (!WIFSTOPPED(status)) return;
   auto it = tasks.find(tid);
   Task& t = it != tasks.end() ? it->second : adopt_unknown(tid);
-  t.last_stop = stop_ts;
   int sig = WSTOPSIG(status);
   unsigned event = static_cast<unsigned>(status) >> 16;
+  // A syscall or ptrace event stop means the tracer knows what the thread does; a signal
+  // (Go preempts a spinning thread with SIGURG every 10 ms) does not.
+  if (sig == (SIGTRAP | 0x80) || (event != 0 && event != PTRACE_EVENT_STOP)) t.last_stop = stop_ts;
 
   if (sig == (SIGTRAP | 0x80)) {
     on_syscall_stop(t);

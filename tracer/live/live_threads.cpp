@@ -19,6 +19,7 @@ namespace gotrace::live {
 
 void LiveSource::Impl::on_tick(Nanos ts) {
   last_tick = ts;
+  ts = now();  // events handled since `ts` was read carry later times: keep the stream in order
   report_quiet_threads(ts);
   emit(ts, 0, 0, Tick{});
 }
