@@ -112,6 +112,7 @@ class NetworkWait final : public Analyzer {
     bool udp = false;
     Nanos connect_start{-1};
     bool connect_pending = false;
+    bool connect_blocking = false;  // pending inside a blocking connect() (entry seen, no exit yet)
     int connect_error = 0;
     Nanos connected{-1};
     Nanos first_write{-1}, last_write{-1}, last_read{-1};
