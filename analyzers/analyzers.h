@@ -152,6 +152,30 @@ class NetworkWait final : public Analyzer {
   std::map<std::string, Ended> ended_;  // waits that ended unanswered or answered late, by peer and kind
 };
 
+// Child hangs: a process waiting for EOF on a pipe (a blocking read in flight, seen or only
+// in /proc, or Go's EAGAIN read parked in the netpoller) while another process still holds
+// the pipe's write end: typically a background child that outlived the command cmd/go ran
+// (`sh -c '... &'`), keeping its stdout open. Pipe ends are followed through
+// fork/dup/close/exec by the ProcessTable (FdInfo::pipe_id).
+class ChildHang final : public Analyzer {
+ public:
+  explicit ChildHang(const ProcessTable& t, Nanos threshold = std::chrono::seconds(2)) : table_(t), threshold_(threshold) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+  bool needs(const SyscallInfo& s) const override { return s.has(kStreamIo | kFdTable); }
+
+ private:
+  std::vector<Finding> current() const;
+  const ProcessTable& table_;
+  Nanos threshold_;
+  std::map<std::pair<int32_t, int>, std::pair<Nanos, int32_t>> parked_;  // (pid, fd) -> since, tid
+  // The last hang seen at a Tick (until its reader reads again): when the trace is
+  // interrupted (the user gave up on the hang), the processes are killed before the final
+  // report, which still names what hung.
+  std::vector<Finding> at_last_tick_;
+  bool interrupted_ = false;
+};
+
 // Threads running in user space report after report (ThreadStates: CPU time rising, no
 // syscall in flight, no ptrace stop): the command is not blocked in the kernel but spinning.
 class Spinning final : public Analyzer {

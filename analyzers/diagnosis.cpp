@@ -50,6 +50,7 @@ Diagnosis::Diagnosis(DiagnosisOptions opt, StallCallback on_stall)
   analyzers_.push_back(std::make_unique<ProcessLimits>(table_));
   analyzers_.push_back(std::make_unique<NetworkWait>(table_, opt.wait_threshold));
   analyzers_.push_back(std::make_unique<Spinning>(table_));
+  analyzers_.push_back(std::make_unique<ChildHang>(table_, opt.wait_threshold));
 }
 
 bool Diagnosis::needs(SysNo s) const {

@@ -248,7 +248,13 @@ void ProcessTable::on_exit(const Event& e, const SyscallExit& x) {
       bool cloexec = x.sysno == SysNo::pipe2 ? (a[1].raw & O_CLOEXEC) != 0
                      : x.sysno == SysNo::socketpair ? (a[1].raw & SOCK_CLOEXEC) != 0 : false;
       FdKind kind = x.sysno == SysNo::socketpair ? FdKind::Socket : FdKind::Pipe;
-      for (int fd : fds) new_fd(fd, FdInfo{kind, cloexec, {}, AF_UNIX, 0, {}, {}});
+      uint64_t id = kind == FdKind::Pipe ? ++pipes_ : 0;
+      for (int end = 0; end < 2; ++end) {
+        FdInfo info{kind, cloexec, {}, AF_UNIX, 0, {}, {}};
+        info.pipe_id = id;
+        info.pipe_write = kind == FdKind::Pipe && end == 1;
+        new_fd(fds[end], info);
+      }
       break;
     }
     case SysNo::epoll_create:

@@ -24,6 +24,10 @@ struct FdInfo {
   int type = 0;        // sockets: SOCK_STREAM, SOCK_DGRAM (flags removed)
   std::string peer;    // sockets: "127.0.0.1:8999" once connect() was called
   Nanos opened{0};
+  // Pipes: which pipe (numbered in the order pipe/pipe2 made them; fork and dup copy it) and
+  // which end, so the processes still holding a write end can be found.
+  uint64_t pipe_id = 0;
+  bool pipe_write = false;
 };
 
 struct ProcessInfo {
@@ -101,6 +105,7 @@ class ProcessTable final : public EventConsumer {
   int32_t root_ = 0;
   Nanos now_{0};
   Arch arch_ = kHostArch;
+  uint64_t pipes_ = 0;
   std::unordered_map<int32_t, Nanos> last_active_;  // tid -> its last stop or change of state
   std::vector<EndedCall> ended_;
   std::map<int32_t, BusyStreak> busy_;
