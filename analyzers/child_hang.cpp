@@ -46,7 +46,7 @@ void ChildHang::on_event(const Event& e) {
     } else if (!x->failed()) {
       parked_.erase({pid, fd});
       // That wait is over: it no longer explains an interrupted trace.
-      std::erase_if(at_last_tick_, [&](const Finding& f) { return f.tid == raw(e.tid); });
+      std::erase_if(at_last_tick_, [&](const Finding& f) { return table_.pid_of(f.tid) == pid; });
     }
   }
 }
