@@ -13,8 +13,10 @@ namespace gotrace::analyzers {
 
 bool Spinning::spinning(const BusyStreak& b) const {
   Nanos span = b.to - b.from;
-  // Busy for a while, and on a CPU at least half of that time (CPU time is in clock ticks).
-  return span >= min_span_ && (b.cpu_to - b.cpu_from) * 2 >= span.count();
+  // Runnable in user space for a while, and on a CPU for a fifth of that time at least: on
+  // a loaded machine a spinning thread gets a share of a CPU, an idle one gets nothing (CPU
+  // time counts in clock ticks, 10 ms).
+  return span >= min_span_ && (b.cpu_to - b.cpu_from) * 5 >= span.count();
 }
 
 void Spinning::on_event(const Event& e) {

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/diag_lib.sh"
 [ -x "$PROGS/spin" ] || skip "go not installed (progs/go/spin not built)"
 
-"$GOTRACE" --stall 2 -o "$WORK/g.out" --report-file "$WORK/g.rep" --record "$WORK/g.gtr" -- \
+"$GOTRACE" --stall 3 -o "$WORK/g.out" --report-file "$WORK/g.rep" --record "$WORK/g.gtr" -- \
   "$PROGS/spin" 60 >"$WORK/stdout" 2>"$WORK/stderr" &
 gt=$!
 track $gt
@@ -28,7 +28,7 @@ line=$(final_first "$WORK/g.rep")
 note "final: $line"
 expect "$line" "^gotrace: spin 60 is not blocked in the kernel: spinning" "final report after SIGTERM"
 
-"$GOTRACE" replay --stall 2 -o "$WORK/r.out" "$WORK/g.gtr" >/dev/null 2>&1 || fail "replay"
+"$GOTRACE" replay --stall 3 -o "$WORK/r.out" "$WORK/g.gtr" >/dev/null 2>&1 || fail "replay"
 diff <(grep -E "$STALL_RE" "$WORK/g.out") <(grep -E "$STALL_RE" "$WORK/r.out") || fail "replay's stall report differs from the live one"
 
 # A program that ends by itself after computing is healthy: nothing is spinning at the end.

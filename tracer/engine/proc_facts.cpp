@@ -75,7 +75,7 @@ double sched_exec_start_ms(const std::string& path) {
 
 double sched_now_ms() { return sched_exec_start_ms("/proc/thread-self/sched"); }
 
-ThreadState read_thread_state(int pid, int tid, double now_sched_ms, bool details) {
+ThreadState read_thread_state(int pid, int tid, double now_sched_ms, bool details, bool in_call_details) {
   ThreadState t;
   t.tid = Tid{tid};
   const std::string base = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/";
@@ -113,7 +113,12 @@ ThreadState read_thread_state(int pid, int tid, double now_sched_ms, bool detail
         t.cpu_ns = static_cast<int64_t>((utime + stime) * (1'000'000'000 / static_cast<uint64_t>(kTicksPerSecond)));
     }
   }
-  if (!details && t.number < 0) return t;
+  if (details || (in_call_details && t.number >= 0)) read_thread_details(pid, tid, now_sched_ms, t);
+  return t;
+}
+
+void read_thread_details(int pid, int tid, double now_sched_ms, ThreadState& t) {
+  const std::string base = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/";
   t.wchan = read_small_file(base + "wchan");
   if (t.wchan == "0") t.wchan.clear();
   // How long since it last ran: our own exec_start is "now" on the same scheduler clock
@@ -121,7 +126,6 @@ ThreadState read_thread_state(int pid, int tid, double now_sched_ms, bool detail
   double last_ran = sched_exec_start_ms(base + "sched");
   if (t.state != 'R' && last_ran >= 0 && now_sched_ms >= last_ran)
     t.off_cpu_ns = static_cast<int64_t>((now_sched_ms - last_ran) * 1e6);
-  return t;
 }
 
 
@@ -183,7 +187,7 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
   if (with_threads) {
     double now_sched_ms = sched_now_ms();
     for (int tid : list_numeric_dir(base + "task"))
-      s.threads.push_back(read_thread_state(pid, tid, now_sched_ms, true));
+      s.threads.push_back(read_thread_state(pid, tid, now_sched_ms, true, true));
   }
   return s;
 }

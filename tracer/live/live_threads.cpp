@@ -5,10 +5,10 @@
 // attach showed no entry: the stall report would not know where those threads wait, nor
 // whether a thread with no call in flight is burning CPU. At each Tick, every thread with no
 // ptrace stop for a quarter of the tick period and no traced call in flight is read from
-// /proc/PID/task/TID/{syscall,stat} (wchan and sched only while it is in a syscall); those
-// whose state changed since their last report go out as one ThreadStates event per process,
-// before the Tick, so the stall check sees them. Cost: two small reads per quiet thread per
-// tick, nothing per syscall.
+// /proc/PID/task/TID/{syscall,stat}; those whose state changed since their last report (wchan
+// and sched read then, if in a syscall) go out as one ThreadStates event per process, before
+// the Tick, so the stall check sees them. Cost: two small reads per quiet thread per tick,
+// nothing per syscall.
 #include <algorithm>
 #include <map>
 
@@ -35,12 +35,14 @@ void LiveSource::Impl::report_quiet_threads(Nanos ts) {
       sched_now = engine::sched_now_ms();
       sched_read = true;
     }
-    ThreadState s = engine::read_thread_state(t.pid, tid, sched_now, false);
+    ThreadState s = engine::read_thread_state(t.pid, tid, sched_now, false, false);
     if (s.state == '?') continue;  // gone meanwhile: its exit report follows
     bool unchanged = t.reported >= t.last_stop && s.number == t.last_state.number &&
                      s.args == t.last_state.args && s.state == t.last_state.state &&
                      s.cpu_ns == t.last_state.cpu_ns;
     if (unchanged) continue;
+    // Where it waits and since when matter only for a call it was not reported in yet.
+    if (s.number >= 0) engine::read_thread_details(t.pid, tid, sched_now, s);
     t.reported = ts;
     t.last_state = s;
     by_pid[t.pid].push_back(std::move(s));
