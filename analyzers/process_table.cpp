@@ -171,6 +171,11 @@ void ProcessTable::on_event(const Event& e) {
           f.call = b;
           f.entered = e.ts;
           f.unseen = false;
+          if (!restarted_.empty()) {  // a call in progress at attach, restarted by the kernel
+            auto r = restarted_.find(tid);
+            if (r != restarted_.end() && r->second.first == b.number) f.entered = r->second.second;
+            if (r != restarted_.end()) restarted_.erase(r);
+          }
         } else if constexpr (std::is_same_v<T, SyscallExit>) {
           in_flight_.erase(tid);
           on_exit(e, b);

@@ -109,6 +109,7 @@ class ProcessTable final : public EventConsumer {
   std::unordered_map<int32_t, Nanos> last_active_;  // tid -> its last stop or change of state
   std::vector<EndedCall> ended_;
   std::map<int32_t, BusyStreak> busy_;
+  std::unordered_map<int32_t, std::pair<int32_t, Nanos>> restarted_;  // tid -> call number, entered
 };
 
 // Helpers over captured bytes (arg.h layouts).

@@ -22,8 +22,22 @@ void ProcessTable::on_stop(const Event& e) {
   if (it == in_flight_.end() || !it->second.unseen) return;
   const auto* x = std::get_if<SyscallExit>(&e.body);
   if (x && !x->entry_seen && x->number == it->second.call.number) {
-    in_flight_.erase(it);  // the exit of that very call: the exit event itself reports it
+    // The exit of that very call: the exit event itself reports it. ERESTART*: attach
+    // interrupted it and the kernel restarts it; the restarted call started back then.
+    if (x->ret <= -512 && x->ret >= -516) restarted_[tid] = {x->number, it->second.entered};
+    in_flight_.erase(it);
     return;
+  }
+  // The same call entering again: the kernel restarting it after the stop that seizing the
+  // thread caused (attach). The call goes on, traced from now, waiting since back then.
+  if (const auto* in = std::get_if<SyscallEnter>(&e.body); in && in->number == it->second.call.number) {
+    bool same = true;
+    for (std::size_t i = 0; same && i < in->args.size(); ++i) same = in->args[i].raw == it->second.call.args[i].raw;
+    if (same) {
+      restarted_[tid] = {in->number, it->second.entered};
+      in_flight_.erase(it);
+      return;
+    }
   }
   end_unseen(tid, e.ts);
 }

@@ -4,7 +4,8 @@
 # name the process still holding the pipe (found by following pipe ends through
 # pipe/fork/dup2/close/exec) and what it is doing (clock_nanosleep, seen only in /proc on the
 # fast path); after SIGTERM the final report names it too, and a replay prints the same
-# stall report.
+# stall report. Then gotrace -p on such a reader already hung: the read in progress at attach
+# is listed from /proc.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/diag_lib.sh"
 
@@ -37,5 +38,23 @@ diff <(grep -E "$STALL_RE" "$WORK/g.out") <(grep -E "$STALL_RE" "$WORK/r.out") |
   "$PROGS/pipe_reader" 'echo started; sleep 2 >/dev/null 2>&1 &' >"$WORK/h.stdout" 2>&1 || fail "pipe_reader, redirected child"
 grep -q eof "$WORK/h.stdout" || fail "no EOF although the background child's output was redirected"
 expect "$(final_first "$WORK/h.rep")" '^gotrace: no problem found' "redirected background child"
+# Attached to an already hung reader (-p): its read was in progress before gotrace came
+# (the attach snapshot, from /proc/PID/task/TID/syscall, says since when); the stall
+# report lists it with its whole wait.
+"$PROGS/pipe_reader" 'echo started; exec sleep 20 &' >"$WORK/a.stdout" 2>&1 &
+reader=$!
+track $reader
+wait_for_text "$WORK/a.stdout" started 10
+sleep 1  # the read has waited a second before gotrace comes
+rc=0
+"$GOTRACE" -p "$reader" --stall 2 --duration 4 -o "$WORK/a.out" >/dev/null 2>&1 || rc=$?
+assert_eq 0 "$rc" "gotrace -p exit status after --duration"
+line=$(first_stall "$WORK/a.out")
+note "stall (attached): $line"
+expect "$line" 'pipe_reader echo started; exec sleep 20 & is making no progress' "attached stall report"
+# (Seizing interrupts the read and the kernel restarts it: its time counts from before.)
+expect_file "$WORK/a.out" "pipe_reader echo started; exec sleep 20 & tid $reader: read\\([0-9]+, \\.\\.\\.\\) for ([3-9]|[1-9][0-9])\\.[0-9] s" "attached: the read in progress at attach"
+show_report "$WORK/a.out" 3
+kill "$reader" 2>/dev/null || true
 note "elapsed $(elapsed)"
 echo ok

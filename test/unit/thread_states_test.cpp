@@ -357,3 +357,25 @@ TEST_CASE("summary: real errors apart from expected ones, below the unchanged ta
   ok.play(none);
   CHECK(none.error_breakdown().empty());
 }
+
+TEST_CASE("a call in progress at attach keeps its start when the kernel restarts it", "[analyzer][threads]") {
+  const int32_t kRead = syscall_number(kHostArch, SysNo::read);
+  EventScript s;
+  s.start().process(80, 0, {"pipe_reader"});
+  Snapshot snap;
+  snap.threads = {in_call(80, kRead, {3, 0x100, 256, 0, 0, 0}, 5000, "anon_pipe_read")};
+  s.after_ms(1000).snapshot(80, snap);
+  ProcessTable t;
+  s.play(t);
+  REQUIRE(t.in_flight(80));
+  CHECK(t.in_flight(80)->unseen);
+  CHECK(t.in_flight(80)->entered == std::chrono::milliseconds(-4000));
+  // Seizing interrupted it; the restarted read enters with the same arguments.
+  EventScript more;
+  more.after_ms(1010).enter(80, 80, SysNo::read, {3, 0x100, 256});
+  for (const Event& e : more.events()) t.on_event(e);
+  REQUIRE(t.in_flight(80));
+  CHECK_FALSE(t.in_flight(80)->unseen);
+  CHECK(t.in_flight(80)->entered == std::chrono::milliseconds(-4000));
+  CHECK(t.ended_unseen().empty());
+}
