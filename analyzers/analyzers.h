@@ -3,6 +3,7 @@
 // environment: time is event time, facts come from Snapshot events.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -18,6 +19,11 @@ namespace gotrace::analyzers {
 std::string call_text(const SyscallExit& x);
 std::string call_text(const SyscallEnter& e);  // entry only: "futex(0x..., FUTEX_WAIT, 0, NULL)"
 std::string seconds_text(Nanos d);             // "41.2 s", "350 ms"
+// Evidence lines for a recorded call stack: a heading, then up to `max` frames
+// ("  at os.OpenFile (/usr/lib/go-1.19/src/os/file.go:337)") after the frames that only make
+// the system call (Go's syscall packages, and leading frames starting with `also_skip`).
+std::vector<std::string> stack_evidence(const Stack& st, std::size_t max = 8,
+                                        std::initializer_list<const char*> also_skip = {});
 
 // EMFILE/ENFILE with the fd count against RLIMIT_NOFILE and the top holders; a warning
 // when a process passes warn_ratio of its soft limit without failing.
@@ -39,6 +45,8 @@ class FdExhaustion final : public Analyzer {
     Rlimit nofile;
     bool known = false;
     std::string holders;
+    uint64_t call = 0;                // the first failing call, to attach its stack
+    std::vector<std::string> stack;   // stack_evidence of that call
   };
   std::string holders(const ProcessInfo& p) const;
   const ProcessTable& table_;
@@ -63,12 +71,14 @@ class BlockingGetrandom final : public Analyzer {
     int32_t pid, tid;
     Nanos entered, waited;
     std::string call;
+    std::vector<std::string> stack;
     std::string note;  // how it was seen, when not by its own stops
   };
   bool blocked_now(int32_t pid) const;  // a call of `pid` has been blocked past the threshold
   const ProcessTable& table_;
   Nanos threshold_;
   std::vector<Block> blocks_;
+  std::map<uint64_t, std::vector<std::string>> stacks_;  // call -> stack, for calls that may block
   std::map<int32_t, Nanos> last_unblocked_;  // pid -> when its last long getrandom returned
   std::map<int32_t, std::string> tls_after_;  // pid -> SNI of a ClientHello sent right after
 };
@@ -124,6 +134,7 @@ class NetworkWait final : public Analyzer {
     bool dns_answered = false;
     Nanos closed{-1};
     bool process_ended = false;  // gone because its process ended, not closed
+    std::vector<std::string> dial_stack;  // stack_evidence of the connect() call
   };
 
  private:
@@ -150,6 +161,7 @@ class NetworkWait final : public Analyzer {
     Finding worst;
   };
   std::map<std::string, Ended> ended_;  // waits that ended unanswered or answered late, by peer and kind
+  std::map<uint64_t, std::vector<std::string>> connect_stacks_;  // connect call in flight -> its stack
 };
 
 // Child hangs: a process waiting for EOF on a pipe (a blocking read in flight, seen or only

@@ -34,6 +34,35 @@ std::string call_text(const SyscallEnter& e) {
   return s + ")";
 }
 
+std::vector<std::string> stack_evidence(const Stack& st, std::size_t max,
+                                        std::initializer_list<const char*> also_skip) {
+  // Frames that only make the system call say nothing about who asked for it.
+  auto plumbing = [&](const std::string& fn) {
+    for (const char* p : {"runtime/internal/syscall.", "syscall.", "internal/syscall/", "golang.org/x/sys/unix.",
+                          "runtime.entersyscall", "runtime.exitsyscall"})
+      if (fn.rfind(p, 0) == 0) return true;
+    for (const char* p : also_skip)
+      if (fn.rfind(p, 0) == 0) return true;
+    return false;
+  };
+  std::size_t first = 0;
+  while (first + 1 < st.frames.size() && plumbing(st.frames[first].function)) ++first;
+  std::vector<std::string> out;
+  out.push_back(st.frames.empty() ? "call stack: none (" + st.note + ")" : "call stack (innermost first):");
+  for (std::size_t i = first; i < st.frames.size() && out.size() <= max; ++i) {
+    const StackFrame& f = st.frames[i];
+    std::string where = !f.file.empty() ? fmt::format("{}:{}", f.file, f.line)
+                        : !f.module.empty() ? fmt::format("{}+{:#x}", f.module, f.rel)
+                                            : fmt::format("{:#x}", f.pc);
+    out.push_back(fmt::format("  at {} ({})", f.function.empty() ? "??" : f.function, where));
+  }
+  std::size_t shown = out.size() - 1;
+  if (first + shown < st.frames.size())
+    out.push_back(fmt::format("  ... {} more frames", st.frames.size() - first - shown));
+  if (!st.frames.empty() && !st.note.empty()) out.push_back("  (" + st.note + ")");
+  return out;
+}
+
 std::string seconds_text(Nanos d) {
   double s = static_cast<double>(d.count()) / 1e9;
   if (s < 1) return fmt::format("{:.0f} ms", s * 1000);

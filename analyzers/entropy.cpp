@@ -44,18 +44,31 @@ void BlockingGetrandom::on_event(const Event& e) {
     if (!may_block(c.call.call, table_, c.pid)) continue;
     Nanos waited = c.ended - c.call.entered;
     if (waited < threshold_) continue;
-    blocks_.push_back({c.pid, c.tid, c.call.entered, waited, entry_text(c.call.call), unseen_note(c.pid, c.tid)});
+    blocks_.push_back({c.pid, c.tid, c.call.entered, waited, entry_text(c.call.call), {}, unseen_note(c.pid, c.tid)});
     last_unblocked_[c.pid] = c.ended;
+  }
+  if (const auto* st = std::get_if<Stack>(&e.body)) {
+    // Taken at the entry of a getrandom that may block (and of every call with -k): keep
+    // only those, until they return.
+    if (const InFlightCall* f = table_.in_flight(raw(e.tid)); f && f->call.call == st->call &&
+                                                             may_block(f->call, table_, raw(e.pid)))
+      stacks_[st->call] = stack_evidence(*st);
+    return;
   }
   const auto* x = std::get_if<SyscallExit>(&e.body);
   if (!x) return;
   int32_t pid = raw(e.pid);
   if (x->sysno == SysNo::getrandom || x->sysno == SysNo::read) {
+    std::vector<std::string> stack;
+    if (auto it = stacks_.find(x->call); it != stacks_.end()) {
+      stack = std::move(it->second);
+      stacks_.erase(it);
+    }
     SyscallEnter as_entry{x->call, x->sysno, x->number, x->args};
     if (!may_block(as_entry, table_, pid)) return;
     Nanos waited = e.ts - x->entered;
     if (waited < threshold_) return;
-    blocks_.push_back({pid, raw(e.tid), x->entered, waited, call_text(*x), {}});
+    blocks_.push_back({pid, raw(e.tid), x->entered, waited, call_text(*x), std::move(stack), {}});
     last_unblocked_[pid] = e.ts;
     return;
   }
@@ -82,7 +95,9 @@ std::vector<Finding> BlockingGetrandom::findings() const {
     int32_t pid = table_.pid_of(tid);
     Nanos waited = table_.now() - call.entered;
     if (waited >= threshold_ && may_block(call.call, table_, pid)) {
+      auto st = stacks_.find(call.call.call);
       by_pid[pid].push_back({pid, tid, call.entered, waited, entry_text(call.call) + " <still blocked>",
+                             st != stacks_.end() && !call.unseen ? st->second : std::vector<std::string>{},
                              call.unseen ? unseen_note(pid, tid) : std::string()});
     }
   }
@@ -106,6 +121,7 @@ std::vector<Finding> BlockingGetrandom::findings() const {
     for (const Block& b : blocks)
       f.evidence.push_back(fmt::format("tid {}: {} blocked {} from {}{}", b.tid, b.call,
                                        seconds_text(b.waited), seconds_text(b.entered), b.note));
+    f.evidence.insert(f.evidence.end(), longest.stack.begin(), longest.stack.end());
     f.tries = {"the kernel's random pool is not ready (early boot, a VM without a hardware RNG): "
                "give the VM a virtio-rng device, or run haveged or rng-tools (rngd) on the host",
                "check `cat /proc/sys/kernel/random/entropy_avail` and dmesg for \"crng init done\""};

@@ -44,6 +44,13 @@ std::string FdExhaustion::holders(const ProcessInfo& p) const {
 }
 
 void FdExhaustion::on_event(const Event& e) {
+  if (const auto* st = std::get_if<Stack>(&e.body)) {
+    // The live source takes the stack of every EMFILE/ENFILE right after its exit.
+    auto it = hits_.find(raw(e.pid));
+    if (it != hits_.end() && it->second.call == st->call && it->second.stack.empty())
+      it->second.stack = stack_evidence(*st);
+    return;
+  }
   const auto* x = std::get_if<SyscallExit>(&e.body);
   if (!x) return;
   int32_t pid = raw(e.pid);
@@ -60,6 +67,7 @@ void FdExhaustion::on_event(const Event& e) {
       h.nofile = p->nofile;
       h.known = p->fds_known && p->nofile_known;
       h.holders = holders(*p);
+      h.call = x->call;
     }
     return;
   }
@@ -109,6 +117,7 @@ std::vector<Finding> FdExhaustion::findings() const {
     f.evidence.push_back(fmt::format("first: {} in pid {} tid {} at {}", h.first_call, pid, h.tid,
                                      seconds_text(h.first_at)));
     if (h.known) f.evidence.push_back("open fds then: " + h.holders);
+    f.evidence.insert(f.evidence.end(), h.stack.begin(), h.stack.end());
     out.push_back(std::move(f));
   }
   for (const auto& [pid, n] : nearly_) {

@@ -137,10 +137,12 @@ void NetworkWait::on_event(const Event& e) {
     }
     return;
   }
-  if (const auto* in = std::get_if<SyscallEnter>(&e.body); in && in->sysno == SysNo::connect) {
+  if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
     // A blocking connect (C programs, git, curl, ssh): the wait is inside the call. Go's
     // non-blocking connect returns at once and its exit below takes over.
+    if (in->sysno != SysNo::connect) return;
     if (Conn* c = conn(raw(e.pid), static_cast<int>(in->args[0].raw))) {
+      connect_stacks_[in->call];  // its stack (taken at entry) follows
       c->peer = sockaddr_text(in->args[1].data);
       c->port = sockaddr_port(in->args[1].data);
       c->connect_start = e.ts;
@@ -149,10 +151,21 @@ void NetworkWait::on_event(const Event& e) {
     }
     return;
   }
+  if (const auto* st = std::get_if<Stack>(&e.body)) {
+    // Go's dialer (net.*) is the same for every connection: show who asked for it.
+    if (auto it = connect_stacks_.find(st->call); it != connect_stacks_.end())
+      it->second = stack_evidence(*st, 8, {"net.", "internal/poll."});
+    return;
+  }
   const auto* x = std::get_if<SyscallExit>(&e.body);
   if (!x) return;
   int32_t pid = raw(e.pid);
   int fd = static_cast<int>(x->args[0].raw);
+  std::vector<std::string> dial_stack;
+  if (auto it = connect_stacks_.find(x->call); it != connect_stacks_.end()) {
+    dial_stack = std::move(it->second);
+    connect_stacks_.erase(it);
+  }
   switch (x->sysno) {
     case SysNo::socket:
       if (!x->failed() && (x->args[0].raw == AF_INET || x->args[0].raw == AF_INET6)) {
@@ -176,6 +189,7 @@ void NetworkWait::on_event(const Event& e) {
       c->peer = sockaddr_text(x->args[1].data);
       c->port = sockaddr_port(x->args[1].data);
       c->connect_start = x->entered;
+      if (!dial_stack.empty()) c->dial_stack = std::move(dial_stack);
       if (auto n = names_.find(host_of(c->peer)); n != names_.end() && c->host.empty()) c->host = n->second;
       // A blocking connect that took long is a wait that ended with an answer.
       if (c->connect_blocking && !x->failed() && e.ts - c->connect_start >= kSlowAnswer)
@@ -450,6 +464,10 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
   }
   if (open)
     if (std::string np = netpoller(c.pid); !np.empty()) f.evidence.push_back(np);
+  if (c.dial_stack.size() > 1) {
+    f.evidence.push_back("the connection was dialed here:");
+    f.evidence.insert(f.evidence.end(), c.dial_stack.begin() + 1, c.dial_stack.end());  // own heading
+  }
   f.severity = f.seconds_lost >= 10 ? Severity::Error : Severity::Warning;
   return f;
 }

@@ -163,8 +163,31 @@ struct ThreadStates {
   bool operator==(const ThreadStates&) const = default;
 };
 
+// One frame of a tracee's user-space call stack, symbolized while the tracee was live
+// (tracer/stack) so a replay names it without the binary.
+struct StackFrame {
+  uint64_t pc = 0;        // address in the tracee (a return address for every frame but the first)
+  uint64_t rel = 0;       // pc as an offset in the module's file (strace -k's [0x...])
+  std::string module;     // path of the mapped file; empty when the pc is in no file mapping
+  std::string function;   // empty when unknown
+  uint64_t offset = 0;    // pc - the function's start
+  std::string file;       // source file (from Go's .gopclntab); empty when unknown
+  int32_t line = 0;
+  bool operator==(const StackFrame&) const = default;
+};
+
+// The user-space call stack of the thread that made syscall `call`, captured at its entry
+// or exit stop: with -k for every shown call, otherwise only for calls behind a finding
+// (EMFILE/ENFILE, a blocking getrandom, connect). Follows that call's enter or exit event.
+struct Stack {
+  uint64_t call = 0;
+  std::vector<StackFrame> frames;  // innermost first
+  std::string note;                // why frames are missing or unnamed, empty when none
+  bool operator==(const Stack&) const = default;
+};
+
 using EventBody = std::variant<TraceStart, SyscallEnter, SyscallExit, ProcessStart, ThreadStart, Exec,
-                               Signal, ThreadExit, Snapshot, Tick, TraceEnd, ThreadStates>;
+                               Signal, ThreadExit, Snapshot, Tick, TraceEnd, ThreadStates, Stack>;
 
 struct Event {
   Nanos ts{0};

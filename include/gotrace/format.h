@@ -45,6 +45,11 @@ void format_signal(std::string& out, const Signal& sig);
 // `+++ exited with 3 +++` or `+++ killed by SIGKILL (core dumped) +++`.
 void format_exit(std::string& out, int wait_status);
 
+// A stack frame as strace -k prints it, without its leading " > ":
+// `/usr/lib/x86_64-linux-gnu/libc.so.6(__open64+0x51) [0xf8011]` (the bracket is the pc's
+// offset in the file), then ` /usr/lib/go/src/os/file.go:337` when the source line is known.
+void format_stack_frame(std::string& out, const StackFrame& f);
+
 // "ENOENT" ("E???" style fallback "errno 1234" when unknown); kernel-internal ERESTART*
 // included.
 std::string_view errno_name(int err);

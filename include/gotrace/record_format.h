@@ -54,6 +54,8 @@
 //   Tick         (nothing)
 //   TraceEnd     u8 reason, sv exit_status
 //   ThreadStates list<elem{...}> threads, each element as a Snapshot thread
+//   Stack        uv call, list<elem{uv pc, uv rel, str module, str function, uv offset,
+//                str file, sv line}> frames, str note
 // Sys  = sv number (the header arch's syscall number), then u8 naming:
 //          0  sysno is the table row of `number` on the header's arch (the usual case)
 //          1  str name follows: sysno is the table row of that name (unknown if none)
@@ -90,8 +92,9 @@ enum class Tag : uint16_t {
   Tick = 10,
   TraceEnd = 11,
   ThreadStates = 12,
+  Stack = 13,
 };
-inline constexpr uint16_t kMaxKnownTag = 12;
+inline constexpr uint16_t kMaxKnownTag = 13;
 
 // Sys naming byte (see above).
 enum class SysNaming : uint8_t { ByNumber = 0, ByName = 1, Unknown = 2 };

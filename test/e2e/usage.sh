@@ -20,9 +20,14 @@ printf 'not a program\n' >"$WORK/plain"
 chmod -x "$WORK/plain"
 expect_error 1 "cannot execute '$WORK/plain': Permission denied" "$WORK/plain"
 expect_error 1 "cannot open output file" -o "$WORK/missing-dir/x" true
+expect_error 2 "--inject 'getpid:error=EPERM:when=0': when=0: FIRST must be 1..65535" --inject getpid:error=EPERM:when=0 true
+expect_error 2 "--rlimit 'nofile=5:4': 'nofile=5:4': the soft limit is above the hard limit" --rlimit nofile=5:4 true
+expect_error 2 "--rlimit sets a launched command's limits" --rlimit nofile=100 -p $$
+expect_error 1 "cannot set RLIMIT_NOFILE to 10:unlimited for '/usr/bin/true'" --rlimit nofile=10:unlimited /usr/bin/true
 
 "$GOTRACE" --help >"$WORK/help"
-for opt in --trace -c -C -o -T -e -s -S -y -f --no-summary --timestamps --version; do
+for opt in --trace -c -C -o -T -e -s -S -y -f --no-summary --timestamps --version --inject --fault --rlimit \
+  openat:error=EMFILE:when=50+ getrandom:delay_enter=3s "--rlimit nofile=12"; do
   grep -q -- "$opt" "$WORK/help" || fail "--help does not mention $opt"
 done
 grep -q "wall-clock" "$WORK/help" || fail "--help does not say summary times are wall-clock"

@@ -50,5 +50,14 @@ int main(int argc, char** argv) {
   std::string future = bytes.substr(0, header) +
                        std::string("\x4d\x00\x04\x00\x00\x00\x00\x02\x02\xaa", 10) + bytes.substr(header);
   std::ofstream(dir + "/future_tag.gtr", std::ios::binary) << future;
+
+  // A Stack record (tag 13): frames with and without names, and a note.
+  test::EventScript k;
+  k.start({"prog"}).process(7).enter(7, 7, SysNo::getrandom, {0x5000, 32, 0});
+  k.stack(7, 7, {{0x4a1b2c, 0xa1b2c, "/usr/bin/prog", "crypto/rand.Read", 0x1e, "/go/src/crypto/rand/rand.go", 25},
+                 {0x7f0010, 0, "", "", 0, "", 0}},
+          "unsupported pclntab version (magic 0xfffffffb)");
+  k.after_ms(5).exit(7, 7, 32).end();
+  write(dir + "/stack.gtr", k.events());
   return 0;
 }

@@ -77,6 +77,11 @@ class EventScript {
     return push(pid, tid, ThreadExit{wait_status});
   }
   EventScript& tick() { return push(0, 0, Tick{}); }
+  // A Stack for the last call entered (innermost frame first), as the live source follows a
+  // call's entry (or its exit) with one.
+  EventScript& stack(int pid, int tid, std::vector<StackFrame> frames, std::string note = {}) {
+    return push(pid, tid, Stack{calls_, std::move(frames), std::move(note)});
+  }
   EventScript& snapshot(int pid, Snapshot snap) { return push(pid, pid, std::move(snap)); }
   // What /proc said of quiet threads of `pid` (live source, at a Tick).
   EventScript& thread_states(int pid, std::vector<ThreadState> threads) {

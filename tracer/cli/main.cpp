@@ -58,6 +58,8 @@ std::vector<bool> traced_set(const cli::Options& opt) {
   for (std::size_t i = 0; i < kSyscallCount; ++i) {
     auto s = static_cast<SysNo>(i);
     traced[i] = (diagnose && diagnosis.needs(s)) || (opt.selection_explicit && opt.filter.selected(s));
+    // --inject acts at the syscall's stops, so they must happen with the filter too.
+    for (const engine::TamperRule& r : opt.inject) traced[i] = traced[i] || r.applies(s);
     all = all && traced[i];
   }
   if (all) return {};
@@ -71,6 +73,10 @@ int run_live(const cli::Options& opt) {
   lo.capture.fd_detail = opt.fd_detail;
   lo.duration = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.duration_s));
   lo.traced = traced_set(opt);
+  lo.inject = opt.inject;
+  lo.rlimits = opt.rlimits;
+  lo.stacks = opt.stacks;
+  lo.stack_filter = opt.filter;
   live::LiveSource source(lo);
   if (!opt.attach_pids.empty()) {
     for (const live::AttachedProcess& a : source.attach(opt.attach_pids))

@@ -25,7 +25,9 @@ struct Raw {
   double stall = 10;
   std::string report = "text", report_file, fail_on = "never";
   std::string record, format = "text";
-  bool from_strace = false, full = false;
+  bool from_strace = false, full = false, stacks = false;
+  std::vector<std::string> inject, fault;
+  std::string rlimit;
 };
 
 po::options_description describe(Raw& r) {
@@ -89,6 +91,26 @@ po::options_description describe(Raw& r) {
        "only the syscalls the diagnosis needs (process, fd, network, getrandom) stop it and\n"
        "the rest run at full speed; -c, -C, --trace or -e trace= add what they show.\n"
        "Attached processes (-p) are always fully traced: a filter cannot be removed on detach")
+      ("inject", po::value(&r.inject)->value_name("SET:ACTION")->composing(),
+       "tamper with syscalls as strace -e inject= does (also spelled -e inject=): "
+       "SET:error=ERRNO|retval=N[:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]]. "
+       "error= and retval= replace the call (it is not run); a delay holds only the calling "
+       "thread (DUR: 3s, 250ms, 10us; a plain number is microseconds); when= counts each "
+       "syscall's calls per thread, as strace does. E.g. openat:error=EMFILE:when=50+ (each "
+       "thread's openat calls fail from its 50th on), getrandom:delay_enter=3s, "
+       "connect:delay_exit=10s")
+      ("fault", po::value(&r.fault)->value_name("SET[:error=E][:when=W]")->composing(),
+       "as strace -e fault=: --inject with error= only, ENOSYS by default")
+      ("rlimit", po::value(&r.rlimit)->value_name("nofile=N[:HARD],nproc=N[:HARD]"),
+       "start the launched COMMAND with these limits, as prlimit(1) would (N alone sets soft "
+       "and hard; `unlimited` is allowed); not for -p processes. Go raises its soft fd limit to "
+       "the hard one, so for Go give the hard limit: --rlimit nofile=20")
+      ("stack,k", po::bool_switch(&r.stacks),
+       "print the call stack of the program under every syscall line (as strace -k; "
+       "implies --trace): C/C++ frames through libunwind, Go frames named from the binary's "
+       ".gopclntab (stripped binaries too) with file:line. Stacks are recorded (--record). "
+       "Without -k, stacks are still taken for the calls behind a finding (EMFILE, a "
+       "blocking getrandom, connect) and shown in its evidence")
       ("from-strace", po::bool_switch(&r.from_strace),
        "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot\n"
        "carry: fd targets without -yy, buffers past -s, limits, environment)")
@@ -122,9 +144,11 @@ void apply_expr(const std::string& expr, Options& o) {
     } else {
       throw UsageError("unsupported -e signal=" + std::string(value) + " (use all or none)");
     }
+  } else if (key == "inject" || key == "fault") {
+    o.inject.push_back(parse_inject(value, key == "fault"));
   } else {
     throw UsageError("unsupported -e qualifier '" + std::string(key) +
-                     "' (supported: trace=, signal=)");
+                     "' (supported: trace=, signal=, inject=, fault=)");
   }
 }
 
@@ -153,7 +177,12 @@ std::string help_text() {
        "it exits 1 for a file it cannot read (and says where).\n"
        "\n"
        << describe(r)
-       << "\nShort forms as in strace: -t -tt -ttt, -y -yy, -e trace=read,%net, -o FILE, -s N.\n";
+       << "\nShort forms as in strace: -t -tt -ttt, -y -yy, -e trace=read,%net, -o FILE, -s N.\n"
+          "\nReproduce a cause on a healthy machine:\n"
+          "  gotrace --rlimit nofile=12 -- go mod download       # a low fd limit: EMFILE\n"
+          "  gotrace --inject getrandom:delay_enter=3s -- ./prog  # a 3 s entropy stall\n"
+          "  gotrace --inject openat:error=EMFILE:when=50+ -- go build ./...\n"
+          "  gotrace -c -e fault=connect:error=ECONNREFUSED:when=1 -- ./prog\n";
   return s.str();
 }
 
@@ -212,9 +241,10 @@ Options parse_options(int argc, char** argv) {
   o.help = r.help;
   o.version = r.version;
   if (o.help || o.version) return o;
-  if (r.summary_only && (r.trace || r.summary_and_trace))
-    throw UsageError("-c (summary only) cannot be combined with --trace or -C");
-  o.trace = r.trace || r.summary_and_trace;
+  if (r.summary_only && (r.trace || r.summary_and_trace || r.stacks))
+    throw UsageError("-c (summary only) cannot be combined with --trace, -C or -k");
+  o.trace = r.trace || r.summary_and_trace || r.stacks;
+  o.stacks = r.stacks;
   o.summary = !r.no_summary;
   o.output_path = r.output;
   if (r.timestamps < 0 || r.timestamps > 3) throw UsageError("--timestamps takes 0 to 3");
@@ -225,6 +255,9 @@ Options parse_options(int argc, char** argv) {
   o.string_limit = r.string_limit;
   o.sort = analyzers::parse_sort_key(r.sort);
   for (const std::string& e : r.exprs) apply_expr(e, o);
+  for (const std::string& spec : r.inject) o.inject.push_back(parse_inject(spec));
+  for (const std::string& spec : r.fault) o.inject.push_back(parse_inject(spec, true));
+  if (!r.rlimit.empty()) o.rlimits = parse_rlimits(r.rlimit);
   for (const std::string& list : r.pids) {
     std::size_t start = 0;
     while (start <= list.size()) {
@@ -262,11 +295,15 @@ Options parse_options(int argc, char** argv) {
     if (o.replay_path.empty()) throw UsageError("replay needs a file (usage: gotrace replay [OPTIONS] FILE)");
     if (!o.command.empty() || !o.attach_pids.empty() || r.duration > 0)
       throw UsageError("replay takes a file, not a command, -p or --duration");
+    if (!o.inject.empty() || !o.rlimits.empty())
+      throw UsageError("--inject and --rlimit act on a live trace, not on a replay");
     return o;
   }
   if (o.from_strace) throw UsageError("--from-strace is for `gotrace replay --from-strace LOG`");
   if (o.command.empty() && o.attach_pids.empty())
     throw UsageError("no command to trace and no -p PID (usage: gotrace [OPTIONS] -- COMMAND [ARGS...])");
+  if (!o.rlimits.empty() && o.command.empty())
+    throw UsageError("--rlimit sets a launched command's limits: give a COMMAND (not only -p)");
   return o;
 }
 

@@ -9,6 +9,7 @@
 
 #include "gotrace/syscall_filter.h"
 #include "summary.h"
+#include "tamper_spec.h"
 #include "text_sink.h"
 
 namespace gotrace::cli {
@@ -41,6 +42,9 @@ struct Options {
   bool from_strace = false;      // `gotrace replay --from-strace LOG`
   std::string replay_path;
   double duration_s = 0;         // --duration: 0 = until the command ends or Ctrl-C
+  std::vector<engine::TamperRule> inject;   // --inject, -e inject=, -e fault=
+  std::vector<engine::ChildRlimit> rlimits; // --rlimit: the launched command's limits
+  bool stacks = false;           // -k / --stack: a call stack under every traced syscall
 };
 
 // Throws UsageError with a one-line message.

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,7 +61,8 @@ std::string resolve_command(const std::string& name) {
 }
 
 LaunchedChild launch_seized(const std::string& path, const std::vector<std::string>& argv,
-                            unsigned ptrace_options, const std::vector<sock_filter>& filter) {
+                            unsigned ptrace_options, const std::vector<sock_filter>& filter,
+                            const std::vector<ChildRlimit>& limits) {
   int go[2], err[2], filt[2];
   if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || pipe2(filt, O_CLOEXEC) != 0)
     throw SetupError(std::string("pipe: ") + std::strerror(errno), errno);
@@ -69,6 +71,9 @@ LaunchedChild launch_seized(const std::string& path, const std::vector<std::stri
   std::vector<char*> cargv;
   for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
+
+  std::vector<rlimit> rl;
+  for (const ChildRlimit& l : limits) rl.push_back({l.soft, l.hard});
 
   pid_t pid = fork();
   if (pid < 0) throw SetupError(std::string("fork: ") + std::strerror(errno), errno);
@@ -79,6 +84,14 @@ LaunchedChild launch_seized(const std::string& path, const std::vector<std::stri
     close(filt[0]);
     char c;
     while (read(go[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    // Before the filter: the command starts with these limits, as under prlimit(1).
+    for (std::size_t i = 0; i < rl.size(); ++i) {
+      if (setrlimit(limits[i].resource, &rl[i]) != 0) {
+        int failed[2] = {errno, static_cast<int>(i) + 1};
+        (void)!write(err[1], failed, sizeof failed);
+        _exit(127);
+      }
     }
     if (prog.len > 0) {
       int result = 0;
@@ -104,7 +117,7 @@ LaunchedChild launch_seized(const std::string& path, const std::vector<std::stri
     close(filt[0]);
     throw SetupError(std::string("cannot trace the command: ptrace: ") + std::strerror(e), e);
   }
-  return LaunchedChild{pid, err[0], go[1], filt[0], path};
+  return LaunchedChild{pid, err[0], go[1], filt[0], path, limits};
 }
 
 void release(LaunchedChild& child) {
@@ -125,11 +138,21 @@ int filter_result(LaunchedChild& child) {
   return result;
 }
 
-int exec_error(const LaunchedChild& child) {
-  int e = 0;
+namespace {
+std::string limit_text(uint64_t v) { return v == RLIM_INFINITY ? "unlimited" : std::to_string(v); }
+}  // namespace
+
+int exec_error(const LaunchedChild& child, std::string* step) {
+  int msg[2] = {0, 0};  // errno, and which limit failed (1-based; 0: the exec itself)
   if (child.exec_error_fd < 0) return 0;
-  ssize_t n = read(child.exec_error_fd, &e, sizeof e);
-  return n == static_cast<ssize_t>(sizeof e) ? e : 0;
+  ssize_t n = read(child.exec_error_fd, msg, sizeof msg);
+  if (n < static_cast<ssize_t>(sizeof(int))) return 0;
+  std::size_t which = n == static_cast<ssize_t>(sizeof msg) ? static_cast<std::size_t>(msg[1]) : 0;
+  if (step && which > 0 && which <= child.limits.size()) {
+    const ChildRlimit& l = child.limits[which - 1];
+    *step = "set " + l.name + " to " + limit_text(l.soft) + ":" + limit_text(l.hard);
+  }
+  return msg[0];
 }
 
 }  // namespace gotrace::engine

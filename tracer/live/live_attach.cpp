@@ -125,6 +125,7 @@ void LiveSource::Impl::end_trace(EndReason why) {
 }
 
 void LiveSource::Impl::detach_attached() {
+  release_holds();  // --inject: threads held for a delay go on now (see live_inject.cpp)
   std::vector<int> todo;
   for (const auto& [tid, t] : tasks)
     if (t.attached) todo.push_back(tid);

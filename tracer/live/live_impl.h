@@ -9,11 +9,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "injector.h"
 #include "launcher.h"
 #include "live_source.h"
 #include "proc_net.h"
 #include "ptrace_ops.h"
 #include "remote_task.h"
+#include "stack_capture.h"
 
 namespace gotrace::live {
 
@@ -41,6 +43,7 @@ struct Task {
   int32_t number = -1;
   Nanos entered{0};
   Args args;
+  bool stack_taken = false;  // a Stack event was emitted for the current call
   Nanos last_stop{0};       // its last ptrace stop: a thread quiet since is read from /proc
   Nanos reported{-1};       // when a ThreadStates event last listed it
   ThreadState last_state;   // what that event said
@@ -63,6 +66,8 @@ struct LiveSource::Impl {
   Event enter_ev{.body = SyscallEnter{}};
   Event exit_ev{.body = SyscallExit{}};
   Event ev;
+  Event stack_ev{.body = Stack{}};
+  stack::StackCapture stacks;
   Nanos last_tick{0};
   Nanos stop_ts{0};  // when waitpid returned the stop being handled
   Nanos kill_deadline{-1};
@@ -74,6 +79,8 @@ struct LiveSource::Impl {
   std::vector<sock_filter> filter;
   bool filter_active = false;
   std::string filter_problem;
+  Injector injector{opt.inject};  // --inject: counters, pending results, held threads
+  Nanos wakeup_for{-1};           // the hold deadline the next SIGALRM is set for
 
   explicit Impl(LiveOptions o) : opt(o) {}
 
@@ -81,6 +88,7 @@ struct LiveSource::Impl {
 
   template <typename Body>
   void emit(Nanos ts, int pid, int tid, Body&& body) {
+    if (!out) return;  // after run(), on the destructor's clean-up path
     ev.ts = ts;
     ev.pid = Pid{pid};
     ev.tid = Tid{tid};
@@ -110,6 +118,9 @@ struct LiveSource::Impl {
   void on_syscall_stop(Task& t);
   void on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6], bool entry_seen);
   void on_signal(Task& t, int sig);
+  bool wants_stack_at_entry(const Task& t) const;
+  void take_stack(Task& t, Nanos ts);  // precondition: t is stopped
+  void emit_stack() { out->on_event(stack_ev); }
   void on_new_task(Task& parent, int event);
   void on_exec(int tid);
   Task& adopt_unknown(int tid);
@@ -120,6 +131,14 @@ struct LiveSource::Impl {
   void detach_one(int tid, std::vector<int>& more);
   int attach_process(int pid);
   [[noreturn]] void refuse_attach(int pid, int err);
+  // --inject hooks (live_inject.cpp).
+  bool hold_at_entry(Task& t, Nanos ts);
+  void hold_exit(int tid, Nanos until);
+  void service_holds(Nanos ts);
+  void release_holds();
+  void drop_hold(int tid);
+  void release(std::vector<Injector::Hold> holds);
+  void arm_wakeup(Nanos ts);
 };
 
 }  // namespace gotrace::live

@@ -59,6 +59,7 @@ LiveSource::~LiveSource() {
   // Reached with tracees left only on an error path: do not leave them stopped or running
   // unsupervised. Launched tracees die with us anyway (PTRACE_O_EXITKILL).
   if (!impl_->tasks.empty()) {
+    impl_->out = nullptr;  // the consumers may be gone already: no more events
     impl_->detach_attached();
     impl_->kill_launched(SIGKILL);
   }
@@ -81,7 +82,7 @@ void LiveSource::launch(const std::vector<std::string>& argv) {
     impl_->filter = engine::build_seccomp_filter(impl_->opt.traced, impl_->filter_problem);
   }
   impl_->child = engine::launch_seized(path, argv, engine::kTraceOptions | PTRACE_O_EXITKILL,
-                                       impl_->filter);
+                                       impl_->filter, impl_->opt.rlimits);
   Task& t = impl_->add_task(impl_->child.pid, impl_->child.pid);
   t.hide_until_exec = true;
   impl_->argv_of[t.pid] = argv;
@@ -133,6 +134,7 @@ void LiveSource::Impl::loop() {
     if (tid < 0) {
       if (errno == EINTR) {
         check_stop_requests(ts);
+        service_holds(ts);
         if (ts - last_tick >= opt.tick) on_tick(ts);
         continue;
       }
@@ -147,6 +149,7 @@ void LiveSource::Impl::loop() {
       released = true;
     }
     check_stop_requests(ts);
+    service_holds(ts);
     if (ts - last_tick >= opt.tick) on_tick(ts);
   }
 }
@@ -154,10 +157,12 @@ void LiveSource::Impl::loop() {
 
 void LiveSource::Impl::handle(int tid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    if (injector.holding()) drop_hold(tid);
     on_gone(tid, status);
     return;
   }
   if (!WIFSTOPPED(status)) return;
+  if (injector.holding()) drop_hold(tid);
   auto it = tasks.find(tid);
   Task& t = it != tasks.end() ? it->second : adopt_unknown(tid);
   int sig = WSTOPSIG(status);
@@ -228,11 +233,15 @@ void LiveSource::Impl::on_gone(int tid, int status) {
   auto it = tasks.find(tid);
   if (it == tasks.end()) return;
   int pid = it->second.pid;
+  if (injector.active()) injector.forget(tid);
   if (tid == child.pid) {
     main_status = status;
     if (!child_execed) {
-      int err = engine::exec_error(child);
+      std::string step;
+      int err = engine::exec_error(child, &step);
       tasks.erase(it);
+      if (err != 0 && !step.empty())
+        throw SetupError("cannot " + step + " for '" + child.path + "': " + std::strerror(err), err);
       if (err != 0)
         throw SetupError("cannot execute '" + child.path + "': " + std::strerror(err), err);
       return;
@@ -240,7 +249,10 @@ void LiveSource::Impl::on_gone(int tid, int status) {
   }
   Nanos ts = now();
   tasks.erase(it);
-  if (pid == tid) argv_of.erase(pid);
+  if (pid == tid) {
+    argv_of.erase(pid);
+    stacks.forget(pid);
+  }
   emit(ts, pid, tid, ThreadExit{status});
 }
 
@@ -277,6 +289,8 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
     return;
   }
   Nanos ts = now();
+  // --inject: the injected result replaces the call's; delay_exit holds the thread here.
+  Nanos hold_for = injector.active() && t.in_syscall ? injector.on_exit(t.tid, si.rval) : Nanos{0};
   if (!t.in_syscall) {
     // An exit whose entry we did not see (the call was in progress when we attached).
     int64_t nr = -1;
@@ -287,6 +301,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
     t.number = static_cast<int32_t>(nr);
     t.entered = ts;
     t.entry_seen = false;
+    t.stack_taken = false;
     for (int i = 0; i < kMaxArgs; ++i) t.args[static_cast<std::size_t>(i)].reset(args[i]);
   }
   const SyscallInfo& info = syscall_info(t.sysno);
@@ -298,7 +313,10 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
     remote.fd_target(static_cast<int>(si.rval), opt.capture.fd_detail, body.ret_fd_target);
   if (info.has(kNet)) sockets.invalidate();
   t.in_syscall = false;
-  resume(t);
+  // The calls behind an fd-exhaustion finding: whose code ran out of fds.
+  bool stack = !t.stack_taken && (si.rval == -EMFILE || si.rval == -ENFILE);
+  if (stack) take_stack(t, ts);
+  if (hold_for.count() <= 0) resume(t);  // --inject delay_exit: restarted when it is due
 
   body.call = t.call;
   body.sysno = t.sysno;
@@ -310,7 +328,14 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   exit_ev.ts = ts;
   exit_ev.pid = Pid{t.pid};
   exit_ev.tid = Tid{t.tid};
+  if (hold_for.count() > 0) {
+    // Emitted when restarted: the delay is in its duration. (A stack taken above is not
+    // emitted: it would precede its call's exit.)
+    hold_exit(t.tid, ts + hold_for);
+    return;
+  }
   out->on_event(exit_ev);
+  if (stack) emit_stack();
 }
 
 void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6],
@@ -325,7 +350,11 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
   for (std::size_t i = 0; i < kMaxArgs; ++i) t.args[i].reset(args[i]);
   remote.bind(t.tid, t.pid);
   decode::capture_entry(syscall_info(t.sysno), t.args, remote, opt.capture);
-  resume(t);  // in_syscall: stops at the exit
+  t.stack_taken = false;
+  bool stack = wants_stack_at_entry(t);
+  if (stack) take_stack(t, ts);
+  // --inject may skip the call, or hold the thread here for delay_enter.
+  if (!(injector.active() && hold_at_entry(t, ts))) resume(t);  // in_syscall: stops at the exit
 
   auto& body = std::get<SyscallEnter>(enter_ev.body);
   body.call = t.call;
@@ -336,6 +365,7 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
   enter_ev.pid = Pid{t.pid};
   enter_ev.tid = Tid{t.tid};
   out->on_event(enter_ev);
+  if (stack) emit_stack();
 }
 
 void LiveSource::Impl::on_signal(Task& t, int sig) {
@@ -408,6 +438,7 @@ void LiveSource::Impl::on_exec(int tid) {
       tasks.erase(old_leader);
       emit(ts, pid, tid, ThreadExit{0});
     }
+    if (injector.active()) injector.moved(former, tid);
     f = tasks.find(former);
     if (f != tasks.end()) {
       Task moved = std::move(f->second);
@@ -439,6 +470,7 @@ void LiveSource::Impl::on_exec(int tid) {
   bool first_exec = tid == child.pid && !child_execed;
   if (tid == child.pid) child_execed = true;
   argv_of[t.pid] = e.argv;
+  stacks.forget(t.pid);
   int pid = t.pid;
   // The launched command's limits, fds and environment, read while it is stopped at its
   // exec: after the kernel closed the close-on-exec fds (gotrace's own launch pipes).

@@ -10,6 +10,9 @@
 
 #include "gotrace/consumer.h"
 #include "gotrace/decode.h"
+#include "gotrace/syscall_filter.h"
+#include "launcher.h"
+#include "syscall_tamper.h"
 
 namespace gotrace::live {
 
@@ -21,6 +24,16 @@ struct LiveOptions {
   // Fast path: when not empty (indexed by SysNo), the launched command gets a seccomp filter
   // so only these syscalls stop it. Attached processes are always fully traced.
   std::vector<bool> traced;
+  // --inject: tamper with matching syscalls (strace's -e inject=). The caller adds their
+  // syscalls to `traced`.
+  std::vector<engine::TamperRule> inject;
+  // --rlimit: limits the launched command starts with (not applied to attached processes).
+  std::vector<engine::ChildRlimit> rlimits;
+  // -k: a Stack event after the entry of every call `stack_filter` selects. Without it,
+  // stacks are taken only for the calls behind findings (EMFILE/ENFILE at exit, a getrandom
+  // that may block and connect at entry), so the default path stays cheap.
+  bool stacks = false;
+  SyscallFilter stack_filter;
 };
 
 struct AttachedProcess {

@@ -37,6 +37,7 @@ GT_TAG_OF(Snapshot)
 GT_TAG_OF(Tick)
 GT_TAG_OF(TraceEnd)
 GT_TAG_OF(ThreadStates)
+GT_TAG_OF(Stack)
 #undef GT_TAG_OF
 
 // A guard, not a proof: when an event struct changes size, its encoding (here and in
@@ -56,6 +57,8 @@ static_assert(sizeof(ThreadState) == 112, "ThreadState changed: update the .gtr 
 static_assert(sizeof(OpenFd) == 40, "OpenFd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadStates) == 24, "ThreadStates changed: update the .gtr encoding, then this size");
 static_assert(sizeof(TraceEnd) == 8, "TraceEnd changed: update the .gtr encoding, then this size");
+static_assert(sizeof(Stack) == 64, "Stack changed: update the .gtr encoding, then this size");
+static_assert(sizeof(StackFrame) == 128, "StackFrame changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Arg) == 48, "Arg changed: update the .gtr encoding, then this size");
 #endif
 
@@ -186,6 +189,24 @@ struct BodyEncoder {
     w.sv(b.exit_status);
   }
   void operator()(const ThreadStates& b) { put_threads(w, b.threads); }
+  void operator()(const Stack& b) {
+    w.uv(b.call);
+    w.uv(b.frames.size());
+    std::string elem;
+    Encoder e(elem);
+    for (const StackFrame& f : b.frames) {
+      elem.clear();
+      e.uv(f.pc);
+      e.uv(f.rel);
+      e.str(f.module);
+      e.str(f.function);
+      e.uv(f.offset);
+      e.str(f.file);
+      e.sv(f.line);
+      w.str(elem);
+    }
+    w.str(b.note);
+  }
 };
 
 }  // namespace

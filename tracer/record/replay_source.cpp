@@ -156,6 +156,21 @@ struct BodyDecoder {
     b.exit_status = d.sv32();
   }
   void operator()(ThreadStates& b) { get_threads(d, b.threads); }
+  void operator()(Stack& b) {
+    b.call = d.uv();
+    b.frames.resize(d.count());
+    for (StackFrame& f : b.frames) {
+      Decoder e = d.blob();
+      f.pc = e.uv();
+      f.rel = e.uv();
+      e.str(f.module);
+      e.str(f.function);
+      f.offset = e.uv();
+      e.str(f.file);
+      f.line = e.sv32();
+    }
+    d.str(b.note);
+  }
 };
 
 // One event per tag, each holding its body alternative, reused record after record.
@@ -166,6 +181,7 @@ std::array<Event, sizeof...(I)> make_slots(std::index_sequence<I...>) {
 
 // Tag n (1-based) is body alternative n - 1.
 static_assert(std::variant_size_v<EventBody> == kMaxKnownTag);
+static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Stack) - 1, EventBody>, Stack>);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Tick) - 1, EventBody>, Tick>);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Exec) - 1, EventBody>, Exec>);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::ThreadStates) - 1, EventBody>, ThreadStates>);
@@ -262,7 +278,7 @@ void ReplaySource::run(EventConsumer& out) {
   truncated_ = false;
   events_ = skipped_ = 0;
 
-  auto slots = make_slots(std::make_index_sequence<kMaxKnownTag>{});
+  auto slots = make_slots(std::make_index_sequence<std::variant_size_v<EventBody>>{});
   std::string scratch;
   int64_t prev_ts = 0;
   while (true) {
@@ -283,11 +299,12 @@ void ReplaySource::run(EventConsumer& out) {
       prev_ts = ts;
       int32_t pid = d.sv32();
       int32_t tid = d.sv32();
+      std::size_t slot = tag - 1u;
       if (tag == 0 || tag > kMaxKnownTag) {
         ++skipped_;
         continue;
       }
-      ev = &slots[tag - 1u];
+      ev = &slots[slot];
       ev->ts = Nanos(ts);
       ev->pid = Pid{pid};
       ev->tid = Tid{tid};

@@ -189,6 +189,23 @@ struct Body {
   void operator()(const TraceEnd& b) {
     o.str("type", "trace_end").str("reason", reason_name(b.reason)).num("exit_status", b.exit_status);
   }
+  void operator()(const Stack& b) {
+    o.str("type", "stack").num("call", b.call);
+    std::string& out = o.key("frames").out();
+    out += '[';
+    for (std::size_t i = 0; i < b.frames.size(); ++i) {
+      const StackFrame& f = b.frames[i];
+      fmt::format_to(std::back_inserter(out), "{}{{\"pc\":{},\"rel\":{},\"module\":", i ? "," : "", f.pc, f.rel);
+      append_json_string(out, f.module);
+      out += ",\"function\":";
+      append_json_string(out, f.function);
+      fmt::format_to(std::back_inserter(out), ",\"offset\":{},\"file\":", f.offset);
+      append_json_string(out, f.file);
+      fmt::format_to(std::back_inserter(out), ",\"line\":{}}}", f.line);
+    }
+    out += ']';
+    o.str("note", b.note);
+  }
 };
 
 }  // namespace

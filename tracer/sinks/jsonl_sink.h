@@ -22,6 +22,8 @@
 //                  "truncated"), exit_status
 //   thread_states  threads [...] as in snapshot (quiet threads read from /proc: number is
 //                  the syscall in progress, -1 running, -2 unknown)
+//   stack          call (the syscall it belongs to), frames [{pc,rel,module,function,offset,
+//                  file,line}] innermost first, note (why frames are missing; "" if none)
 // An argument is {"kind":"Fd","raw":3,"state":"raw|captured|truncated|unreadable",
 // "data":"..."}; raw is the register as an unsigned 64-bit decimal; data holds the captured
 // bytes, one code point per byte (U+0000..U+00FF), so bytes are recovered exactly. Other

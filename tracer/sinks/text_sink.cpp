@@ -48,6 +48,26 @@ void TextSink::finish_line() {
   line_.clear();
 }
 
+void TextSink::on_stack(int32_t tid, const Stack& st) {
+  std::string text;
+  for (const StackFrame& f : st.frames) {
+    text += " > ";
+    format::format_stack_frame(text, f);
+    text += '\n';
+  }
+  if (!st.note.empty()) text += " > (" + st.note + ")\n";
+  auto entry = entry_call_.find(tid);
+  if (shown_.count(tid) && entry != entry_call_.end() && entry->second == st.call) {
+    pending_stack_[tid] = {st.call, std::move(text)};  // the exit line comes later
+    return;
+  }
+  auto done = done_call_.find(tid);
+  if (done == done_call_.end() || done->second != st.call) return;  // its call was not shown
+  if (open_tid_ != 0 && open_tid_ != tid) close_open_line();
+  out_.write(text);
+  out_.end_line();
+}
+
 void TextSink::on_event(const Event& e) {
   int32_t tid = raw(e.tid);
   if (const auto* enter = std::get_if<SyscallEnter>(&e.body)) {
@@ -59,10 +79,12 @@ void TextSink::on_event(const Event& e) {
     if (syscall_info(enter->sysno).has(kNeverReturns)) {  // exit, exit_group: "= ?" now, as strace
       format::format_call_tail(line_, view, opt_.format);
       finish_line();
+      done_call_[tid] = enter->call;
       return;
     }
     open_tid_ = tid;
     shown_.insert(tid);
+    entry_call_[tid] = enter->call;
     return;
   }
   if (const auto* exit = std::get_if<SyscallExit>(&e.body)) {
@@ -86,6 +108,19 @@ void TextSink::on_event(const Event& e) {
                      (ns % 1'000'000'000) / 1000);
     }
     finish_line();
+    done_call_[tid] = exit->call;
+    auto pending = pending_stack_.find(tid);
+    if (pending != pending_stack_.end()) {
+      if (pending->second.first == exit->call) {
+        out_.write(pending->second.second);
+        out_.end_line();
+      }
+      pending_stack_.erase(pending);
+    }
+    return;
+  }
+  if (const auto* st = std::get_if<Stack>(&e.body)) {
+    on_stack(tid, *st);
     return;
   }
   if (const auto* sig = std::get_if<Signal>(&e.body)) {
@@ -103,6 +138,9 @@ void TextSink::on_event(const Event& e) {
     finish_line();
     live_.erase(tid);
     shown_.erase(tid);
+    pending_stack_.erase(tid);
+    entry_call_.erase(tid);
+    done_call_.erase(tid);
     return;
   }
   if (std::holds_alternative<ProcessStart>(e.body) || std::holds_alternative<ThreadStart>(e.body)) {

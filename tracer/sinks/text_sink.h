@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "gotrace/consumer.h"
@@ -33,6 +34,7 @@ class TextSink final : public EventConsumer {
   void begin_line(const Event& e);
   void close_open_line();
   void finish_line();
+  void on_stack(int32_t tid, const Stack& st);
 
   Output& out_;
   TextOptions opt_;
@@ -41,6 +43,10 @@ class TextSink final : public EventConsumer {
   std::unordered_set<int32_t> live_;       // tasks alive, for the [pid N] prefix rule
   std::unordered_set<int32_t> shown_;      // tids whose current call's entry was shown
   int64_t wall_base_ns_ = 0;
+  // Stacks (-k): printed under the line that completes their call, as strace -k does.
+  std::unordered_map<int32_t, uint64_t> entry_call_;  // tid -> call whose entry was shown
+  std::unordered_map<int32_t, uint64_t> done_call_;   // tid -> call whose line is complete
+  std::unordered_map<int32_t, std::pair<uint64_t, std::string>> pending_stack_;  // tid -> call, lines
 };
 
 }  // namespace gotrace::sinks

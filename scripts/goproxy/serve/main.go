@@ -3,7 +3,7 @@
 // `go build -o serve scripts/goproxy/serve/main.go`).
 //
 //	serve -dir OUTDIR/proxy [-addr 127.0.0.1:0] [-addr-file FILE] [-idle-exit 60s] [-max-life 10m]
-//	      [-stall-path SUBSTRING -stall DURATION] [-log]
+//	      [-stall-path SUBSTRING -stall DURATION] [-log] [-tls-cert-out FILE]
 //
 // The first line of stdout is the chosen host:port (also written to -addr-file, atomically).
 // The server never outlives a test: it exits once no request has been in progress for
@@ -11,13 +11,24 @@
 // A request whose path contains -stall-path is accepted, then its response is held for -stall
 // (or until the client goes away or the server exits) before it is answered normally: a hung
 // module proxy. Go's net/http sets TCP_NODELAY and uses the kernel's default listen backlog.
+// With -tls-cert-out the server speaks HTTPS with a self-signed certificate for localhost and
+// 127.0.0.1 made at start and written (PEM) to FILE: clients trust it with SSL_CERT_FILE=FILE
+// (GOPROXY=https://localhost:PORT).
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
 	"log"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -39,6 +50,7 @@ func main() {
 	stallPath := flag.String("stall-path", "", "hold responses to paths containing this substring")
 	stall := flag.Duration("stall", 0, "how long to hold a stalled response")
 	logRequests := flag.Bool("log", false, "log every request to stderr")
+	certOut := flag.String("tls-cert-out", "", "serve HTTPS; write the self-signed certificate (PEM) here")
 	flag.Parse()
 	log.SetFlags(log.Ltime | log.Lmicroseconds)
 	log.SetPrefix("serve: ")
@@ -53,6 +65,13 @@ func main() {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *certOut != "" {
+		cert, err := selfSigned(*certOut)
+		if err != nil {
+			log.Fatal(err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"}})
 	}
 	hostPort := ln.Addr().String()
 	fmt.Println(hostPort)
@@ -242,4 +261,37 @@ func (r *recorder) Write(b []byte) (int, error) {
 	n, err := r.ResponseWriter.Write(b)
 	r.bytes += int64(n)
 	return n, err
+}
+
+// selfSigned makes an ECDSA certificate for localhost and 127.0.0.1, valid for a day, and
+// writes it (PEM) to certFile (atomically, before the address is published).
+func selfSigned(certFile string) (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: "localhost"},
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if err := os.WriteFile(certFile+".tmp", certPEM, 0o644); err != nil {
+		return tls.Certificate{}, err
+	}
+	if err := os.Rename(certFile+".tmp", certFile); err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }

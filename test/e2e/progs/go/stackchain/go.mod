@@ -1,0 +1,3 @@
+module gotrace.test/stackchain
+
+go 1.19
