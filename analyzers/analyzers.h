@@ -72,7 +72,9 @@ class BlockingGetrandom final : public Analyzer {
     Nanos entered, waited;
     std::string call;
     std::vector<std::string> stack;
+    std::string note;  // how it was seen, when not by its own stops
   };
+  bool blocked_now(int32_t pid) const;  // a call of `pid` has been blocked past the threshold
   const ProcessTable& table_;
   Nanos threshold_;
   std::vector<Block> blocks_;
@@ -120,6 +122,7 @@ class NetworkWait final : public Analyzer {
     bool udp = false;
     Nanos connect_start{-1};
     bool connect_pending = false;
+    bool connect_blocking = false;  // pending inside a blocking connect() (entry seen, no exit yet)
     int connect_error = 0;
     Nanos connected{-1};
     Nanos first_write{-1}, last_write{-1}, last_read{-1};
@@ -159,6 +162,52 @@ class NetworkWait final : public Analyzer {
   };
   std::map<std::string, Ended> ended_;  // waits that ended unanswered or answered late, by peer and kind
   std::map<uint64_t, std::vector<std::string>> connect_stacks_;  // connect call in flight -> its stack
+};
+
+// Child hangs: a process waiting for EOF on a pipe (a blocking read in flight, seen or only
+// in /proc, or Go's EAGAIN read parked in the netpoller) while another process still holds
+// the pipe's write end: typically a background child that outlived the command cmd/go ran
+// (`sh -c '... &'`), keeping its stdout open. Pipe ends are followed through
+// fork/dup/close/exec by the ProcessTable (FdInfo::pipe_id).
+class ChildHang final : public Analyzer {
+ public:
+  explicit ChildHang(const ProcessTable& t, Nanos threshold = std::chrono::seconds(2)) : table_(t), threshold_(threshold) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+  bool needs(const SyscallInfo& s) const override { return s.has(kStreamIo | kFdTable); }
+
+ private:
+  std::vector<Finding> current() const;
+  const ProcessTable& table_;
+  Nanos threshold_;
+  std::map<std::pair<int32_t, int>, std::pair<Nanos, int32_t>> parked_;  // (pid, fd) -> since, tid
+  // The last hang seen at a Tick (until its reader reads again): when the trace is
+  // interrupted (the user gave up on the hang), the processes are killed before the final
+  // report, which still names what hung.
+  std::vector<Finding> at_last_tick_;
+  bool interrupted_ = false;
+};
+
+// Threads running in user space report after report (ThreadStates: CPU time rising, no
+// syscall in flight, no ptrace stop): the command is not blocked in the kernel but spinning.
+class Spinning final : public Analyzer {
+ public:
+  explicit Spinning(const ProcessTable& t, Nanos min_span = std::chrono::milliseconds(500)) : table_(t), min_span_(min_span) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+  bool needs(const SyscallInfo&) const override { return false; }
+
+ private:
+  struct Spin {
+    int32_t pid = 0;
+    BusyStreak streak;
+    int killed_by = 0;  // the signal that killed it while spinning (Ctrl-C of a spinning command)
+  };
+  bool spinning(const BusyStreak& b) const;
+  const ProcessTable& table_;
+  Nanos min_span_;
+  std::map<int32_t, Spin> last_;    // tid -> as of the last ThreadStates
+  std::map<int32_t, Spin> killed_;  // tid -> killed while spinning
 };
 
 }  // namespace gotrace::analyzers

@@ -49,6 +49,8 @@ Diagnosis::Diagnosis(DiagnosisOptions opt, StallCallback on_stall)
   analyzers_.push_back(std::make_unique<BlockingGetrandom>(table_));
   analyzers_.push_back(std::make_unique<ProcessLimits>(table_));
   analyzers_.push_back(std::make_unique<NetworkWait>(table_, opt.wait_threshold));
+  analyzers_.push_back(std::make_unique<Spinning>(table_));
+  analyzers_.push_back(std::make_unique<ChildHang>(table_, opt.wait_threshold));
 }
 
 bool Diagnosis::needs(SysNo s) const {
@@ -124,8 +126,11 @@ std::vector<Finding> Diagnosis::stall_findings() const {
                  "GIT_TERMINAL_PROMPT=0 and GIT_SSH_COMMAND='ssh -o BatchMode=yes' to fail fast"};
       out.push_back(std::move(t));
     }
-    f.evidence.push_back(fmt::format("{} tid {}: {} for {}", table_.command(pid), tid, call_text(call.call),
-                                     seconds_text(table_.now() - call.entered)));
+    std::string seen;
+    if (call.unseen)  // its entry never stopped the tracer: known from /proc, time estimated
+      seen = fmt::format(" (not traced: seen in /proc{}{})", call.wchan.empty() ? "" : ", in ", call.wchan);
+    f.evidence.push_back(fmt::format("{} tid {}: {} for {}{}", table_.command(pid), tid, call_text(call.call),
+                                     seconds_text(table_.now() - call.entered), seen));
   }
   std::sort(f.evidence.begin(), f.evidence.end());
   f.verdict = fmt::format("{} is making no progress; no known cause found. Where its threads wait:",

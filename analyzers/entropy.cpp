@@ -22,9 +22,31 @@ bool may_block(const SyscallEnter& e, const ProcessTable& t, int32_t pid) {
   return false;
 }
 
+// At entry getrandom's buffer is not filled yet, and strace's text shows nothing before it:
+// spell out the length and the flags (0: may block), which are the evidence.
+std::string entry_text(const SyscallEnter& c) {
+  const Args& a = c.args;
+  if (c.sysno != SysNo::getrandom) return call_text(c);
+  return fmt::format("getrandom({:#x}, {}, {})", a[0].raw, a[1].raw,
+                     a[2].raw == 0 ? std::string("0") : fmt::format("{:#x}", a[2].raw));
+}
+
+// A call the tracer never stopped on (seccomp filter, or in progress at attach) is known
+// from /proc: say so, since its times are estimates.
+std::string unseen_note(int32_t pid, int32_t tid) {
+  return fmt::format(" (not traced: seen in /proc/{}/task/{}/syscall)", pid, tid);
+}
+
 }  // namespace
 
 void BlockingGetrandom::on_event(const Event& e) {
+  for (const EndedCall& c : table_.ended_unseen()) {
+    if (!may_block(c.call.call, table_, c.pid)) continue;
+    Nanos waited = c.ended - c.call.entered;
+    if (waited < threshold_) continue;
+    blocks_.push_back({c.pid, c.tid, c.call.entered, waited, entry_text(c.call.call), {}, unseen_note(c.pid, c.tid)});
+    last_unblocked_[c.pid] = c.ended;
+  }
   if (const auto* st = std::get_if<Stack>(&e.body)) {
     // Taken at the entry of a getrandom that may block (and of every call with -k): keep
     // only those, until they return.
@@ -46,14 +68,23 @@ void BlockingGetrandom::on_event(const Event& e) {
     if (!may_block(as_entry, table_, pid)) return;
     Nanos waited = e.ts - x->entered;
     if (waited < threshold_) return;
-    blocks_.push_back({pid, raw(e.tid), x->entered, waited, call_text(*x), std::move(stack)});
+    blocks_.push_back({pid, raw(e.tid), x->entered, waited, call_text(*x), std::move(stack), {}});
     last_unblocked_[pid] = e.ts;
     return;
   }
-  // The consequence: a TLS ClientHello written right after the long wait.
+  // The consequence: a TLS ClientHello written right after the long wait (or while a call
+  // known only from /proc still looks blocked: the report that shows it ended comes later).
   bool write = x->sysno == SysNo::write || x->sysno == SysNo::sendto;
-  if (write && x->ret > 0 && last_unblocked_.count(pid) && !tls_after_.count(pid))
+  if (write && x->ret > 0 && (last_unblocked_.count(pid) || blocked_now(pid)) && !tls_after_.count(pid))
     if (auto sni = wire::parse_tls_client_hello_sni(x->args[1].data)) tls_after_[pid] = sni->empty() ? "a server" : *sni;
+}
+
+bool BlockingGetrandom::blocked_now(int32_t pid) const {
+  for (const auto& [tid, call] : table_.all_in_flight())
+    if (table_.pid_of(tid) == pid && table_.now() - call.entered >= threshold_ &&
+        may_block(call.call, table_, pid))
+      return true;
+  return false;
 }
 
 std::vector<Finding> BlockingGetrandom::findings() const {
@@ -64,16 +95,10 @@ std::vector<Finding> BlockingGetrandom::findings() const {
     int32_t pid = table_.pid_of(tid);
     Nanos waited = table_.now() - call.entered;
     if (waited >= threshold_ && may_block(call.call, table_, pid)) {
-      // At entry getrandom's buffer is not filled yet, and strace's text shows nothing before it:
-      // spell out the length and the flags (0: may block), which are the evidence.
-      const Args& a = call.call.args;
-      std::string text = call.call.sysno == SysNo::getrandom
-                             ? fmt::format("getrandom({:#x}, {}, {})", a[0].raw, a[1].raw,
-                                           a[2].raw == 0 ? std::string("0") : fmt::format("{:#x}", a[2].raw))
-                             : call_text(call.call);
       auto st = stacks_.find(call.call.call);
-      by_pid[pid].push_back({pid, tid, call.entered, waited, text + " <still blocked>",
-                             st != stacks_.end() ? st->second : std::vector<std::string>{}});
+      by_pid[pid].push_back({pid, tid, call.entered, waited, entry_text(call.call) + " <still blocked>",
+                             st != stacks_.end() && !call.unseen ? st->second : std::vector<std::string>{},
+                             call.unseen ? unseen_note(pid, tid) : std::string()});
     }
   }
   std::vector<Finding> out;
@@ -94,8 +119,8 @@ std::vector<Finding> BlockingGetrandom::findings() const {
         table_.command(pid), seconds_text(total),
         tls_after_.count(pid) ? "; the TLS handshake with " + tls_after_.at(pid) + " waited on it" : "");
     for (const Block& b : blocks)
-      f.evidence.push_back(fmt::format("tid {}: {} blocked {} from {}", b.tid, b.call,
-                                       seconds_text(b.waited), seconds_text(b.entered)));
+      f.evidence.push_back(fmt::format("tid {}: {} blocked {} from {}{}", b.tid, b.call,
+                                       seconds_text(b.waited), seconds_text(b.entered), b.note));
     f.evidence.insert(f.evidence.end(), longest.stack.begin(), longest.stack.end());
     f.tries = {"the kernel's random pool is not ready (early boot, a VM without a hardware RNG): "
                "give the VM a virtio-rng device, or run haveged or rng-tools (rngd) on the host",

@@ -137,9 +137,18 @@ void NetworkWait::on_event(const Event& e) {
     }
     return;
   }
-  if (const auto* en = std::get_if<SyscallEnter>(&e.body)) {
-    if (en->sysno == SysNo::connect && conn(raw(e.pid), static_cast<int>(en->args[0].raw)))
-      connect_stacks_[en->call];  // its stack (taken at entry) follows
+  if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
+    // A blocking connect (C programs, git, curl, ssh): the wait is inside the call. Go's
+    // non-blocking connect returns at once and its exit below takes over.
+    if (in->sysno != SysNo::connect) return;
+    if (Conn* c = conn(raw(e.pid), static_cast<int>(in->args[0].raw))) {
+      connect_stacks_[in->call];  // its stack (taken at entry) follows
+      c->peer = sockaddr_text(in->args[1].data);
+      c->port = sockaddr_port(in->args[1].data);
+      c->connect_start = e.ts;
+      c->connect_pending = c->connect_blocking = true;
+      if (auto n = names_.find(host_of(c->peer)); n != names_.end() && c->host.empty()) c->host = n->second;
+    }
     return;
   }
   if (const auto* st = std::get_if<Stack>(&e.body)) {
@@ -175,15 +184,20 @@ void NetworkWait::on_event(const Event& e) {
     case SysNo::connect: {
       Conn* c = conn(pid, fd);
       if (!c) return;
+      // ERESTART*: a signal interrupted a blocking connect; it restarts, or the thread dies.
+      if (c->connect_blocking && x->ret <= -512 && x->ret >= -516) return;
       c->peer = sockaddr_text(x->args[1].data);
       c->port = sockaddr_port(x->args[1].data);
       c->connect_start = x->entered;
       if (!dial_stack.empty()) c->dial_stack = std::move(dial_stack);
       if (auto n = names_.find(host_of(c->peer)); n != names_.end() && c->host.empty()) c->host = n->second;
+      // A blocking connect that took long is a wait that ended with an answer.
+      if (c->connect_blocking && !x->failed() && e.ts - c->connect_start >= kSlowAnswer)
+        remember(*c, wait_finding(*c, e.ts, WaitEnd::Answered));
+      c->connect_pending = x->error() == EINPROGRESS;
+      c->connect_blocking = false;
       if (!x->failed()) {
         c->connected = e.ts;
-      } else if (x->error() == EINPROGRESS) {
-        c->connect_pending = true;
       } else if (connect_failure(x->error())) {
         c->connect_error = x->error();
       }
@@ -367,12 +381,21 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
     f.kind = std::string("tcp_connect") + slow;
     f.at = c.connect_start;
     f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
-    if (open) {
+    if (open && c.connect_blocking) {
+      f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
+                              "a firewall or route drops it); a blocking connect gives up only when the "
+                              "kernel does (about 2 min, net.ipv4.tcp_syn_retries)",
+                              cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: blocked in connect() for {}", sock, seconds_text(waited)));
+    } else if (open) {
       f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
                               "a firewall or route drops it); cmd/go gives up after 30 s",
                               cmd, who, seconds_text(waited));
       f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS {} ago, no SO_ERROR result since",
                                        sock, seconds_text(waited)));
+    } else if (answered && c.connect_blocking) {
+      f.verdict = fmt::format("{}: TCP connect to {} took {}", cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: connect() blocked {}, then connected", sock, seconds_text(waited)));
     } else if (answered) {
       f.verdict = fmt::format("{}: TCP connect to {} took {}", cmd, who, seconds_text(waited));
       f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, SO_ERROR 0 (connected) {} later",
@@ -380,8 +403,11 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
     } else {
       f.verdict = fmt::format("{}: TCP connect to {} never completed: no SYN-ACK in {} (a firewall or "
                               "route drops it)", cmd, who, seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, {} {} later with no SO_ERROR "
-                                       "result", sock, gone, seconds_text(waited)));
+      if (c.connect_blocking)
+        f.evidence.push_back(fmt::format("{}: blocked in connect() {} until {}", sock, seconds_text(waited), gone));
+      else
+        f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, {} {} later with no SO_ERROR "
+                                         "result", sock, gone, seconds_text(waited)));
     }
     f.tries = {fmt::format("check the route and firewall to {} (`nc -vz {} {}`)", c.peer, host_of(c.peer), c.port),
                "if the network needs a proxy, set HTTPS_PROXY; or point GOPROXY at a reachable proxy"};

@@ -111,6 +111,8 @@ std::string ProcessTable::command(int32_t pid) const {
 void ProcessTable::on_event(const Event& e) {
   now_ = e.ts;
   int32_t pid = raw(e.pid), tid = raw(e.tid);
+  ended_.clear();
+  on_stop(e);
   std::visit(
       [&](const auto& b) {
         using T = std::decay_t<decltype(b)>;
@@ -145,6 +147,11 @@ void ProcessTable::on_event(const Event& e) {
           }
           p.fds_known = true;
           if (root_ == 0) root_ = pid;
+          on_thread_states(e, b.threads);  // attach: calls in progress, never entered under us
+        } else if constexpr (std::is_same_v<T, ThreadStates>) {
+          on_thread_states(e, b.threads);
+        } else if constexpr (std::is_same_v<T, TraceStart>) {
+          arch_ = b.arch;
         } else if constexpr (std::is_same_v<T, Exec>) {
           ProcessInfo& p = proc(pid);
           p.argv = b.argv;
@@ -160,14 +167,23 @@ void ProcessTable::on_event(const Event& e) {
           }
           tid_pid_[tid] = pid;
         } else if constexpr (std::is_same_v<T, SyscallEnter>) {
-          InFlightCall& f = spare_.get(in_flight_, tid);
+          InFlightCall& f = spare_.get(in_flight_, tid);  // a reused node: assign every field
           f.call = b;  // copy-assign: a reused node's strings keep their capacity
           f.entered = e.ts;
+          f.unseen = false;
+          f.last_seen = Nanos{0};
+          f.wchan.clear();
+          if (!restarted_.empty()) {  // a call in progress at attach, restarted by the kernel
+            auto r = restarted_.find(tid);
+            if (r != restarted_.end() && r->second.first == b.number) f.entered = r->second.second;
+            if (r != restarted_.end()) restarted_.erase(r);
+          }
         } else if constexpr (std::is_same_v<T, SyscallExit>) {
           spare_.erase(in_flight_, tid);
           on_exit(e, b);
         } else if constexpr (std::is_same_v<T, ThreadExit>) {
           spare_.erase(in_flight_, tid);
+          busy_.erase(tid);
           if (tid == pid) proc(pid).exited = true;
         }
       },
@@ -239,7 +255,13 @@ void ProcessTable::on_exit(const Event& e, const SyscallExit& x) {
       bool cloexec = x.sysno == SysNo::pipe2 ? (a[1].raw & O_CLOEXEC) != 0
                      : x.sysno == SysNo::socketpair ? (a[1].raw & SOCK_CLOEXEC) != 0 : false;
       FdKind kind = x.sysno == SysNo::socketpair ? FdKind::Socket : FdKind::Pipe;
-      for (int fd : fds) new_fd(fd, FdInfo{kind, cloexec, {}, AF_UNIX, 0, {}, {}});
+      uint64_t id = kind == FdKind::Pipe ? ++pipes_ : 0;
+      for (int end = 0; end < 2; ++end) {
+        FdInfo info{kind, cloexec, {}, AF_UNIX, 0, {}, {}};
+        info.pipe_id = id;
+        info.pipe_write = kind == FdKind::Pipe && end == 1;
+        new_fd(fds[end], info);
+      }
       break;
     }
     case SysNo::epoll_create:

@@ -25,6 +25,10 @@ struct FdInfo {
   int type = 0;        // sockets: SOCK_STREAM, SOCK_DGRAM (flags removed)
   std::string peer;    // sockets: "127.0.0.1:8999" once connect() was called
   Nanos opened{0};
+  // Pipes: which pipe (numbered in the order pipe/pipe2 made them; fork and dup copy it) and
+  // which end, so the processes still holding a write end can be found.
+  uint64_t pipe_id = 0;
+  bool pipe_write = false;
 };
 
 struct ProcessInfo {
@@ -41,6 +45,28 @@ struct ProcessInfo {
 struct InFlightCall {
   SyscallEnter call;
   Nanos entered{0};
+  // Unseen: known only from /proc (a ThreadStates or attach Snapshot event), its entry never
+  // stopped the tracer (a seccomp filter let it through, or it was in progress at attach).
+  // `entered` is then an estimate (when the thread last ran, or when it was first seen in
+  // the call) and `last_seen` the last report that still showed it.
+  bool unseen = false;
+  Nanos last_seen{0};
+  std::string wchan;
+};
+
+// An unseen call that ended: a later report showed the thread elsewhere, or it stopped.
+struct EndedCall {
+  int32_t pid = 0;
+  int32_t tid = 0;
+  InFlightCall call;
+  Nanos ended{0};  // estimate: when the thread last ran in its next state, else the report
+};
+
+// A thread seen running (in user space, no call in flight) report after report with no
+// ptrace stop in between: CPU time used over that streak.
+struct BusyStreak {
+  Nanos from{0}, to{0};
+  int64_t cpu_from = 0, cpu_to = 0;
 };
 
 class ProcessTable final : public EventConsumer {
@@ -54,6 +80,10 @@ class ProcessTable final : public EventConsumer {
   // The call `tid` is in right now, if any.
   const InFlightCall* in_flight(int32_t tid) const;
   const std::unordered_map<int32_t, InFlightCall>& all_in_flight() const { return in_flight_; }
+  // The unseen calls that the event just handled ended (empty after most events).
+  const std::vector<EndedCall>& ended_unseen() const { return ended_; }
+  // Threads running with no call in flight since their last stop, by tid.
+  const std::map<int32_t, BusyStreak>& busy() const { return busy_; }
   int32_t pid_of(int32_t tid) const;
   // The value of an environment variable of `pid` (or of the launched command), if set.
   std::optional<std::string> env(int32_t pid, const std::string& name) const;
@@ -65,6 +95,10 @@ class ProcessTable final : public EventConsumer {
  private:
   void on_exit(const Event& e, const SyscallExit& x);
   ProcessInfo& proc(int32_t pid);
+  // thread_states.cpp: /proc reports merged as unseen calls and busy streaks.
+  void on_thread_states(const Event& e, const std::vector<ThreadState>& threads);
+  void on_stop(const Event& e);  // the thread stopped: what /proc said of it is over
+  void end_unseen(int32_t tid, Nanos ended);
 
   std::map<int32_t, ProcessInfo> procs_;
   std::unordered_map<int32_t, int32_t> tid_pid_;
@@ -72,6 +106,12 @@ class ProcessTable final : public EventConsumer {
   NodeCache<std::unordered_map<int32_t, InFlightCall>> spare_;
   int32_t root_ = 0;
   Nanos now_{0};
+  Arch arch_ = kHostArch;
+  uint64_t pipes_ = 0;
+  std::unordered_map<int32_t, Nanos> last_active_;  // tid -> its last stop or change of state
+  std::vector<EndedCall> ended_;
+  std::map<int32_t, BusyStreak> busy_;
+  std::unordered_map<int32_t, std::pair<int32_t, Nanos>> restarted_;  // tid -> call number, entered
 };
 
 // Helpers over captured bytes (arg.h layouts).

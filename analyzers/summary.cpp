@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <numeric>
 
 #include "gotrace/error.h"
@@ -63,7 +64,11 @@ void Summary::on_event(const Event& e) {
     Stat& s = exit->sysno == SysNo::unknown ? unknown_[exit->number]
                                             : known_[static_cast<std::size_t>(exit->sysno)];
     ++s.calls;
-    if (exit->failed()) ++s.errors;
+    if (exit->failed()) {
+      ++s.errors;
+      int32_t key = exit->sysno == SysNo::unknown ? -1 - exit->number : static_cast<int32_t>(exit->sysno);
+      ++errors_[{key, exit->error()}];
+    }
     s.time += e.ts - exit->entered;
   } else if (const auto* gone = std::get_if<ThreadExit>(&e.body)) {
     auto it = in_flight_.find(tid);
@@ -185,6 +190,51 @@ std::string Summary::table() const {
     out += "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom; "
            "--full counts them all)\n";
   return out;
+}
+
+bool Summary::expected_error(SysNo s, int64_t ret) {
+  if (ret <= -512) return true;  // ERESTART*: a signal interrupted it, the kernel restarts it
+  switch (static_cast<int>(-ret)) {
+    case EAGAIN:       // non-blocking read/write/accept with nothing ready (Go's netpoller)
+    case EINPROGRESS:  // non-blocking connect, completed later
+    case EINTR:
+      return true;
+    case ETIMEDOUT: return s == SysNo::futex;   // a timed park ran out
+    case EPERM: return s == SysNo::epoll_ctl;   // Go registers regular files and ignores EPERM
+    default: return false;
+  }
+}
+
+std::string Summary::error_breakdown() const {
+  struct Item {
+    std::string text;
+    uint64_t count;
+  };
+  std::vector<Item> real, expected;
+  uint64_t n_real = 0, n_expected = 0;
+  for (const auto& [key, count] : errors_) {
+    auto [sys, err] = key;
+    SysNo s = sys >= 0 ? static_cast<SysNo>(sys) : SysNo::unknown;
+    std::string name = format::syscall_name(s, sys >= 0 ? syscall_number(kHostArch, s) : -1 - sys);
+    Item item{fmt::format("{} {} {}", name, format::errno_name(err), count), count};
+    if (expected_error(s, -static_cast<int64_t>(err))) {
+      n_expected += count;
+      expected.push_back(std::move(item));
+    } else {
+      n_real += count;
+      real.push_back(std::move(item));
+    }
+  }
+  if (n_real + n_expected == 0) return {};
+  auto list = [](std::vector<Item>& v) {
+    std::stable_sort(v.begin(), v.end(), [](const Item& a, const Item& b) { return a.count > b.count; });
+    std::string out;
+    for (std::size_t i = 0; i < v.size() && i < 6; ++i) out += (i ? ", " : ": ") + v[i].text;
+    if (v.size() > 6) out += ", ...";
+    return out;
+  };
+  return fmt::format("errors: {} real{} / {} expected (non-blocking I/O, futex timeouts, interrupted calls){}\n",
+                     n_real, list(real), n_expected, list(expected));
 }
 
 std::string Summary::unfinished() const {

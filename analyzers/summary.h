@@ -30,6 +30,12 @@ class Summary final : public EventConsumer {
   // Calls that never returned: in flight at the end, or cut short by their thread's death.
   // Empty when there are none.
   std::string unfinished() const;
+  // One line below the table: the failed calls split into real errors and the ones that are
+  // expected (EAGAIN/EINPROGRESS of non-blocking I/O, futex timeouts, EPERM from epoll_ctl
+  // on a regular file, calls interrupted by signals), by syscall and errno. Empty when no
+  // call failed. The table itself stays strace's.
+  std::string error_breakdown() const;
+  static bool expected_error(SysNo s, int64_t ret);
 
   struct Stat {
     uint64_t calls = 0;
@@ -59,6 +65,7 @@ class Summary final : public EventConsumer {
   SyscallFilter filter_;
   std::array<Stat, kSyscallCount> known_{};
   std::map<int32_t, Stat> unknown_;  // by number
+  std::map<std::pair<int32_t, int>, uint64_t> errors_;  // (SysNo, or -1 - number if unknown; errno) -> count
   std::unordered_map<int32_t, InFlight> in_flight_;  // by tid
   NodeCache<std::unordered_map<int32_t, InFlight>> spare_;
   std::vector<Unfinished> unfinished_;

@@ -118,6 +118,7 @@ struct ThreadState {
   char state = '?';             // /proc/.../stat state letter
   std::string wchan;
   int64_t off_cpu_ns = -1;      // time since it last ran (scheduler clock), -1 unknown
+  int64_t cpu_ns = -1;          // utime + stime so far (/proc/.../stat), -1 unknown
   bool operator==(const ThreadState&) const = default;
 };
 
@@ -153,6 +154,15 @@ struct TraceEnd {
   bool operator==(const TraceEnd&) const = default;
 };
 
+// What the quiet threads of process `pid` are doing, read from /proc/PID/task/TID/{stat,syscall}
+// without stopping them (live source, at a Tick, for threads with no ptrace stop lately):
+// calls the tracer never saw enter (let through by a seccomp filter, or in progress at attach)
+// and CPU time used. Lists only threads whose state changed since their last report.
+struct ThreadStates {
+  std::vector<ThreadState> threads;
+  bool operator==(const ThreadStates&) const = default;
+};
+
 // One frame of a tracee's user-space call stack, symbolized while the tracee was live
 // (tracer/stack) so a replay names it without the binary.
 struct StackFrame {
@@ -177,7 +187,7 @@ struct Stack {
 };
 
 using EventBody = std::variant<TraceStart, SyscallEnter, SyscallExit, ProcessStart, ThreadStart, Exec,
-                               Signal, ThreadExit, Snapshot, Tick, TraceEnd, Stack>;
+                               Signal, ThreadExit, Snapshot, Tick, TraceEnd, ThreadStates, Stack>;
 
 struct Event {
   Nanos ts{0};

@@ -49,9 +49,11 @@
 //   Snapshot     uv nofile.soft, uv nofile.hard, uv nproc.soft, uv nproc.hard,
 //                list<elem{sv fd, str target}> fds, list<{str name, str value}> env,
 //                list<elem{sv tid, sv number, 6 x uv args, u8 state, str wchan,
-//                sv off_cpu_ns}> threads, str cwd, str exe
+//                sv off_cpu_ns, sv cpu_ns (appended later: absent reads as -1)}> threads,
+//                str cwd, str exe
 //   Tick         (nothing)
 //   TraceEnd     u8 reason, sv exit_status
+//   ThreadStates list<elem{...}> threads, each element as a Snapshot thread
 //   Stack        uv call, list<elem{uv pc, uv rel, str module, str function, uv offset,
 //                str file, sv line}> frames, str note
 // Sys  = sv number (the header arch's syscall number), then u8 naming:
@@ -77,7 +79,6 @@ inline constexpr std::size_t kRecordHeaderSize = 6;  // u16 tag + u32 payload_le
 inline constexpr std::size_t kMaxPayload = std::size_t{64} << 20;
 
 // One tag per Event body alternative. Never renumber; new kinds get new numbers.
-// (Tag 12 is taken by ThreadStates; a reader without it skips it.)
 enum class Tag : uint16_t {
   TraceStart = 1,
   SyscallEnter = 2,
@@ -90,6 +91,7 @@ enum class Tag : uint16_t {
   Snapshot = 9,
   Tick = 10,
   TraceEnd = 11,
+  ThreadStates = 12,
   Stack = 13,
 };
 inline constexpr uint16_t kMaxKnownTag = 13;

@@ -4,7 +4,7 @@
 # behind a firewall that drops packets). `go mod download` with GOPROXY=http://127.0.0.1:PORT
 # then waits in connect (EINPROGRESS, no SO_ERROR). The stall report while it waits, and
 # the final report after gotrace is interrupted (SIGTERM), must name the TCP connect to the
-# module proxy.
+# module proxy. Then the same for a C program's blocking connect() (git, curl, ssh do that).
 if [ -z "${GOTRACE_DIAG_NS:-}" ]; then
   unshare -n true 2>/dev/null || { echo "SKIP: cannot make a network namespace (unshare -n)" >&2; exit 77; }
   GOTRACE_DIAG_NS=1 exec unshare -n bash "$0" "$@"
@@ -48,5 +48,24 @@ note "final: $line"
 expect "$line" "^gotrace: go mod download(: TCP connect to $who never completed: no SYN-ACK in [0-9.]+ s| is stuck: TCP connect to $who has not completed for [0-9.]+ s)" "final report"
 expect_file "$WORK/g.rep" "try: check the route and firewall to 127\\.0\\.0\\.1:$port" "remedy"
 show_report "$WORK/g.rep" 4
+
+# A blocking connect (what git, curl or ssh do): the wait is inside connect() itself.
+"$GOTRACE" --stall 2 -o "$WORK/c.out" --report-file "$WORK/c.rep" -- "$PROGS/connect_block" 127.0.0.1 "$port" \
+  >"$WORK/c.stdout" 2>"$WORK/c.stderr" &
+gt=$!
+track $gt
+wait_for_text "$WORK/c.out" "no progress for" 30
+kill -TERM $gt
+rc=0; wait $gt || rc=$?
+assert_eq 143 "$rc" "gotrace exit status after SIGTERM (connect_block died of it)"
+grep -q connected "$WORK/c.stdout" && fail "the blocking connect completed"
+line=$(first_stall "$WORK/c.out")
+note "stall (blocking connect): $line"
+expect "$line" "connect_block 127\.0\.0\.1 $port is stuck: TCP connect to 127\.0\.0\.1:$port has not completed for [0-9.]+ s \(no SYN-ACK" "blocking connect stall report"
+expect_file "$WORK/c.out" "evidence: fd [0-9]+ TCP -> 127\.0\.0\.1:$port: blocked in connect\(\) for [0-9.]+ s" "blocking connect evidence"
+show_report "$WORK/c.out" 3
+line=$(final_first "$WORK/c.rep")
+note "final (blocking connect): $line"
+expect "$line" "^gotrace: connect_block 127\.0\.0\.1 $port(: TCP connect to 127\.0\.0\.1:$port never completed| is stuck: TCP connect)" "blocking connect final report"
 note "elapsed $(elapsed)"
 echo "ok"

@@ -45,6 +45,15 @@ class EventScript {
     a.state = ArgState::Captured;
     return *this;
   }
+  // Like data(), but captured at entry: the entry event just pushed carries the bytes too.
+  EventScript& entry_data(int tid, int arg, std::string bytes) {
+    if (!events_.empty() && raw(events_.back().tid) == tid)
+      if (auto* e = std::get_if<SyscallEnter>(&events_.back().body)) {
+        e->args[static_cast<std::size_t>(arg)].data = bytes;
+        e->args[static_cast<std::size_t>(arg)].state = ArgState::Captured;
+      }
+    return data(tid, arg, std::move(bytes));
+  }
   EventScript& exit(int pid, int tid, int64_t ret) {
     auto& [e, entered] = pending_[tid];
     SyscallExit x;
@@ -74,6 +83,10 @@ class EventScript {
     return push(pid, tid, Stack{calls_, std::move(frames), std::move(note)});
   }
   EventScript& snapshot(int pid, Snapshot snap) { return push(pid, pid, std::move(snap)); }
+  // What /proc said of quiet threads of `pid` (live source, at a Tick).
+  EventScript& thread_states(int pid, std::vector<ThreadState> threads) {
+    return push(pid, pid, ThreadStates{std::move(threads)});
+  }
   EventScript& exec(int pid, int tid, std::vector<std::string> argv, int former_tid = 0) {
     return push(pid, tid, Exec{argv.empty() ? "" : argv[0], argv, Tid{former_tid ? former_tid : tid}});
   }

@@ -88,6 +88,7 @@ void Pipeline::finish() {
   report_out_->flush();
   if (opt_.summary) {
     summary_out_->write(summary_->table());
+    summary_out_->write(summary_->error_breakdown());
     summary_out_->write(summary_->unfinished());
   }
   summary_out_->flush();

@@ -71,7 +71,11 @@ double sched_exec_start_ms(const std::string& path) {
   return -1;
 }
 
-ThreadState read_thread(int pid, int tid, double now_sched_ms) {
+}  // namespace
+
+double sched_now_ms() { return sched_exec_start_ms("/proc/thread-self/sched"); }
+
+ThreadState read_thread_state(int pid, int tid, double now_sched_ms, bool details, bool in_call_details) {
   ThreadState t;
   t.tid = Tid{tid};
   const std::string base = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/";
@@ -91,7 +95,30 @@ ThreadState read_thread(int pid, int tid, double now_sched_ms) {
   }
   std::string stat = read_small_file(base + "stat");
   auto close_paren = stat.rfind(')');
-  if (close_paren != std::string::npos && close_paren + 2 < stat.size()) t.state = stat[close_paren + 2];
+  if (close_paren != std::string::npos && close_paren + 2 < stat.size()) {
+    t.state = stat[close_paren + 2];
+    // proc(5): after the state letter come fields 4..13, then utime (14) and stime (15).
+    std::istringstream fields(stat.substr(close_paren + 2));
+    std::string f;
+    uint64_t utime = 0, stime = 0;
+    int i = 3;
+    while (fields >> f && i < 15) {
+      if (i == 14) utime = std::strtoull(f.c_str(), nullptr, 10);
+      ++i;
+    }
+    if (i == 15) {
+      stime = std::strtoull(f.c_str(), nullptr, 10);
+      static const long kTicksPerSecond = sysconf(_SC_CLK_TCK);
+      if (kTicksPerSecond > 0)
+        t.cpu_ns = static_cast<int64_t>((utime + stime) * (1'000'000'000 / static_cast<uint64_t>(kTicksPerSecond)));
+    }
+  }
+  if (details || (in_call_details && t.number >= 0)) read_thread_details(pid, tid, now_sched_ms, t);
+  return t;
+}
+
+void read_thread_details(int pid, int tid, double now_sched_ms, ThreadState& t) {
+  const std::string base = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/";
   t.wchan = read_small_file(base + "wchan");
   if (t.wchan == "0") t.wchan.clear();
   // How long since it last ran: our own exec_start is "now" on the same scheduler clock
@@ -99,10 +126,8 @@ ThreadState read_thread(int pid, int tid, double now_sched_ms) {
   double last_ran = sched_exec_start_ms(base + "sched");
   if (t.state != 'R' && last_ran >= 0 && now_sched_ms >= last_ran)
     t.off_cpu_ns = static_cast<int64_t>((now_sched_ms - last_ran) * 1e6);
-  return t;
 }
 
-}  // namespace
 
 bool go_relevant_env(const std::string& name) {
   static const char* const kNames[] = {
@@ -160,9 +185,9 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
     if (go_relevant_env(name)) s.env.emplace_back(name, kv.substr(eq + 1));
   }
   if (with_threads) {
-    double now_sched_ms = sched_exec_start_ms("/proc/thread-self/sched");
+    double now_sched_ms = sched_now_ms();
     for (int tid : list_numeric_dir(base + "task"))
-      s.threads.push_back(read_thread(pid, tid, now_sched_ms));
+      s.threads.push_back(read_thread_state(pid, tid, now_sched_ms, true, true));
   }
   return s;
 }

@@ -17,6 +17,15 @@ bool go_relevant_env(const std::string& name);
 // syscall (for attach; a launched child has one thread, not yet running the command).
 Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets);
 
+// One thread's state read without stopping it: /proc/PID/task/TID/syscall (call and args),
+// stat (state letter, utime + stime); wchan and time off CPU too when `details` is set, or
+// `in_call_details` and it is in a syscall. `now_sched_ms` is sched_now_ms(), read once for
+// a batch of threads.
+ThreadState read_thread_state(int pid, int tid, double now_sched_ms, bool details, bool in_call_details);
+// wchan and time off CPU (/proc/.../wchan, sched) into `t`.
+void read_thread_details(int pid, int tid, double now_sched_ms, ThreadState& t);
+double sched_now_ms();  // the scheduler clock (ms) as seen by the calling thread; -1 unknown
+
 // Tgid and PPid of a task from /proc/TID/status; 0 when unreadable.
 int read_tgid(int tid);
 int read_ppid(int tid);

@@ -44,6 +44,9 @@ struct Task {
   Nanos entered{0};
   Args args;
   bool stack_taken = false;  // a Stack event was emitted for the current call
+  Nanos last_stop{0};       // its last ptrace stop: a thread quiet since is read from /proc
+  Nanos reported{-1};       // when a ThreadStates event last listed it
+  ThreadState last_state;   // what that event said
 };
 
 struct LiveSource::Impl {
@@ -66,6 +69,7 @@ struct LiveSource::Impl {
   Event stack_ev{.body = Stack{}};
   stack::StackCapture stacks;
   Nanos last_tick{0};
+  Nanos stop_ts{0};  // when waitpid returned the stop being handled
   Nanos kill_deadline{-1};
   bool killed_all = false;
   int handled_requests = 0;
@@ -107,6 +111,8 @@ struct LiveSource::Impl {
   }
 
   void loop();
+  void on_tick(Nanos ts);
+  void report_quiet_threads(Nanos ts);
   void handle(int tid, int status);
   void on_gone(int tid, int status);
   void on_syscall_stop(Task& t);

@@ -143,15 +143,13 @@ void LiveSource::Impl::loop() {
       if (errno == EINTR) {
         check_stop_requests(ts);
         service_holds(ts);
-        if (ts - last_tick >= opt.tick) {
-          last_tick = ts;
-          emit(ts, 0, 0, Tick{});
-        }
+        if (ts - last_tick >= opt.tick) on_tick(ts);
         continue;
       }
       if (errno == ECHILD) break;
       throw SetupError(std::string("waitpid: ") + std::strerror(errno), errno);
     }
+    stop_ts = ts;
     handle(tid, status);
     if (!released && child.pid > 0) {
       // The child has been restarted from its first (interrupt) stop: let it exec.
@@ -160,10 +158,7 @@ void LiveSource::Impl::loop() {
     }
     check_stop_requests(ts);
     service_holds(ts);
-    if (ts - last_tick >= opt.tick) {
-      last_tick = ts;
-      emit(ts, 0, 0, Tick{});
-    }
+    if (ts - last_tick >= opt.tick) on_tick(ts);
   }
 }
 
@@ -180,6 +175,9 @@ void LiveSource::Impl::handle(int tid, int status) {
   Task& t = it != tasks.end() ? it->second : adopt_unknown(tid);
   int sig = WSTOPSIG(status);
   unsigned event = static_cast<unsigned>(status) >> 16;
+  // A syscall or ptrace event stop means the tracer knows what the thread does; a signal
+  // (Go preempts a spinning thread with SIGURG every 10 ms) does not.
+  if (sig == (SIGTRAP | 0x80) || (event != 0 && event != PTRACE_EVENT_STOP)) t.last_stop = stop_ts;
 
   if (sig == (SIGTRAP | 0x80)) {
     on_syscall_stop(t);

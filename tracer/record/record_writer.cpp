@@ -36,6 +36,7 @@ GT_TAG_OF(ThreadExit)
 GT_TAG_OF(Snapshot)
 GT_TAG_OF(Tick)
 GT_TAG_OF(TraceEnd)
+GT_TAG_OF(ThreadStates)
 GT_TAG_OF(Stack)
 #undef GT_TAG_OF
 
@@ -52,13 +53,32 @@ static_assert(sizeof(Exec) == 64, "Exec changed: update the .gtr encoding, then 
 static_assert(sizeof(Signal) == 32, "Signal changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadExit) == 4, "ThreadExit changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Snapshot) == 168, "Snapshot changed: update the .gtr encoding, then this size");
-static_assert(sizeof(ThreadState) == 104, "ThreadState changed: update the .gtr encoding, then this size");
+static_assert(sizeof(ThreadState) == 112, "ThreadState changed: update the .gtr encoding, then this size");
 static_assert(sizeof(OpenFd) == 40, "OpenFd changed: update the .gtr encoding, then this size");
+static_assert(sizeof(ThreadStates) == 24, "ThreadStates changed: update the .gtr encoding, then this size");
 static_assert(sizeof(TraceEnd) == 8, "TraceEnd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Stack) == 64, "Stack changed: update the .gtr encoding, then this size");
 static_assert(sizeof(StackFrame) == 128, "StackFrame changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Arg) == 48, "Arg changed: update the .gtr encoding, then this size");
 #endif
+
+// Snapshot's and ThreadStates' thread list: length-prefixed elements, so they can grow fields.
+void put_threads(Encoder& w, const std::vector<ThreadState>& threads) {
+  std::string elem;
+  Encoder e(elem);
+  w.uv(threads.size());
+  for (const ThreadState& t : threads) {
+    elem.clear();
+    e.sv(raw(t.tid));
+    e.sv(t.number);
+    for (uint64_t a : t.args) e.uv(a);
+    e.u8(static_cast<uint8_t>(t.state));
+    e.str(t.wchan);
+    e.sv(t.off_cpu_ns);
+    e.sv(t.cpu_ns);
+    w.str(elem);
+  }
+}
 
 void put_strings(Encoder& w, const std::vector<std::string>& v) {
   w.uv(v.size());
@@ -159,17 +179,7 @@ struct BodyEncoder {
       w.str(name);
       w.str(value);
     }
-    w.uv(b.threads.size());
-    for (const ThreadState& t : b.threads) {
-      elem.clear();
-      e.sv(raw(t.tid));
-      e.sv(t.number);
-      for (uint64_t a : t.args) e.uv(a);
-      e.u8(static_cast<uint8_t>(t.state));
-      e.str(t.wchan);
-      e.sv(t.off_cpu_ns);
-      w.str(elem);
-    }
+    put_threads(w, b.threads);
     w.str(b.cwd);
     w.str(b.exe);
   }
@@ -178,6 +188,7 @@ struct BodyEncoder {
     w.u8(static_cast<uint8_t>(b.reason));
     w.sv(b.exit_status);
   }
+  void operator()(const ThreadStates& b) { put_threads(w, b.threads); }
   void operator()(const Stack& b) {
     w.uv(b.call);
     w.uv(b.frames.size());

@@ -65,6 +65,20 @@ void get_rlimit(Decoder& d, Rlimit& r) {
   r.hard = d.uv();
 }
 
+void get_threads(Decoder& d, std::vector<ThreadState>& threads) {
+  threads.resize(d.count());
+  for (ThreadState& t : threads) {
+    Decoder e = d.blob();
+    t.tid = Tid{e.sv32()};
+    t.number = e.sv32();
+    for (uint64_t& a : t.args) a = e.uv();
+    t.state = static_cast<char>(e.u8());
+    e.str(t.wchan);
+    t.off_cpu_ns = e.sv();
+    t.cpu_ns = e.left() > 0 ? e.sv() : -1;  // appended later
+  }
+}
+
 struct BodyDecoder {
   Decoder& d;
   Arch arch;
@@ -132,16 +146,7 @@ struct BodyDecoder {
       d.str(name);
       d.str(value);
     }
-    b.threads.resize(d.count());
-    for (ThreadState& t : b.threads) {
-      Decoder e = d.blob();
-      t.tid = Tid{e.sv32()};
-      t.number = e.sv32();
-      for (uint64_t& a : t.args) a = e.uv();
-      t.state = static_cast<char>(e.u8());
-      e.str(t.wchan);
-      t.off_cpu_ns = e.sv();
-    }
+    get_threads(d, b.threads);
     d.str(b.cwd);
     d.str(b.exe);
   }
@@ -150,6 +155,7 @@ struct BodyDecoder {
     b.reason = enum_byte(d, EndReason::Truncated, "bad end reason");
     b.exit_status = d.sv32();
   }
+  void operator()(ThreadStates& b) { get_threads(d, b.threads); }
   void operator()(Stack& b) {
     b.call = d.uv();
     b.frames.resize(d.count());
@@ -173,12 +179,12 @@ std::array<Event, sizeof...(I)> make_slots(std::index_sequence<I...>) {
   return {Event{Nanos{0}, Pid{0}, Tid{0}, EventBody(std::in_place_index<I>)}...};
 }
 
-// Tag n (1-based) is body alternative n - 1, up to TraceEnd; later kinds are listed here.
-constexpr std::size_t kStackSlot = std::variant_size_v<EventBody> - 1;
-static_assert(std::is_same_v<std::variant_alternative_t<kStackSlot, EventBody>, Stack>);
-static_assert(kStackSlot + 1 < kMaxKnownTag);  // fits in the slots (one per tag)
+// Tag n (1-based) is body alternative n - 1.
+static_assert(std::variant_size_v<EventBody> == kMaxKnownTag);
+static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Stack) - 1, EventBody>, Stack>);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Tick) - 1, EventBody>, Tick>);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::Exec) - 1, EventBody>, Exec>);
+static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(Tag::ThreadStates) - 1, EventBody>, ThreadStates>);
 
 }  // namespace
 
@@ -292,8 +298,8 @@ void ReplaySource::run(EventConsumer& out) {
       prev_ts = ts;
       int32_t pid = d.sv32();
       int32_t tid = d.sv32();
-      std::size_t slot = tag == static_cast<uint16_t>(Tag::Stack) ? kStackSlot : tag - 1u;
-      if (tag == 0 || tag > kMaxKnownTag || (tag != static_cast<uint16_t>(Tag::Stack) && slot >= kStackSlot)) {
+      std::size_t slot = tag - 1u;
+      if (tag == 0 || tag > kMaxKnownTag) {
         ++skipped_;
         continue;
       }

@@ -164,18 +164,26 @@ struct Body {
       out += '}';
     }
     out += ']';
-    o.key("threads").out() += '[';
-    for (std::size_t i = 0; i < b.threads.size(); ++i) {
-      const ThreadState& t = b.threads[i];
+    threads(o, b.threads);
+    o.str("cwd", b.cwd).str("exe", b.exe);
+  }
+  void operator()(const ThreadStates& b) {
+    o.str("type", "thread_states");
+    threads(o, b.threads);
+  }
+  static void threads(Obj& o, const std::vector<ThreadState>& ts) {
+    std::string& out = o.key("threads").out();
+    out += '[';
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+      const ThreadState& t = ts[i];
       fmt::format_to(std::back_inserter(out), "{}{{\"tid\":{},\"number\":{},\"args\":[{}],\"state\":",
                      i ? "," : "", raw(t.tid), t.number, fmt::join(t.args, ","));
       append_json_string(out, std::string_view(&t.state, 1));
       out += ",\"wchan\":";
       append_json_string(out, t.wchan);
-      out += '}';
+      fmt::format_to(std::back_inserter(out), ",\"off_cpu_ns\":{},\"cpu_ns\":{}}}", t.off_cpu_ns, t.cpu_ns);
     }
     out += ']';
-    o.str("cwd", b.cwd).str("exe", b.exe);
   }
   void operator()(const Tick&) { o.str("type", "tick"); }
   void operator()(const TraceEnd& b) {

@@ -15,10 +15,13 @@
 //                  sender_uid, status, addr
 //   thread_exit    wait_status, then exit_code, or killed_by (name) and core_dumped
 //   snapshot       nofile {soft,hard}, nproc {soft,hard}, fds [{fd,target}],
-//                  env [{name,value}], threads [{tid,number,args[6],state,wchan}], cwd, exe
+//                  env [{name,value}], threads [{tid,number,args[6],state,wchan,off_cpu_ns,
+//                  cpu_ns}], cwd, exe
 //   tick           (nothing more)
 //   trace_end      reason ("all_exited", "interrupted", "detached", "duration",
 //                  "truncated"), exit_status
+//   thread_states  threads [...] as in snapshot (quiet threads read from /proc: number is
+//                  the syscall in progress, -1 running, -2 unknown)
 //   stack          call (the syscall it belongs to), frames [{pc,rel,module,function,offset,
 //                  file,line}] innermost first, note (why frames are missing; "" if none)
 // An argument is {"kind":"Fd","raw":3,"state":"raw|captured|truncated|unreadable",

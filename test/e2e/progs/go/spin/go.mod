@@ -1,0 +1,3 @@
+module gotrace.test/spin
+
+go 1.19

@@ -1,0 +1,57 @@
+// Quiet threads, read from /proc without stopping them. See ThreadStates in event.h.
+//
+// Under the seccomp fast path futex, nanosleep, epoll waits (and any call a higher-priority
+// filter of the command's own lets through) never stop the tracee, and a call in progress at
+// attach showed no entry: the stall report would not know where those threads wait, nor
+// whether a thread with no call in flight is burning CPU. At each Tick, every thread with no
+// ptrace stop for a quarter of the tick period and no traced call in flight is read from
+// /proc/PID/task/TID/{syscall,stat}; those whose state changed since their last report (wchan
+// and sched read then, if in a syscall) go out as one ThreadStates event per process, before
+// the Tick, so the stall check sees them. Cost: two small reads per quiet thread per tick,
+// nothing per syscall.
+#include <algorithm>
+#include <map>
+
+#include "live_impl.h"
+#include "proc_facts.h"
+
+namespace gotrace::live {
+
+void LiveSource::Impl::on_tick(Nanos ts) {
+  last_tick = ts;
+  ts = now();  // events handled since `ts` was read carry later times: keep the stream in order
+  report_quiet_threads(ts);
+  emit(ts, 0, 0, Tick{});
+}
+
+void LiveSource::Impl::report_quiet_threads(Nanos ts) {
+  const Nanos quiet = opt.tick / 4;
+  double sched_now = 0;
+  bool sched_read = false;
+  std::map<int, std::vector<ThreadState>> by_pid;  // ordered: one event per process, by pid
+  for (auto& [tid, t] : tasks) {
+    if (t.hide_until_exec || t.in_syscall || ts - t.last_stop < quiet) continue;
+    if (!sched_read) {
+      sched_now = engine::sched_now_ms();
+      sched_read = true;
+    }
+    ThreadState s = engine::read_thread_state(t.pid, tid, sched_now, false, false);
+    if (s.state == '?') continue;  // gone meanwhile: its exit report follows
+    bool unchanged = t.reported >= t.last_stop && s.number == t.last_state.number &&
+                     s.args == t.last_state.args && s.state == t.last_state.state &&
+                     s.cpu_ns == t.last_state.cpu_ns;
+    if (unchanged) continue;
+    // Where it waits and since when matter only for a call it was not reported in yet.
+    if (s.number >= 0) engine::read_thread_details(t.pid, tid, sched_now, s);
+    t.reported = ts;
+    t.last_state = s;
+    by_pid[t.pid].push_back(std::move(s));
+  }
+  for (auto& [pid, threads] : by_pid) {
+    std::sort(threads.begin(), threads.end(),
+              [](const ThreadState& a, const ThreadState& b) { return raw(a.tid) < raw(b.tid); });
+    emit(ts, pid, pid, ThreadStates{std::move(threads)});
+  }
+}
+
+}  // namespace gotrace::live
