@@ -12,8 +12,10 @@ go_setup
 start_serve
 
 # table FILE: "syscall calls errors" rows of the strace -c style table in FILE, sorted.
+# (Up to the total row: gotrace prints its errors line below it.)
 table() {
-  sed -n '/^% time/,$p' "$1" | awk 'NR > 2 && $1 !~ /^-/ && NF >= 5 { print $NF, $4, (NF == 6 ? $5 : 0) }' | sort
+  sed -n '/^% time/,$p' "$1" |
+    awk 'NR > 2 && $1 !~ /^-/ && NF >= 5 { print $NF, $4, (NF == 6 ? $5 : 0) } $NF == "total" { exit }' | sort
 }
 
 # same_counts NAME: LOG is $T/NAME.log; fails unless the import's table equals strace's.
