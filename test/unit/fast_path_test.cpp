@@ -9,14 +9,16 @@ TEST_CASE("the diagnosis needs lifecycle, fd, network and getrandom calls only",
   analyzers::Diagnosis d({});
   for (SysNo s : {SysNo::getrandom, SysNo::connect, SysNo::socket, SysNo::getsockopt, SysNo::openat,
                   SysNo::close, SysNo::dup3, SysNo::pipe2, SysNo::clone, SysNo::clone3, SysNo::execve,
-                  SysNo::exit_group, SysNo::write, SysNo::read, SysNo::prlimit64, SysNo::accept4}) {
+                  SysNo::exit_group, SysNo::wait4, SysNo::write, SysNo::read, SysNo::prlimit64, SysNo::accept4}) {
     INFO(syscall_info(s).name);
     CHECK(d.needs(s));
   }
-  // Go's noise and file-data calls run without a stop.
+  // Go's noise and file-data calls run without a stop; so do signal senders (Go's SIGURG
+  // preemption is a tgkill): a sent signal is seen when it is delivered.
   for (SysNo s : {SysNo::futex, SysNo::nanosleep, SysNo::epoll_pwait, SysNo::pread64, SysNo::mmap,
                   SysNo::madvise, SysNo::getpid, SysNo::newfstatat, SysNo::sched_yield,
-                  SysNo::rt_sigprocmask, SysNo::epoll_ctl}) {
+                  SysNo::rt_sigprocmask, SysNo::epoll_ctl, SysNo::tgkill, SysNo::tkill, SysNo::kill,
+                  SysNo::rt_sigqueueinfo, SysNo::rt_tgsigqueueinfo, SysNo::pidfd_send_signal}) {
     INFO(syscall_info(s).name);
     CHECK_FALSE(d.needs(s));
   }

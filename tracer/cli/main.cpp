@@ -71,6 +71,9 @@ int run_live(const cli::Options& opt) {
   lo.capture.fd_detail = opt.fd_detail;
   lo.duration = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.duration_s));
   lo.traced = traced_set(opt);
+  // Only the diagnosis (and the default summary, which says so) reads the trace: file data
+  // is nobody's business. -c, -C, --trace, -e trace= and --format keep every call they show.
+  lo.quiet_files = !lo.traced.empty() && !opt.selection_explicit;
   live::LiveSource source(lo);
   if (!opt.attach_pids.empty()) {
     for (const live::AttachedProcess& a : source.attach(opt.attach_pids))

@@ -13,6 +13,7 @@
 #include "live_source.h"
 #include "proc_net.h"
 #include "ptrace_ops.h"
+#include "quiet_fds.h"
 #include "remote_task.h"
 
 namespace gotrace::live {
@@ -70,6 +71,7 @@ struct LiveSource::Impl {
   std::vector<sock_filter> filter;
   bool filter_active = false;
   std::string filter_problem;
+  QuietFds quiet;  // fast path: fds whose reads/writes need no stop (live_quiet.cpp)
 
   explicit Impl(LiveOptions o) : opt(o) {}
 
@@ -106,6 +108,10 @@ struct LiveSource::Impl {
   void on_signal(Task& t, int sig);
   void on_new_task(Task& parent, int event);
   void on_exec(int tid);
+  // live_quiet.cpp: the quiet-fd hooks.
+  bool skip_quiet(const Task& t, const engine::SyscallStopInfo& si);
+  void quiet_exit(const Task& t, int64_t ret);
+  void quiet_clone(const Task& parent, int event, int child_tid, bool thread);
   Task& adopt_unknown(int tid);
   void check_stop_requests(Nanos ts);
   void kill_launched(int sig);

@@ -215,6 +215,7 @@ Task& LiveSource::Impl::adopt_unknown(int tid) {
   t.attached = attached;
   t.filtered = filtered;
   if (pid == tid) {
+    quiet.on_new_process(pid);
     auto parent_argv = argv_of.find(ppid);
     std::vector<std::string> argv =
         parent_argv != argv_of.end() ? parent_argv->second : std::vector<std::string>{};
@@ -242,7 +243,10 @@ void LiveSource::Impl::on_gone(int tid, int status) {
   }
   Nanos ts = now();
   tasks.erase(it);
-  if (pid == tid) argv_of.erase(pid);
+  if (pid == tid) {
+    argv_of.erase(pid);
+    quiet.on_process_gone(pid);
+  }
   emit(ts, pid, tid, ThreadExit{status});
 }
 
@@ -271,6 +275,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
         t.filtered = filter_active;
       }
     }
+    if (skip_quiet(t, si)) return;
     on_syscall_entry(t, si.nr, si.args, true);
     return;
   }
@@ -299,6 +304,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   if (info.has(kReturnsFd) && si.rval >= 0 && opt.capture.fd_detail > 0)
     remote.fd_target(static_cast<int>(si.rval), opt.capture.fd_detail, body.ret_fd_target);
   if (info.has(kNet)) sockets.invalidate();
+  quiet_exit(t, si.rval);
   t.in_syscall = false;
   resume(t);
 
@@ -380,6 +386,7 @@ void LiveSource::Impl::on_new_task(Task& parent, int event) {
   int parent_pid = parent.pid;
   bool attached = parent.attached;
   bool filtered = parent.filtered;  // the filter is inherited by every child and thread
+  quiet_clone(parent, event, child_tid, thread);
   resume(parent);
   if (child_tid <= 0 || tasks.count(child_tid)) return;  // already adopted from its own stop
   int child_pid = thread ? parent_pid : child_tid;
@@ -441,6 +448,7 @@ void LiveSource::Impl::on_exec(int tid) {
   bool first_exec = tid == child.pid && !child_execed;
   if (tid == child.pid) child_execed = true;
   argv_of[t.pid] = e.argv;
+  quiet.on_exec(t.pid);
   int pid = t.pid;
   // The launched command's limits, fds and environment, read while it is stopped at its
   // exec: after the kernel closed the close-on-exec fds (gotrace's own launch pipes).

@@ -1,0 +1,143 @@
+// Keeping the quiet-fd sets. See quiet_fds.h.
+#include "quiet_fds.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+
+namespace gotrace::live {
+namespace {
+
+constexpr int kFirstQuietFd = 3;  // stdin, stdout, stderr are never quiet (Go's stderr messages)
+
+// The open flags of an open-family call, from its captured arguments.
+uint64_t open_flags(SysNo s, const Args& a) {
+  switch (s) {
+    case SysNo::open: return a[1].raw;
+    case SysNo::openat: return a[2].raw;
+    case SysNo::creat: return O_CREAT | O_WRONLY | O_TRUNC;
+    case SysNo::openat2: {
+      uint64_t flags = 0;  // struct open_how starts with the u64 flags
+      if (a[2].data.size() >= sizeof flags) std::memcpy(&flags, a[2].data.data(), sizeof flags);
+      return flags;
+    }
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+void QuietFds::set(Proc& p, int64_t fd, bool on) {
+  if (fd < 0 || fd > (1 << 20)) return;
+  auto i = static_cast<std::size_t>(fd);
+  if (i >= p.quiet.size()) {
+    if (!on) return;
+    p.quiet.resize(i + 1 + i / 2, false);
+  }
+  p.quiet[i] = on;
+}
+
+void QuietFds::on_exit(int pid, SysNo s, const Args& a, int64_t ret,
+                       const std::function<bool(int)>& is_regular) {
+  const SyscallInfo& info = syscall_info(s);
+  if (!info.has(kReturnsFd | kFdTable)) return;
+  // Any fd-table change creates the entry: a fork event arriving later must not copy the
+  // parent's set over what this process already changed (see on_clone).
+  Proc& p = procs_[pid];
+  bool ok = ret >= 0;
+  switch (s) {
+    case SysNo::open:
+    case SysNo::openat:
+    case SysNo::openat2:
+    case SysNo::creat: {
+      if (!ok) return;
+      uint64_t flags = open_flags(s, a);
+      bool quiet = false;
+      if (!p.disabled && ret >= kFirstQuietFd && (flags & (O_PATH | O_DIRECTORY)) == 0) {
+        // O_CREAT|O_EXCL succeeded: the call created a new regular file (O_TMPFILE too).
+        bool created = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ||
+                       (flags & O_TMPFILE) == O_TMPFILE;
+        quiet = created || is_regular(static_cast<int>(ret));
+      }
+      set(p, ret, quiet);
+      return;
+    }
+    case SysNo::close:
+      set(p, static_cast<int64_t>(static_cast<int>(a[0].raw)), false);
+      return;
+    case SysNo::close_range: {
+      // Closed, or marked close-on-exec (forgotten at exec anyway): not quiet either way.
+      uint64_t last = a[1].raw < p.quiet.size() ? a[1].raw : p.quiet.size();
+      for (uint64_t fd = a[0].raw; fd < last + 1 && fd < p.quiet.size(); ++fd) p.quiet[fd] = false;
+      return;
+    }
+    case SysNo::io_uring_setup:
+      // io_uring can open and close fds without a syscall the filter sees.
+      if (ok) {
+        p.disabled = true;
+        p.quiet.clear();
+      }
+      return;
+    case SysNo::pipe:
+    case SysNo::pipe2:
+    case SysNo::socketpair: {
+      const Arg& out = a[s == SysNo::socketpair ? 3 : 0];
+      if (!ok || out.data.size() < 2 * sizeof(int)) return;
+      int fds[2];
+      std::memcpy(fds, out.data.data(), sizeof fds);
+      for (int fd : fds) set(p, fd, false);
+      return;
+    }
+    case SysNo::fcntl:
+      if (ok && (a[1].raw == F_DUPFD || a[1].raw == F_DUPFD_CLOEXEC)) set(p, ret, false);
+      return;
+    default:
+      // dup/dup2/dup3, socket, accept, epoll_create, eventfd...: the fd now means something
+      // else (a dup of a quiet fd stays unquiet: fewer quiet fds, never a wrong one).
+      if (ok && info.has(kReturnsFd)) set(p, ret, false);
+      return;
+  }
+}
+
+void QuietFds::on_clone(int parent_pid, int child_pid, uint64_t flags) {
+  bool thread = (flags & CLONE_THREAD) != 0;
+  bool shares = (flags & CLONE_FILES) != 0;
+  if (thread) {
+    // A thread with a table of its own would be keyed by the same pid: give up on it.
+    if (!shares) {
+      Proc& p = procs_[parent_pid];
+      p.disabled = true;
+      p.quiet.clear();
+    }
+    return;
+  }
+  if (shares) {
+    // Two processes, one fd table: a close in one is not seen as the other's.
+    for (int pid : {parent_pid, child_pid}) {
+      Proc& p = procs_[pid];
+      p.disabled = true;
+      p.quiet.clear();
+    }
+    return;
+  }
+  if (procs_.count(child_pid)) return;  // the child ran (and changed its fds) before this event
+  auto it = procs_.find(parent_pid);
+  if (it != procs_.end()) procs_[child_pid] = it->second;  // fork copies the fd table
+}
+
+bool QuietFds::fd_is_regular(int tid, int fd) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/fd/%d", tid, fd);
+  struct stat st {};
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void QuietFds::on_exec(int pid) {
+  auto it = procs_.find(pid);
+  if (it != procs_.end()) it->second.quiet.clear();
+}
+
+}  // namespace gotrace::live
