@@ -28,4 +28,7 @@ done
 for sc in openat close pipe2 socketpair; do
   assert_eq "$(count "$WORK/full.txt" $sc)" "$(count "$WORK/fast.txt" $sc)" "$sc with and without the filter"
 done
+# The filter compares fcntl's command: F_GETFL runs unseen, F_DUPFD_CLOEXEC stops.
+assert_eq "1 0" "$(count "$WORK/fast.txt" fcntl)" "fcntl in the default mode"
+assert_eq "12 0" "$(count "$WORK/full.txt" fcntl)" "fcntl with --full"
 echo "ok"

@@ -1,5 +1,6 @@
 // The fast path's syscall set comes from the analyzers' needs, answered from table flags.
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 
 #include "diagnosis.h"
 
@@ -25,4 +26,14 @@ TEST_CASE("the diagnosis needs lifecycle, fd, network and getrandom calls only",
   std::size_t needed = 0;
   for (std::size_t i = 0; i < kSyscallCount; ++i) needed += d.needs(static_cast<SysNo>(i));
   CHECK(needed < kSyscallCount / 2);
+}
+
+TEST_CASE("fcntl stops only for the commands the fd table needs", "[fastpath]") {
+  analyzers::Diagnosis d({});
+  CHECK(d.needs(SysNo::fcntl));
+  std::vector<ArgCondition> only = d.needed_only_when();
+  REQUIRE(only.size() == 1);
+  CHECK(only[0].sysno == SysNo::fcntl);
+  CHECK(only[0].arg == 1);
+  CHECK(only[0].values == std::vector<uint32_t>{F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD});
 }

@@ -78,7 +78,8 @@ void LiveSource::launch(const std::vector<std::string>& argv) {
   std::string path = engine::resolve_command(argv[0]);
   impl_->command = argv;
   if (!impl_->opt.traced.empty()) {
-    impl_->filter = engine::build_seccomp_filter(impl_->opt.traced, impl_->filter_problem);
+    impl_->filter = engine::build_seccomp_filter(impl_->opt.traced, impl_->filter_problem,
+                                                 impl_->opt.traced_only_when);
   }
   impl_->child = engine::launch_seized(path, argv, engine::kTraceOptions | PTRACE_O_EXITKILL,
                                        impl_->filter);

@@ -21,6 +21,7 @@ struct LiveOptions {
   // Fast path: when not empty (indexed by SysNo), the launched command gets a seccomp filter
   // so only these syscalls stop it. Attached processes are always fully traced.
   std::vector<bool> traced;
+  std::vector<ArgCondition> traced_only_when;  // traced rows that stop only for these values
   // With the filter, and only the diagnosis reading the trace: reads and writes of regular
   // files opened during the trace run without an exit stop and emit nothing (quiet_fds.h).
   bool quiet_files = false;

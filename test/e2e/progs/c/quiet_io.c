@@ -5,6 +5,7 @@
 //   /dev/zero, "R" 3 through a pipe reusing the closed file fd's number, and after a fork
 //   the child: "C" 6 reads of a file opened (O_CREAT without O_EXCL: told a regular file by
 //   a stat) before the fork, "Q" 2 reads of a pipe.
+// Also 11 fcntl(F_GETFL) and 1 fcntl(F_DUPFD_CLOEXEC) (the filter stops only on the latter).
 // Usage: quiet_io DIR (an empty directory for the file and the FIFO).
 #include <fcntl.h>
 #include <stdio.h>
@@ -54,6 +55,9 @@ int main(int argc, char** argv) {
   }
   int status = 0;
   waitpid(child, &status, 0);
+  for (int i = 0; i < 11; i++)
+    if (fcntl(p[0], F_GETFL) < 0) return 5;
+  if (fcntl(p[0], F_DUPFD_CLOEXEC, 100) != 100) return 6;
   printf("file=%d reread=%d pipe=%d fifo=%d zero=%d\n", w, r, p[0], f, z);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
