@@ -183,7 +183,7 @@ std::string Summary::table() const {
   line(100.0, total.time, total_avg, total.calls, total.errors, "total");
   if (filtered_ && filter_.selects_all())
     out += "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom, and "
-           "reads/writes except of regular files; --full counts them all)\n";
+           "reads/writes except of regular files, whose closes are not timed; --full counts them all)\n";
   return out;
 }
 

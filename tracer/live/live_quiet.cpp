@@ -8,13 +8,45 @@
 
 namespace gotrace::live {
 
-// At a read/write's seccomp entry stop on a quiet fd: let it run to completion unseen.
+// At a seccomp entry stop on a quiet fd: a read/write runs to completion unseen; a close
+// runs without its exit stop and is emitted at once as having returned 0. The kernel frees
+// the fd whatever close returns, and only the fd table looks at it; a regular file's close
+// returns 0 but on filesystems that report write-back errors there (NFS, FUSE), which no
+// analyzer reads. Its time is not measured (the summary says so).
 bool LiveSource::Impl::skip_quiet(const Task& t, const engine::SyscallStopInfo& si) {
   // Only under the filter: PTRACE_CONT without it would miss every later syscall.
   if (!opt.quiet_files || !t.filtered || t.in_syscall) return false;
-  if (!QuietFds::skippable(sysno_from_number(kHostArch, si.nr))) return false;
-  if (!quiet.quiet(t.pid, static_cast<int>(si.args[0]))) return false;
+  SysNo s = sysno_from_number(kHostArch, si.nr);
+  bool close = s == SysNo::close;
+  if (!close && !QuietFds::skippable(s)) return false;
+  int fd = static_cast<int>(si.args[0]);
+  if (!quiet.quiet(t.pid, fd)) return false;
   engine::resume(t.tid, engine::Resume::Cont);
+  if (!close) return true;
+  quiet.forget(t.pid, fd);
+  Nanos ts = now();
+  auto& in = std::get<SyscallEnter>(enter_ev.body);
+  in.call = next_call++;
+  in.sysno = s;
+  in.number = static_cast<int32_t>(si.nr);
+  for (std::size_t i = 0; i < kMaxArgs; ++i) in.args[i].reset(si.args[i]);
+  enter_ev.ts = ts;
+  enter_ev.pid = Pid{t.pid};
+  enter_ev.tid = Tid{t.tid};
+  out->on_event(enter_ev);
+  auto& x = std::get<SyscallExit>(exit_ev.body);
+  x.call = in.call;
+  x.sysno = s;
+  x.number = in.number;
+  x.ret = 0;
+  x.entered = ts;
+  x.entry_seen = true;
+  x.args = in.args;
+  x.ret_fd_target.clear();
+  exit_ev.ts = ts;
+  exit_ev.pid = enter_ev.pid;
+  exit_ev.tid = enter_ev.tid;
+  out->on_event(exit_ev);
   return true;
 }
 

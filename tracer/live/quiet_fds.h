@@ -1,7 +1,8 @@
 // Quiet fds: per process, the open fds known to be regular files (live source, fast path).
 // When only the diagnosis reads the trace, a read/write on such an fd is let run at its
 // seccomp entry stop (PTRACE_CONT: no exit stop, no buffer copy, no event): no analyzer
-// looks at file data, and a regular file never blocks for long. Sockets, pipes, FIFOs,
+// looks at file data, and a regular file never blocks for long. Its close skips the exit
+// stop too (live_quiet.cpp). Sockets, pipes, FIFOs,
 // terminals and devices (/dev/random) are never quiet, nor are fds 0-2 (stderr messages).
 //
 // The set is kept from syscall exits the filter always stops on (opens, close, dup*, fcntl,
@@ -45,6 +46,11 @@ class QuietFds {
   // exec closes the close-on-exec fds: forget them all.
   void on_exec(int pid);
   void on_process_gone(int pid) { procs_.erase(pid); }
+  // `fd` was closed (a quiet close: its exit is not stopped on).
+  void forget(int pid, int fd) {
+    auto it = procs_.find(pid);
+    if (it != procs_.end()) set(it->second, fd, false);
+  }
 
   // Whether fd `fd` of stopped task `tid` is a regular file: one stat of /proc/TID/fd/FD
   // (follows the link to the open file), only at the exit of an open.
