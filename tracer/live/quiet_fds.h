@@ -1,7 +1,8 @@
 // Quiet fds: per process, the open fds known to be regular files (live source, fast path).
 // When only the diagnosis reads the trace, a read/write on such an fd is let run at its
 // seccomp entry stop (PTRACE_CONT: no exit stop, no buffer copy, no event): no analyzer
-// looks at file data, and a regular file never blocks for long. Its close skips the exit
+// looks at file data, and a regular file never blocks for long (nor do /dev/null, /dev/zero
+// and /dev/urandom, which are quiet too). Its close skips the exit
 // stop too (live_quiet.cpp). Sockets, pipes, FIFOs,
 // terminals and devices (/dev/random) are never quiet, nor are fds 0-2 (stderr messages).
 //
@@ -36,7 +37,7 @@ class QuietFds {
 
   // After the exit of `s` in process `pid` (args as captured, `ret` the raw result).
   // `is_regular(fd)` is asked, only for opens that did not create the file (O_CREAT|O_EXCL),
-  // whether the new fd is a regular file.
+  // whether the new fd is a regular file (or never blocks, see fd_never_blocks).
   void on_exit(int pid, SysNo s, const Args& args, int64_t ret, const std::function<bool(int)>& is_regular);
   // A new task `child_pid` made by `parent_pid` with clone `flags` (0 for fork/vfork).
   // Call it when the parent's fork/clone event arrives, whether or not the child was seen.
@@ -52,9 +53,10 @@ class QuietFds {
     if (it != procs_.end()) set(it->second, fd, false);
   }
 
-  // Whether fd `fd` of stopped task `tid` is a regular file: one stat of /proc/TID/fd/FD
+  // Whether fd `fd` of stopped task `tid` is a regular file or a memory device that never
+  // blocks (/dev/null, zero, full, urandom; not /dev/random): one stat of /proc/TID/fd/FD
   // (follows the link to the open file), only at the exit of an open.
-  static bool fd_is_regular(int tid, int fd);
+  static bool fd_never_blocks(int tid, int fd);
 
  private:
   struct Proc {

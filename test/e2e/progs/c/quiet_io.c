@@ -2,7 +2,7 @@
 // each kind with its own byte so a trace tells them apart (the quiet-fd test):
 //   "F" 20 writes to a regular file it creates (O_CREAT|O_EXCL), 20 reads back (O_RDONLY)
 //   "P" 7 through a pipe, "S" 9 through a socketpair, "I" 5 through a FIFO, 4 reads of
-//   /dev/zero, "R" 3 through a pipe reusing the closed file fd's number, and after a fork
+//   /dev/zero (quiet: never blocks) and 4 of /dev/random (watched: it may block), "R" 3 through a pipe reusing the closed file fd's number, and after a fork
 //   the child: "C" 6 reads of a file opened (O_CREAT without O_EXCL: told a regular file by
 //   a stat) before the fork, "Q" 2 reads of a pipe.
 // Also 11 fcntl(F_GETFL) and 1 fcntl(F_DUPFD_CLOEXEC) (the filter stops only on the latter).
@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   io(f, f, 'I', 5);
   int z = open("/dev/zero", O_RDONLY);
   io(-1, z, 0, 4);
+  int rnd = open("/dev/random", O_RDONLY);
+  io(-1, rnd, 0, 4);
   close(r);
   int reuse[2];
   if (pipe(reuse) != 0 || reuse[0] != r) return 4;  // the lowest free fd: the file's old number
@@ -58,6 +60,6 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 11; i++)
     if (fcntl(p[0], F_GETFL) < 0) return 5;
   if (fcntl(p[0], F_DUPFD_CLOEXEC, 100) != 100) return 6;
-  printf("file=%d reread=%d pipe=%d fifo=%d zero=%d\n", w, r, p[0], f, z);
+  printf("file=%d reread=%d pipe=%d fifo=%d zero=%d random=%d\n", w, r, p[0], f, z, rnd);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
