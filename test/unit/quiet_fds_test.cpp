@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -26,7 +28,7 @@ Args fd_pair(int a, int b) {
   return out;
 }
 
-// is_regular answers for opens without O_EXCL; counts how often it was asked.
+// Answers never_blocks for new fds of opens; counts how often it was asked.
 struct Stat {
   bool regular = true;
   int asked = 0;
@@ -56,13 +58,13 @@ TEST_CASE("an fd opened on a regular file is quiet until closed", "[quiet]") {
   CHECK_FALSE(QuietFds::skippable(SysNo::close));
 }
 
-TEST_CASE("O_CREAT|O_EXCL needs no stat; devices, FIFOs, directories and stdio are never quiet", "[quiet]") {
+TEST_CASE("only what never blocks is quiet; directories, O_PATH and stdio are never asked", "[quiet]") {
   QuietFds q;
   Stat st;
   q.on_exit(1, SysNo::openat, args({uint64_t(AT_FDCWD), 0, O_WRONLY | O_CREAT | O_EXCL}), 7, st.fn());
   CHECK(q.quiet(1, 7));
-  CHECK(st.asked == 0);
-  st.regular = false;  // /dev/random, a FIFO, a tty
+  CHECK(st.asked == 1);  // even a created file: it may be on NFS
+  st.regular = false;  // /dev/random, a FIFO, a tty, a file on NFS or FUSE
   q.on_exit(1, SysNo::openat, args({uint64_t(AT_FDCWD), 0, O_RDWR}), 8, st.fn());
   CHECK_FALSE(q.quiet(1, 8));
   st.regular = true;
@@ -70,6 +72,9 @@ TEST_CASE("O_CREAT|O_EXCL needs no stat; devices, FIFOs, directories and stdio a
   CHECK_FALSE(q.quiet(1, 9));
   q.on_exit(1, SysNo::open, args({0, O_RDONLY}), 2, st.fn());  // stderr reopened on a file
   CHECK_FALSE(q.quiet(1, 2));
+  q.on_exit(1, SysNo::openat, args({uint64_t(AT_FDCWD), 0, O_PATH}), 10, st.fn());
+  CHECK_FALSE(q.quiet(1, 10));
+  CHECK(st.asked == 2);  // not for the directory, fd 2 or O_PATH
   q.on_exit(1, SysNo::openat, args({uint64_t(AT_FDCWD), 0, O_RDONLY}), -24, st.fn());  // EMFILE
   CHECK_FALSE(q.quiet(1, 24));
 }
@@ -128,4 +133,26 @@ TEST_CASE("fork copies the set, exec forgets it, a shared fd table disables it",
   CHECK_FALSE(q.quiet(7, 3));
   q.on_exit(1, SysNo::openat, args({0, 0, O_RDONLY}), 8, st.fn());
   CHECK_FALSE(q.quiet(1, 8));
+}
+
+TEST_CASE("fd_never_blocks: regular files on tmpfs, /dev/null and /dev/zero yes; pipes, /dev/random no", "[quiet]") {
+  QuietFds q;
+  char path[] = "/dev/shm/gotrace-quiet-XXXXXX";  // tmpfs: a local filesystem
+  int file = mkstemp(path);
+  REQUIRE(file >= 0);
+  unlink(path);
+  int pipe_fds[2];
+  REQUIRE(pipe(pipe_fds) == 0);
+  int null_fd = open("/dev/null", O_RDONLY);
+  int zero_fd = open("/dev/zero", O_RDONLY);
+  int random_fd = open("/dev/random", O_RDONLY);
+  int self = static_cast<int>(getpid());
+  CHECK(q.fd_never_blocks(self, file));
+  CHECK(q.fd_never_blocks(self, file));  // the filesystem's answer is cached
+  CHECK(q.fd_never_blocks(self, null_fd));
+  CHECK(q.fd_never_blocks(self, zero_fd));
+  CHECK_FALSE(q.fd_never_blocks(self, random_fd));
+  CHECK_FALSE(q.fd_never_blocks(self, pipe_fds[0]));
+  CHECK_FALSE(q.fd_never_blocks(self, 999));  // not open
+  for (int fd : {file, pipe_fds[0], pipe_fds[1], null_fd, zero_fd, random_fd}) close(fd);
 }

@@ -54,7 +54,7 @@ bool LiveSource::Impl::skip_quiet(const Task& t, const engine::SyscallStopInfo& 
 void LiveSource::Impl::quiet_exit(const Task& t, int64_t ret) {
   if (!opt.quiet_files) return;
   int tid = t.tid;
-  quiet.on_exit(t.pid, t.sysno, t.args, ret, [tid](int fd) { return QuietFds::fd_never_blocks(tid, fd); });
+  quiet.on_exit(t.pid, t.sysno, t.args, ret, [this, tid](int fd) { return quiet.fd_never_blocks(tid, fd); });
 }
 
 // At a fork/clone event of `parent` (before it is restarted).

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
 #include <cstdio>
@@ -29,6 +30,29 @@ uint64_t open_flags(SysNo s, const Args& a) {
   }
 }
 
+// Filesystems whose reads and writes do not wait on another machine or a user-space server
+// (linux/magic.h). Anything else (NFS, SMB, FUSE, 9p, Ceph...) keeps its calls stopped.
+bool is_local_fs(uint64_t magic) {
+  switch (magic) {
+    case 0xEF53:      // ext2/3/4
+    case 0x58465342:  // xfs
+    case 0x9123683E:  // btrfs
+    case 0x01021994:  // tmpfs
+    case 0x858458F6:  // ramfs
+    case 0x794C7630:  // overlayfs
+    case 0xF2F52010:  // f2fs
+    case 0x2FC12FC1:  // zfs
+    case 0x73717368:  // squashfs
+    case 0xE0F5E1E2:  // erofs
+    case 0x4D44:      // vfat
+    case 0x2011BAB0:  // exfat
+    case 0x9660:      // iso9660
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 void QuietFds::set(Proc& p, int64_t fd, bool on) {
@@ -42,7 +66,7 @@ void QuietFds::set(Proc& p, int64_t fd, bool on) {
 }
 
 void QuietFds::on_exit(int pid, SysNo s, const Args& a, int64_t ret,
-                       const std::function<bool(int)>& is_regular) {
+                       const std::function<bool(int)>& never_blocks) {
   const SyscallInfo& info = syscall_info(s);
   if (!info.has(kReturnsFd | kFdTable)) return;
   // Any fd-table change creates the entry: a fork event arriving later must not copy the
@@ -57,12 +81,10 @@ void QuietFds::on_exit(int pid, SysNo s, const Args& a, int64_t ret,
       if (!ok) return;
       uint64_t flags = open_flags(s, a);
       bool quiet = false;
-      if (!p.disabled && ret >= kFirstQuietFd && (flags & (O_PATH | O_DIRECTORY)) == 0) {
-        // O_CREAT|O_EXCL succeeded: the call created a new regular file (O_TMPFILE too).
-        bool created = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ||
-                       (flags & O_TMPFILE) == O_TMPFILE;
-        quiet = created || is_regular(static_cast<int>(ret));
-      }
+      // Even a file the call created (O_CREAT|O_EXCL) is asked: its filesystem matters.
+      if (!p.disabled && ret >= kFirstQuietFd && (flags & O_PATH) == 0 &&
+          ((flags & O_DIRECTORY) == 0 || (flags & O_TMPFILE) == O_TMPFILE))
+        quiet = never_blocks(static_cast<int>(ret));
       set(p, ret, quiet);
       return;
     }
@@ -134,7 +156,14 @@ bool QuietFds::fd_never_blocks(int tid, int fd) {
   std::snprintf(path, sizeof path, "/proc/%d/fd/%d", tid, fd);
   struct stat st {};
   if (stat(path, &st) != 0) return false;
-  if (S_ISREG(st.st_mode)) return true;
+  if (S_ISREG(st.st_mode)) {
+    auto known = local_fs_.find(st.st_dev);
+    if (known != local_fs_.end()) return known->second;
+    struct statfs fs {};
+    bool local = statfs(path, &fs) == 0 && is_local_fs(static_cast<uint64_t>(fs.f_type));
+    local_fs_[st.st_dev] = local;
+    return local;
+  }
   // Memory devices (devices.txt, major 1): null 3, zero 5, full 7, urandom 9. Not random (8):
   // the entropy analyzer watches its reads.
   unsigned minor_no = minor(st.st_rdev);

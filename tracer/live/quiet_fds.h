@@ -1,8 +1,9 @@
 // Quiet fds: per process, the open fds known to be regular files (live source, fast path).
 // When only the diagnosis reads the trace, a read/write on such an fd is let run at its
 // seccomp entry stop (PTRACE_CONT: no exit stop, no buffer copy, no event): no analyzer
-// looks at file data, and a regular file never blocks for long (nor do /dev/null, /dev/zero
-// and /dev/urandom, which are quiet too). Its close skips the exit
+// looks at file data, and a regular file on a local filesystem never blocks for long (nor do
+// /dev/null, /dev/zero and /dev/urandom, which are quiet too). Files on NFS, SMB, FUSE or any
+// filesystem not known to be local are not quiet: a dead server hangs their reads. Its close skips the exit
 // stop too (live_quiet.cpp). Sockets, pipes, FIFOs,
 // terminals and devices (/dev/random) are never quiet, nor are fds 0-2 (stderr messages).
 //
@@ -36,9 +37,9 @@ class QuietFds {
   static bool skippable(SysNo s) { return syscall_info(s).has(kStreamIo); }
 
   // After the exit of `s` in process `pid` (args as captured, `ret` the raw result).
-  // `is_regular(fd)` is asked, only for opens that did not create the file (O_CREAT|O_EXCL),
-  // whether the new fd is a regular file (or never blocks, see fd_never_blocks).
-  void on_exit(int pid, SysNo s, const Args& args, int64_t ret, const std::function<bool(int)>& is_regular);
+  // `never_blocks(fd)` is asked, for a new fd of an open (not O_PATH, not O_DIRECTORY, not
+  // 0-2), whether it never blocks (see fd_never_blocks).
+  void on_exit(int pid, SysNo s, const Args& args, int64_t ret, const std::function<bool(int)>& never_blocks);
   // A new task `child_pid` made by `parent_pid` with clone `flags` (0 for fork/vfork).
   // Call it when the parent's fork/clone event arrives, whether or not the child was seen.
   void on_clone(int parent_pid, int child_pid, uint64_t flags);
@@ -53,10 +54,11 @@ class QuietFds {
     if (it != procs_.end()) set(it->second, fd, false);
   }
 
-  // Whether fd `fd` of stopped task `tid` is a regular file or a memory device that never
-  // blocks (/dev/null, zero, full, urandom; not /dev/random): one stat of /proc/TID/fd/FD
-  // (follows the link to the open file), only at the exit of an open.
-  static bool fd_never_blocks(int tid, int fd);
+  // Whether fd `fd` of stopped task `tid` is a regular file on a local filesystem or a memory
+  // device that never blocks (/dev/null, zero, full, urandom; not /dev/random): one stat of
+  // /proc/TID/fd/FD (follows the link to the open file) at the exit of an open, and one
+  // statfs per filesystem (device) seen, cached.
+  bool fd_never_blocks(int tid, int fd);
 
  private:
   struct Proc {
@@ -65,6 +67,7 @@ class QuietFds {
   };
   void set(Proc& p, int64_t fd, bool on);
   std::unordered_map<int, Proc> procs_;
+  std::unordered_map<uint64_t, bool> local_fs_;  // st_dev -> a local filesystem
 };
 
 }  // namespace gotrace::live
