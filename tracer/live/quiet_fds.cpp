@@ -9,6 +9,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 namespace gotrace::live {
 namespace {
@@ -51,6 +54,34 @@ bool is_local_fs(uint64_t magic) {
     default:
       return false;
   }
+}
+
+bool is_local_fs_name(const std::string& t) {
+  for (const char* name : {"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "ramfs", "overlay", "f2fs",
+                           "zfs", "squashfs", "erofs", "vfat", "exfat", "iso9660"})
+    if (t == name) return true;
+  return false;
+}
+
+// The type of the filesystem mounted from device MAJOR:MINOR in gotrace's mountinfo, "" when
+// none is listed. Lines: "36 35 98:0 /mnt1 /mnt/parent rw - ext3 /dev/root rw".
+std::string mount_type(unsigned major_no, unsigned minor_no) {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  std::string dev = std::to_string(major_no) + ":" + std::to_string(minor_no);
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string id, parent, devno;
+    f >> id >> parent >> devno;
+    if (devno != dev) continue;
+    std::size_t dash = line.find(" - ");
+    if (dash == std::string::npos) continue;
+    std::istringstream rest(line.substr(dash + 3));
+    std::string type;
+    rest >> type;
+    return type;
+  }
+  return {};
 }
 
 }  // namespace
@@ -154,20 +185,31 @@ void QuietFds::on_clone(int parent_pid, int child_pid, uint64_t flags) {
 bool QuietFds::fd_never_blocks(int tid, int fd) {
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%d/fd/%d", tid, fd);
-  struct stat st {};
-  if (stat(path, &st) != 0) return false;
-  if (S_ISREG(st.st_mode)) {
-    auto known = local_fs_.find(st.st_dev);
+  // AT_STATX_DONT_SYNC: cached attributes, never a round trip to an NFS server that may be
+  // the very thing hanging (a file's type does not change).
+  struct statx stx {};
+  if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_TYPE, &stx) != 0) return false;
+  if (S_ISREG(stx.stx_mode)) {
+    dev_t dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+    auto known = local_fs_.find(dev);
     if (known != local_fs_.end()) return known->second;
-    struct statfs fs {};
-    bool local = statfs(path, &fs) == 0 && is_local_fs(static_cast<uint64_t>(fs.f_type));
-    local_fs_[st.st_dev] = local;
+    // The filesystem type from mountinfo (no call reaches the filesystem); statfs only for a
+    // device mountinfo does not list (btrfs subvolumes, another mount namespace).
+    std::string type = mount_type(stx.stx_dev_major, stx.stx_dev_minor);
+    bool local = false;
+    if (!type.empty()) {
+      local = is_local_fs_name(type);
+    } else {
+      struct statfs fs {};
+      local = statfs(path, &fs) == 0 && is_local_fs(static_cast<uint64_t>(fs.f_type));
+    }
+    local_fs_[dev] = local;
     return local;
   }
   // Memory devices (devices.txt, major 1): null 3, zero 5, full 7, urandom 9. Not random (8):
   // the entropy analyzer watches its reads.
-  unsigned minor_no = minor(st.st_rdev);
-  return S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+  unsigned minor_no = stx.stx_rdev_minor;
+  return S_ISCHR(stx.stx_mode) && stx.stx_rdev_major == 1 &&
          (minor_no == 3 || minor_no == 5 || minor_no == 7 || minor_no == 9);
 }
 

@@ -55,9 +55,9 @@ class QuietFds {
   }
 
   // Whether fd `fd` of stopped task `tid` is a regular file on a local filesystem or a memory
-  // device that never blocks (/dev/null, zero, full, urandom; not /dev/random): one stat of
-  // /proc/TID/fd/FD (follows the link to the open file) at the exit of an open, and one
-  // statfs per filesystem (device) seen, cached.
+  // device that never blocks (/dev/null, zero, full, urandom; not /dev/random): one statx of
+  // /proc/TID/fd/FD (follows the link to the open file; cached attributes only) at the exit
+  // of an open, and one read of /proc/self/mountinfo per filesystem (device) seen, cached.
   bool fd_never_blocks(int tid, int fd);
 
  private:
