@@ -91,7 +91,7 @@ class ProcessLimits final : public Analyzer {
   void on_event(const Event& e) override;
   std::vector<Finding> findings() const override;
   // clone/fork and writes (Go's message on stderr).
-  bool needs(const SyscallInfo& s) const override { return s.has(kProcess | kStreamIo); }
+  bool needs(const SyscallInfo& s) const override { return ProcessTable::lifecycle(s) || s.has(kStreamIo); }
 
  private:
   const ProcessTable& table_;

@@ -29,6 +29,9 @@ class Diagnosis final : public EventConsumer {
 
   // Whether some analyzer (or the process table they share) needs to see this syscall.
   bool needs(SysNo s) const;
+  // Needed calls that matter only with some argument values. No analyzer but the process
+  // table reads these calls (fcntl), so its conditions are the diagnosis's.
+  std::vector<ArgCondition> needed_only_when() const { return ProcessTable::needed_only_when(); }
 
   // All findings, most important first (severity, then time lost, then time).
   std::vector<Finding> ranked() const;

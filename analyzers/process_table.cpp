@@ -71,6 +71,10 @@ int sockaddr_port(const std::string& b) {
 
 ProcessInfo& ProcessTable::proc(int32_t pid) { return procs_[pid]; }
 
+std::vector<ArgCondition> ProcessTable::needed_only_when() {
+  return {{SysNo::fcntl, 1, {F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD}}};
+}
+
 const ProcessInfo* ProcessTable::process(int32_t pid) const {
   auto it = procs_.find(pid);
   return it == procs_.end() ? nullptr : &it->second;

@@ -73,7 +73,14 @@ class ProcessTable final : public EventConsumer {
  public:
   void on_event(const Event& e) override;
   // Process lifecycle, the fd table, limits.
-  static bool needs(const SyscallInfo& s) { return s.has(kProcess | kReturnsFd | kFdTable | kLimits); }
+  static bool needs(const SyscallInfo& s) { return lifecycle(s) || s.has(kReturnsFd | kFdTable | kLimits); }
+  // Creating, exec'ing, waiting for and ending processes and threads: %process without the
+  // signal senders (kill, tgkill...). A sent signal is seen anyway when it is delivered (a
+  // signal-delivery-stop), and Go's SIGURG preemption makes tgkill frequent.
+  static bool lifecycle(const SyscallInfo& s) { return s.has(kProcess) && !s.has(kSignal); }
+  // The needed calls whose effect on the table depends on a command argument: only those
+  // commands need a stop (fcntl: the dups and FD_CLOEXEC, see on_exit).
+  static std::vector<ArgCondition> needed_only_when();
 
   const ProcessInfo* process(int32_t pid) const;
   const std::map<int32_t, ProcessInfo>& processes() const { return procs_; }

@@ -187,8 +187,8 @@ std::string Summary::table() const {
       total.calls ? static_cast<uint64_t>(total_s / static_cast<double>(total.calls) * 1e6) : 0;
   line(100.0, total.time, total_avg, total.calls, total.errors, "total");
   if (filtered_ && filter_.selects_all())
-    out += "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom; "
-           "--full counts them all)\n";
+    out += "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom, and "
+           "reads/writes except of regular files, whose closes are not timed; --full counts them all)\n";
   return out;
 }
 

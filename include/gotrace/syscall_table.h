@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "gotrace/arg.h"
 #include "gotrace/types.h"
@@ -75,5 +76,15 @@ uint32_t syscall_class_flag(std::string_view cls);
 
 // All rows, in table order.
 std::span<const SyscallInfo> all_syscalls();
+
+// A syscall that needs a stop only when one argument has one of a few values (the fast
+// path's seccomp filter compares the low 32 bits of that argument register): fcntl matters
+// to the fd table only for F_DUPFD, F_DUPFD_CLOEXEC and F_SETFD, not Go's F_GETFL/F_SETFL.
+struct ArgCondition {
+  SysNo sysno = SysNo::unknown;
+  uint8_t arg = 0;
+  std::vector<uint32_t> values;
+  bool operator==(const ArgCondition&) const = default;
+};
 
 }  // namespace gotrace

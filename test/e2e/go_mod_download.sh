@@ -25,7 +25,7 @@ download() {  # download PROXY NAME: gotrace -- go mod download into a fresh cac
   (cd "$SAMPLE" && GOPROXY=off GOMODCACHE=$T/mod-$2 GOCACHE=$T/gocache-$2 go mod verify) >"$WORK/verify-$2" ||
     { cat "$WORK/verify-$2"; fail "go mod verify after download from $1"; }
   note "$1: $zips zips; $(tail -1 "$WORK/$2.txt")"
-  for sc in openat read write close; do
+  for sc in openat close; do
     read -r calls errors < <(count "$WORK/$2.txt" $sc)
     [ "$calls" -gt 0 ] || fail "no $sc in the summary of go mod download"
   done
@@ -42,8 +42,12 @@ track $!
 for _ in $(seq 100); do [ -s "$T/addr" ] && break; sleep 0.05; done
 [ -s "$T/addr" ] || fail "proxy server did not start: $(cat "$T/serve.log")"
 download "http://$(cat "$T/addr")" http
-read -r calls errors < <(count "$WORK/http.txt" connect)
-[ "$calls" -gt 0 ] || fail "no connect in the summary of an HTTP download"
+# Reads and writes of regular files are quiet in the default mode (README "The fast path");
+# those of the sockets are counted.
+for sc in connect read write; do
+  read -r calls errors < <(count "$WORK/http.txt" $sc)
+  [ "$calls" -gt 0 ] || fail "no $sc in the summary of an HTTP download"
+done
 
 # A clean build of the sample: compile, asm and link run as child processes.
 rc=0

@@ -25,7 +25,7 @@ check_no_stranded() {
   local st pid state tracer tcomm bad=""
   for st in /proc/[0-9]*/status; do
     pid=${st#/proc/}; pid=${pid%/status}
-    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "GOTRACE_E2E_MARK=$GOTRACE_E2E_MARK" || continue
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "GOTRACE_E2E_MARK=$GOTRACE_E2E_MARK" || continue
     state=$(awk '/^State:/{print $2}' "$st" 2>/dev/null) || continue
     tracer=$(awk '/^TracerPid:/{print $2}' "$st" 2>/dev/null) || continue
     [ "$state" = t ] || [ "${tracer:-0}" != 0 ] || continue

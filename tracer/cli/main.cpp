@@ -48,8 +48,9 @@ using namespace gotrace;
 void on_stop_signal(int sig) { live::LiveSource::request_stop(sig); }
 
 // The fast path's set: what the diagnosis needs plus what the user asked to see. Empty
-// (trace everything) when that is everything anyway, or with --full.
-std::vector<bool> traced_set(const cli::Options& opt) {
+// (trace everything) when that is everything anyway, or with --full. `only_when` gets the
+// diagnosis's argument conditions for the calls the user did not ask to see.
+std::vector<bool> traced_set(const cli::Options& opt, std::vector<ArgCondition>& only_when) {
   if (opt.full) return {};
   analyzers::Diagnosis diagnosis({});
   bool diagnose = opt.report != "none" || opt.fail_on > 0;
@@ -63,6 +64,12 @@ std::vector<bool> traced_set(const cli::Options& opt) {
     all = all && traced[i];
   }
   if (all) return {};
+  if (diagnose)
+    for (const ArgCondition& c : diagnosis.needed_only_when())
+      if (!(opt.selection_explicit && opt.filter.selected(c.sysno)) &&
+          std::none_of(opt.inject.begin(), opt.inject.end(),
+                       [&](const engine::TamperRule& r) { return r.applies(c.sysno); }))
+        only_when.push_back(c);  // an --inject'ed call stops for every value
   return traced;
 }
 
@@ -72,11 +79,15 @@ int run_live(const cli::Options& opt) {
   lo.capture.buffer_limit = std::max<uint32_t>(opt.string_limit, opt.report == "none" ? 0 : 1024);
   lo.capture.fd_detail = opt.fd_detail;
   lo.duration = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.duration_s));
-  lo.traced = traced_set(opt);
   lo.inject = opt.inject;
   lo.rlimits = opt.rlimits;
   lo.stacks = opt.stacks;
   lo.stack_filter = opt.filter;
+  lo.traced = traced_set(opt, lo.traced_only_when);
+  // Only the diagnosis (and the default summary, which says so) reads the trace: file data
+  // is nobody's business. -c, -C, --trace, -e trace= and --format keep every call they show.
+  // --inject acts at the stops quiet fds skip.
+  lo.quiet_files = !lo.traced.empty() && !opt.selection_explicit && opt.inject.empty();
   live::LiveSource source(lo);
   if (!opt.attach_pids.empty()) {
     for (const live::AttachedProcess& a : source.attach(opt.attach_pids))

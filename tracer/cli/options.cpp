@@ -89,7 +89,8 @@ po::options_description describe(Raw& r) {
       ("full", po::bool_switch(&r.full),
        "stop on every syscall. By default a launched command gets a seccomp filter so that\n"
        "only the syscalls the diagnosis needs (process, fd, network, getrandom) stop it and\n"
-       "the rest run at full speed; -c, -C, --trace or -e trace= add what they show.\n"
+       "the rest run at full speed, as do reads and writes of local regular files opened\n"
+       "during the trace; -c, -C, --trace or -e trace= add what they show.\n"
        "Attached processes (-p) are always fully traced: a filter cannot be removed on detach")
       ("inject", po::value(&r.inject)->value_name("SET:ACTION")->composing(),
        "tamper with syscalls as strace -e inject= does (also spelled -e inject=): "

@@ -5,13 +5,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
 
 namespace gotrace::engine {
 
-std::vector<sock_filter> build_seccomp_filter(const std::vector<bool>& traced, std::string& why) {
+std::vector<sock_filter> build_seccomp_filter(const std::vector<bool>& traced, std::string& why,
+                                              const std::vector<ArgCondition>& only_when) {
   std::vector<sock_filter> prog;
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (!ctx) {
@@ -26,6 +28,15 @@ std::vector<sock_filter> build_seccomp_filter(const std::vector<bool>& traced, s
   auto rows = all_syscalls();
   for (std::size_t i = 0; i < rows.size() && i < traced.size(); ++i) {
     if (!traced[i] || rows[i].x86_64 < 0) continue;
+    auto cond = std::find_if(only_when.begin(), only_when.end(),
+                             [&](const ArgCondition& c) { return static_cast<std::size_t>(c.sysno) == i; });
+    if (cond != only_when.end() && cond->arg < 6) {
+      // One rule per value (libseccomp ORs them); the kernel's int argument is the low half.
+      for (uint32_t v : cond->values)
+        seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), rows[i].x86_64, 1,
+                         scmp_arg_cmp{cond->arg, SCMP_CMP_MASKED_EQ, 0xffffffffu, v});
+      continue;
+    }
     // Rows libseccomp does not know yet are simply not traced.
     seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), rows[i].x86_64, 0);
   }

@@ -11,8 +11,11 @@
 
 namespace gotrace::engine {
 
-// `traced[s]` for each SysNo row says whether it causes a stop. Returns the BPF program, or
-// an empty vector (errno-style reason in `why`) when libseccomp cannot build it.
-std::vector<sock_filter> build_seccomp_filter(const std::vector<bool>& traced, std::string& why);
+// `traced[s]` for each SysNo row says whether it causes a stop; a traced row named in
+// `only_when` stops only when that argument's low 32 bits equal one of the values.
+// Returns the BPF program, or an empty vector (reason in `why`) when libseccomp cannot
+// build it.
+std::vector<sock_filter> build_seccomp_filter(const std::vector<bool>& traced, std::string& why,
+                                              const std::vector<ArgCondition>& only_when = {});
 
 }  // namespace gotrace::engine

@@ -14,6 +14,7 @@
 #include "live_source.h"
 #include "proc_net.h"
 #include "ptrace_ops.h"
+#include "quiet_fds.h"
 #include "remote_task.h"
 #include "stack_capture.h"
 
@@ -81,6 +82,7 @@ struct LiveSource::Impl {
   std::string filter_problem;
   Injector injector{opt.inject};  // --inject: counters, pending results, held threads
   Nanos wakeup_for{-1};           // the hold deadline the next SIGALRM is set for
+  QuietFds quiet;  // fast path: fds whose reads/writes need no stop (live_quiet.cpp)
 
   explicit Impl(LiveOptions o) : opt(o) {}
 
@@ -123,6 +125,10 @@ struct LiveSource::Impl {
   void emit_stack() { out->on_event(stack_ev); }
   void on_new_task(Task& parent, int event);
   void on_exec(int tid);
+  // live_quiet.cpp: the quiet-fd hooks.
+  bool skip_quiet(const Task& t, const engine::SyscallStopInfo& si);
+  void quiet_exit(const Task& t, int64_t ret);
+  void quiet_clone(const Task& parent, int event, int child_tid, bool thread);
   Task& adopt_unknown(int tid);
   void check_stop_requests(Nanos ts);
   void kill_launched(int sig);

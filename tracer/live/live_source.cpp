@@ -87,7 +87,8 @@ void LiveSource::launch(const std::vector<std::string>& argv) {
   std::string path = engine::resolve_command(argv[0]);
   impl_->command = argv;
   if (!impl_->opt.traced.empty()) {
-    impl_->filter = engine::build_seccomp_filter(impl_->opt.traced, impl_->filter_problem);
+    impl_->filter = engine::build_seccomp_filter(impl_->opt.traced, impl_->filter_problem,
+                                                 impl_->opt.traced_only_when);
   }
   impl_->child = engine::launch_seized(path, argv, engine::kTraceOptions | PTRACE_O_EXITKILL,
                                        impl_->filter, impl_->opt.rlimits);
@@ -226,6 +227,7 @@ Task& LiveSource::Impl::adopt_unknown(int tid) {
   t.attached = attached;
   t.filtered = filtered;
   if (pid == tid) {
+    quiet.on_new_process(pid);
     auto parent_argv = argv_of.find(ppid);
     std::vector<std::string> argv =
         parent_argv != argv_of.end() ? parent_argv->second : std::vector<std::string>{};
@@ -260,6 +262,7 @@ void LiveSource::Impl::on_gone(int tid, int status) {
   if (pid == tid) {
     argv_of.erase(pid);
     stacks.forget(pid);
+    quiet.on_process_gone(pid);
   }
   emit(ts, pid, tid, ThreadExit{status});
 }
@@ -289,6 +292,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
         t.filtered = filter_active;
       }
     }
+    if (skip_quiet(t, si)) return;
     on_syscall_entry(t, si.nr, si.args, true);
     return;
   }
@@ -320,6 +324,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   if (info.has(kReturnsFd) && si.rval >= 0 && opt.capture.fd_detail > 0)
     remote.fd_target(static_cast<int>(si.rval), opt.capture.fd_detail, body.ret_fd_target);
   if (info.has(kNet)) sockets.invalidate();
+  quiet_exit(t, si.rval);
   t.in_syscall = false;
   // The calls behind an fd-exhaustion finding: whose code ran out of fds.
   bool stack = !t.stack_taken && (si.rval == -EMFILE || si.rval == -ENFILE);
@@ -417,6 +422,7 @@ void LiveSource::Impl::on_new_task(Task& parent, int event) {
   int parent_pid = parent.pid;
   bool attached = parent.attached;
   bool filtered = parent.filtered;  // the filter is inherited by every child and thread
+  quiet_clone(parent, event, child_tid, thread);
   resume(parent);
   if (child_tid <= 0 || tasks.count(child_tid)) return;  // already adopted from its own stop
   int child_pid = thread ? parent_pid : child_tid;
@@ -480,6 +486,7 @@ void LiveSource::Impl::on_exec(int tid) {
   if (tid == child.pid) child_execed = true;
   argv_of[t.pid] = e.argv;
   stacks.forget(t.pid);
+  quiet.on_exec(t.pid);
   int pid = t.pid;
   // The launched command's limits, fds and environment, read while it is stopped at its
   // exec: after the kernel closed the close-on-exec fds (gotrace's own launch pipes).

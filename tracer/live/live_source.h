@@ -34,6 +34,10 @@ struct LiveOptions {
   // that may block and connect at entry), so the default path stays cheap.
   bool stacks = false;
   SyscallFilter stack_filter;
+  std::vector<ArgCondition> traced_only_when;  // traced rows that stop only for these values
+  // With the filter, and only the diagnosis reading the trace: reads and writes of regular
+  // files opened during the trace run without an exit stop and emit nothing (quiet_fds.h).
+  bool quiet_files = false;
 };
 
 struct AttachedProcess {

@@ -25,12 +25,12 @@ void LiveSource::Impl::on_tick(Nanos ts) {
 }
 
 void LiveSource::Impl::report_quiet_threads(Nanos ts) {
-  const Nanos quiet = opt.tick / 4;
+  const Nanos quiet_for = opt.tick / 4;
   double sched_now = 0;
   bool sched_read = false;
   std::map<int, std::vector<ThreadState>> by_pid;  // ordered: one event per process, by pid
   for (auto& [tid, t] : tasks) {
-    if (t.hide_until_exec || t.in_syscall || ts - t.last_stop < quiet) continue;
+    if (t.hide_until_exec || t.in_syscall || ts - t.last_stop < quiet_for) continue;
     if (!sched_read) {
       sched_now = engine::sched_now_ms();
       sched_read = true;
