@@ -246,8 +246,8 @@ void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos 
       c.dns_query = q->name;
       c.dns_answered = false;
     }
-  } else if (auto req = wire::parse_http_request(bytes)) {
-    c.request = req->method + " " + req->target;
+  } else if (auto req = wire::parse_http_request(bytes, bytes.size() < n)) {  // fewer bytes seen than written: a prefix
+    c.request = req->method + " " + req->target + (req->target_cut ? "..." : "");
     if (!req->host.empty()) c.host = req->host.substr(0, req->host.rfind(':') == std::string::npos ? std::string::npos : req->host.rfind(':'));
     if (req->method == "CONNECT") c.host = req->target.substr(0, req->target.rfind(':'));
   } else if (c.first_write < Nanos{0}) {
@@ -273,6 +273,29 @@ void NetworkWait::on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos t
     }
   }
 }
+
+namespace {
+
+// A GET of the module proxy protocol (/MODULE/@v/..., /MODULE/@latest), whose first path
+// element is a domain other than the server's own (a `?go-get=1` lookup asks the module's
+// own host). For a proxy that $GOPROXY does not name: a strace log has no environment, and
+// `go env -w GOPROXY=...` keeps it in the go env file. A target cut short ("GET /github.com/
+// cpuguy83/go-md2m..." under strace's default -s 32) counts when its domain part is whole.
+bool module_proxy_request(const std::string& request, const std::string& host, const std::string& ip) {
+  std::string_view t = request;
+  if (t.rfind("GET /", 0) != 0) return false;
+  t.remove_prefix(4);
+  bool cut = t.ends_with("...");
+  if (cut) t.remove_suffix(3);
+  if (t.find("?go-get=") != std::string_view::npos) return false;
+  std::size_t slash = t.find('/', 1);
+  if (slash == std::string_view::npos) return false;
+  std::string_view first = t.substr(1, slash - 1);
+  if (first.find('.') == std::string_view::npos || first == host || first == ip) return false;
+  return cut || t.find("/@v/") != std::string_view::npos || t.ends_with("/@latest");
+}
+
+}  // namespace
 
 std::string NetworkWait::role(const Conn& c) const {
   if (c.port == 53) return "DNS server " + c.peer;
@@ -304,6 +327,8 @@ std::string NetworkWait::role(const Conn& c) const {
     if (auto proxy = table_.env(c.pid, var); proxy && matches(parse_url(*proxy)))
       return fmt::format("proxy {} ({})", shown, var);
   std::string cmd = table_.command(c.pid);
+  if ((cmd == "go" || cmd.rfind("go ", 0) == 0) && module_proxy_request(c.request, c.host, ip))
+    return "module proxy " + shown + " (by its request path)";
   if (cmd.rfind("git", 0) == 0 || cmd.rfind("ssh", 0) == 0) return "VCS server " + shown + " (direct)";
   return shown;
 }

@@ -171,20 +171,22 @@ void ProcessTable::on_event(const Event& e) {
           }
           tid_pid_[tid] = pid;
         } else if constexpr (std::is_same_v<T, SyscallEnter>) {
-          InFlightCall& f = in_flight_[tid];
-          f.call = b;
+          InFlightCall& f = spare_.get(in_flight_, tid);  // a reused node: assign every field
+          f.call = b;  // copy-assign: a reused node's strings keep their capacity
           f.entered = e.ts;
           f.unseen = false;
+          f.last_seen = Nanos{0};
+          f.wchan.clear();
           if (!restarted_.empty()) {  // a call in progress at attach, restarted by the kernel
             auto r = restarted_.find(tid);
             if (r != restarted_.end() && r->second.first == b.number) f.entered = r->second.second;
             if (r != restarted_.end()) restarted_.erase(r);
           }
         } else if constexpr (std::is_same_v<T, SyscallExit>) {
-          in_flight_.erase(tid);
+          spare_.erase(in_flight_, tid);
           on_exit(e, b);
         } else if constexpr (std::is_same_v<T, ThreadExit>) {
-          in_flight_.erase(tid);
+          spare_.erase(in_flight_, tid);
           busy_.erase(tid);
           if (tid == pid) proc(pid).exited = true;
         }

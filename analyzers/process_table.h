@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gotrace/consumer.h"
+#include "node_cache.h"
 
 namespace gotrace::analyzers {
 
@@ -109,6 +110,7 @@ class ProcessTable final : public EventConsumer {
   std::map<int32_t, ProcessInfo> procs_;
   std::unordered_map<int32_t, int32_t> tid_pid_;
   std::unordered_map<int32_t, InFlightCall> in_flight_;
+  NodeCache<std::unordered_map<int32_t, InFlightCall>> spare_;
   int32_t root_ = 0;
   Nanos now_{0};
   Arch arch_ = kHostArch;

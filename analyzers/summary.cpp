@@ -39,10 +39,10 @@ void Summary::on_event(const Event& e) {
   if (const auto* start = std::get_if<TraceStart>(&e.body)) filtered_ = start->filtered;
   if (const auto* enter = std::get_if<SyscallEnter>(&e.body)) {
     if (!filter_.selected(enter->sysno)) {
-      in_flight_.erase(tid);
+      spare_.erase(in_flight_, tid);
       return;
     }
-    InFlight& f = in_flight_[tid];
+    InFlight& f = spare_.get(in_flight_, tid);
     f.interrupted = false;
     f.pid = raw(e.pid);
     f.sysno = enter->sysno;
@@ -58,7 +58,7 @@ void Summary::on_event(const Event& e) {
       if (exit->ret <= -512 && exit->ret >= -516)
         it->second.interrupted = true;
       else
-        in_flight_.erase(it);
+        spare_.erase(in_flight_, it);
     }
     if (!filter_.selected(exit->sysno)) return;
     Stat& s = exit->sysno == SysNo::unknown ? unknown_[exit->number]
@@ -78,7 +78,7 @@ void Summary::on_event(const Event& e) {
     if (WIFSIGNALED(gone->wait_status))
       note_unfinished(tid, it->second, e.ts,
                       "killed by " + format::signal_name(WTERMSIG(gone->wait_status)));
-    in_flight_.erase(it);
+    spare_.erase(in_flight_, it);
   } else if (const auto* exec = std::get_if<Exec>(&e.body)) {
     // The exec'ing thread's pending execve now belongs to the leader's tid.
     int32_t former = raw(exec->former_tid);

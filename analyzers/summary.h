@@ -10,6 +10,7 @@
 
 #include "gotrace/consumer.h"
 #include "gotrace/syscall_filter.h"
+#include "node_cache.h"
 
 namespace gotrace::analyzers {
 
@@ -66,6 +67,7 @@ class Summary final : public EventConsumer {
   std::map<int32_t, Stat> unknown_;  // by number
   std::map<std::pair<int32_t, int>, uint64_t> errors_;  // (SysNo, or -1 - number if unknown; errno) -> count
   std::unordered_map<int32_t, InFlight> in_flight_;  // by tid
+  NodeCache<std::unordered_map<int32_t, InFlight>> spare_;
   std::vector<Unfinished> unfinished_;
   bool ended_ = false;
   bool filtered_ = false;  // the trace stopped only on some syscalls (seccomp fast path)

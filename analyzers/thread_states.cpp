@@ -31,8 +31,11 @@ void ProcessTable::on_stop(const Event& e) {
   // The same call entering again: the kernel restarting it after the stop that seizing the
   // thread caused (attach). The call goes on, traced from now, waiting since back then.
   if (const auto* in = std::get_if<SyscallEnter>(&e.body); in && in->number == it->second.call.number) {
+    // Only the call's own arguments: /proc shows all six registers, the tracer keeps (and
+    // records) those past the call's argument count as 0.
     bool same = true;
-    for (std::size_t i = 0; same && i < in->args.size(); ++i) same = in->args[i].raw == it->second.call.args[i].raw;
+    std::size_t n = std::min<std::size_t>(syscall_info(in->sysno).nargs, in->args.size());
+    for (std::size_t i = 0; same && i < n; ++i) same = in->args[i].raw == it->second.call.args[i].raw;
     if (same) {
       restarted_[tid] = {in->number, it->second.entered};
       in_flight_.erase(it);

@@ -103,7 +103,7 @@ std::optional<DnsMessage> parse_dns(std::string_view b) {
   return m;
 }
 
-std::optional<HttpRequest> parse_http_request(std::string_view b) {
+std::optional<HttpRequest> parse_http_request(std::string_view b, bool cut) {
   static const char* const kMethods[] = {"GET ", "HEAD ", "POST ", "PUT ", "CONNECT ", "OPTIONS "};
   HttpRequest req;
   for (const char* m : kMethods)
@@ -113,6 +113,15 @@ std::optional<HttpRequest> parse_http_request(std::string_view b) {
   std::string_view line = b.substr(0, eol);
   std::size_t sp1 = line.find(' ');
   std::size_t sp2 = line.find(' ', sp1 + 1);
+  if (cut && eol == std::string_view::npos) {  // the capture ended in the request line
+    std::string_view version = sp2 == std::string_view::npos ? "" : line.substr(sp2 + 1);
+    if (version.size() > 5) version = version.substr(0, 5);
+    if (sp1 + 1 >= line.size() || std::string_view("HTTP/").substr(0, version.size()) != version)
+      return std::nullopt;
+    req.target = std::string(line.substr(sp1 + 1, sp2 == std::string_view::npos ? sp2 : sp2 - sp1 - 1));
+    req.target_cut = sp2 == std::string_view::npos;
+    return req;
+  }
   if (sp2 == std::string_view::npos || line.substr(sp2 + 1, 5) != "HTTP/") return std::nullopt;
   req.target = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
   for (std::size_t pos = eol; pos != std::string_view::npos && pos + 2 < b.size();) {

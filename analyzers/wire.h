@@ -24,8 +24,12 @@ struct HttpRequest {
   std::string method;  // GET, HEAD, POST, CONNECT...
   std::string target;  // "/golang.org/x/text/@v/v0.3.7.zip" or "host:443" for CONNECT
   std::string host;    // Host header, when within the captured bytes
+  bool target_cut = false;  // the bytes end inside the target: it is a prefix
 };
-std::optional<HttpRequest> parse_http_request(std::string_view bytes);
+// `cut`: the bytes are a prefix of what was written (a strace log's -s limit, 32 by
+// default, or the capture limit): a request line that ends before its HTTP version is
+// still taken, its target being what was captured of it.
+std::optional<HttpRequest> parse_http_request(std::string_view bytes, bool cut = false);
 
 // True when the bytes start like an HTTP/1 response ("HTTP/1.1 200 OK").
 bool is_http_response(std::string_view bytes);

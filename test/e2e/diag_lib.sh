@@ -23,8 +23,10 @@ expect_file() {
 
 # show_report FILE [LINES]: the report lines of FILE (stall reports, or a final report; not
 # the summary table), for the log.
+# (One awk, which reads all its input: `| head` would close the pipe early, and the writer's
+# SIGPIPE under pipefail failed the test when a report had more lines, e.g. with stacks.)
 show_report() {
-  awk '/^% time/ { exit } /^(gotrace: |  )/' "$1" | cut -c1-240 | sed 's/^/#   /' | head -"${2:-12}"
+  awk -v n="${2:-12}" '/^% time/ { exit } /^(gotrace: |  )/ && shown < n { print "#   " substr($0, 1, 240); shown++ }' "$1"
 }
 
 # go_setup: the offline module proxy and a Go environment with fresh caches on tmpfs ($T);

@@ -43,10 +43,54 @@ rc=0; "$GOTRACE" replay "$WORK/cut.gtr" -c -o "$WORK/cut.txt" 2>"$WORK/cut.err" 
 assert_eq 0 "$rc" "exit status of a truncated replay"
 grep -q "cut short" "$WORK/cut.err" || fail "truncation not reported: $(cat "$WORK/cut.err")"
 grep -q "total" "$WORK/cut.txt" || fail "no summary from a truncated recording"
-printf 'GOTRACE\0\x09\x00' >"$WORK/newer.gtr"
+# A whole recording whose header says format version 9.
+{ printf 'GOTRACE\0\x09\x00'; tail -c +11 "$WORK/counts-c.gtr"; } >"$WORK/newer.gtr"
 rc=0; "$GOTRACE" replay "$WORK/newer.gtr" 2>"$WORK/newer.err" || rc=$?
 assert_eq 1 "$rc" "exit status for a file of a newer format"
 assert_eq 1 "$(wc -l <"$WORK/newer.err")" "lines of error"
+
+# Bad input: one line naming the file (and the offset of a corrupt record), exit 1.
+bad() {  # bad NAME REGEX [replay options...]: `gotrace replay` of $WORK/NAME fails as it should
+  local name=$1 re=$2 rc=0
+  shift 2
+  "$GOTRACE" replay "$@" "$WORK/$name" -c -o "$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
+  assert_eq 1 "$rc" "exit status for $name"
+  assert_eq 1 "$(wc -l <"$WORK/$name.err")" "lines of error for $name"
+  grep -qE -- "^gotrace: ${WORK//./\\.}/$re" "$WORK/$name.err" || fail "$name: unexpected error: $(cat "$WORK/$name.err")"
+  note "$name: $(cat "$WORK/$name.err")"
+}
+: >"$WORK/empty.gtr"
+bad empty.gtr 'empty\.gtr: empty file, not a gotrace recording$'
+printf 'not a recording\n' >"$WORK/text.gtr"
+bad text.gtr 'text\.gtr: not a gotrace recording \(bad magic\)$'
+bad newer.gtr 'newer\.gtr: recording format version 9 is newer than this gotrace reads \(1\); replay it with a newer gotrace$'
+# A record in the middle whose payload length is impossible: found at its offset, after
+# the records before it were replayed.
+python3 - "$WORK/counts-c.gtr" "$WORK/corrupt.gtr" >"$WORK/victim" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+p = 16 + struct.unpack_from("<I", d, 12)[0]
+offsets = []
+while p + 6 <= len(d):
+    offsets.append(p)
+    p += 6 + struct.unpack_from("<I", d, p + 2)[0]
+victim = offsets[len(offsets) // 2]
+struct.pack_into("<I", d, victim + 2, 0xFFFFFFF0)
+open(sys.argv[2], "wb").write(d)
+print(victim)
+PY
+bad corrupt.gtr "corrupt\\.gtr: corrupt record at offset $(cat "$WORK/victim"): payload length [0-9]+ exceeds the format's maximum\$"
+: >"$WORK/empty.log"
+bad empty.log 'empty\.log: empty file, not an strace log$' --from-strace
+# An strace log with lines it cannot parse: skipped, counted and named, the rest imported.
+printf '%s\n' '1 00:00:01.000000 getpid() = 1 <0.000001>' 'this is not strace' \
+  '1 00:00:01.000100 frobnicate(1) = 0' '1 00:00:01.000200 close(3) = -1 EBADF (Bad file descriptor) <0.000001>' \
+  '1 00:00:01.000300 +++ exited with 0 +++' >"$WORK/partial.log"
+rc=0; "$GOTRACE" replay --from-strace "$WORK/partial.log" -c -o "$WORK/partial.out" 2>"$WORK/partial.err" || rc=$?
+assert_eq 0 "$rc" "exit status for an strace log with lines skipped"
+assert_eq "gotrace: $WORK/partial.log: skipped 2 of 5 lines it could not parse (lines 2, 3)" "$(cat "$WORK/partial.err")" "warning"
+read -r calls errors < <(count "$WORK/partial.out" close)
+assert_eq "1 1" "$calls $errors" "close in the summary of the partly parsed log"
 
 # strace import: counts equal strace's own -C table of the same run.
 if command -v strace >/dev/null; then

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "gotrace/error.h"
 #include "strace_import.h"
 
 namespace {
@@ -30,6 +31,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static int fd = memfd_create("strace-fuzz", 0);
   if (fd < 0 || ftruncate(fd, 0) != 0) std::abort();
   if (size && pwrite(fd, data, size, 0) != static_cast<ssize_t>(size)) std::abort();
+  if (size == 0) {  // the one input the constructor refuses
+    try {
+      gotrace::record::StraceLogSource empty("/proc/self/fd/" + std::to_string(fd));
+    } catch (const gotrace::RecordFormatError&) {
+      return 0;
+    }
+    std::abort();
+  }
   gotrace::record::StraceLogSource src("/proc/self/fd/" + std::to_string(fd));
   Check c;
   src.run(c);

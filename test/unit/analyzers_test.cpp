@@ -168,6 +168,33 @@ TEST_CASE("HTTP request to the module proxy with no response", "[analyzer][net]"
   CHECK_THAT(stalls[0], Catch::Contains("no response for 10.0 s from module proxy"));
 }
 
+TEST_CASE("without GOPROXY (a strace log), the proxy is known by its request path", "[analyzer][net]") {
+  // As imported from `strace -s 32`: no environment, the request line cut at 32 bytes.
+  auto run = [](const std::string& captured) {
+    EventScript s;
+    s.start({"go", "mod", "download"}).process(40, 0, {"/usr/bin/go", "mod", "download"});
+    s.call(40, 40, SysNo::socket, {AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0}, 7);
+    s.enter(40, 40, SysNo::connect, {7, 0x10, 16}).data(40, 1, sockaddr_bytes("127.0.0.1", 8999)).exit(40, 40, 0);
+    s.enter(40, 40, SysNo::write, {7, 0x50, 142}).data(40, 1, captured).exit(40, 40, 142);
+    for (int i = 0; i < 20; ++i) s.after_ms(1000).tick();
+    s.end(EndReason::Interrupted);
+    Diagnosis d({}, nullptr);
+    s.play(d);
+    auto fs = d.ranked();
+    REQUIRE(!fs.empty());
+    return fs[0].verdict;
+  };
+  CHECK_THAT(run("GET /github.com/cpuguy83/go-md2m"),
+             Catch::Contains("from module proxy 127.0.0.1:8999 (by its request path) after `GET /github.com/cpuguy83/go-md2m...`"));
+  // A whole request of the module proxy protocol.
+  CHECK_THAT(run("GET /example.com/m/@v/list HTTP/1.1\r\nHost: 127.0.0.1:8999\r\n\r\n"),
+             Catch::Contains("from module proxy 127.0.0.1:8999 (by its request path) after `GET /example.com/m/@v/list`"));
+  // Not the protocol: the peer alone.
+  std::string other = run("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8999\r\n\r\n");
+  CHECK_THAT(other, Catch::Contains("from 127.0.0.1:8999 after `GET /index.html`"));
+  CHECK_THAT(other, !Catch::Contains("module proxy"));
+}
+
 TEST_CASE("a response ends the wait; connect refused is reported from SO_ERROR", "[analyzer][net]") {
   EventScript s;
   launched(s, 40, 1024);

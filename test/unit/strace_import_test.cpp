@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -284,6 +285,21 @@ TEST_CASE("strace import: synthetic lines", "[strace]") {
     CHECK(x[1].second.args[1].data == "a)\" = 1");
     CHECK(all<SyscallEnter>(ev).size() == 3);  // exit_group never returns
   }
+  SECTION("a call whose result strace could not read is counted, one that never returned is not") {
+    // From a real `go build` log: a thread woke from nanosleep as exit_group killed it.
+    std::vector<Event> ev = import_text(dir,
+        "9 00:00:01.000000 nanosleep({tv_sec=0, tv_nsec=20000},  <unfinished ...>\n"
+        "8 00:00:01.000001 futex(0x1, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>\n"
+        "7 00:00:01.000010 exit_group(0) = ?\n"
+        "9 00:00:01.000020 <... nanosleep resumed>) = ? <unavailable>\n"
+        "8 00:00:01.000030 <... futex resumed>) = ?\n"
+        "7 00:00:01.000100 +++ exited with 0 +++\n");
+    auto x = all<SyscallExit>(ev);
+    REQUIRE(x.size() == 1);
+    CHECK(x[0].second.sysno == SysNo::nanosleep);
+    CHECK(x[0].second.ret == 0);
+    CHECK(all<SyscallEnter>(ev).size() == 3);
+  }
   SECTION("no pid prefixes, no timestamps") {
     std::vector<Event> ev = import_text(dir,
         "execve(\"/bin/true\", [\"true\"], 0x7ffc /* 3 vars */) = 0\n"
@@ -363,4 +379,12 @@ TEST_CASE("an unreadable strace log is an error", "[strace]") {
   TempDir dir;
   CHECK_THROWS_AS(StraceLogSource(dir.file("missing.log")), RecordFormatError);
   CHECK_THROWS_AS(StraceLogSource(test::data_dir()), RecordFormatError);
+  std::string empty = dir.file("empty.log");
+  std::ofstream{empty};
+  try {
+    StraceLogSource{empty};
+    FAIL("an empty log was accepted");
+  } catch (const RecordFormatError& e) {
+    CHECK(std::string(e.what()) == empty + ": empty file, not an strace log");
+  }
 }

@@ -85,6 +85,17 @@ TEST_CASE("HTTP request line and Host", "[wire]") {
   auto cut = parse_http_request("GET /x HTTP/1.1\r\nHost: exam");
   REQUIRE(cut);
   CHECK(cut->host.empty());  // a header cut short is not trusted
+  // A strace log's 32-byte -s limit cuts the request line: the target's prefix is kept.
+  auto line = parse_http_request("GET /github.com/cpuguy83/go-md2m", true);
+  REQUIRE(line);
+  CHECK(line->target == "/github.com/cpuguy83/go-md2m");
+  CHECK(line->target_cut);
+  auto whole = parse_http_request("GET /x HTTP/1", true);
+  REQUIRE(whole);
+  CHECK(whole->target == "/x");
+  CHECK_FALSE(whole->target_cut);
+  CHECK_FALSE(parse_http_request("GET /x FTP/1", true));
+  CHECK_FALSE(parse_http_request("GET ", true));
   CHECK(is_http_response("HTTP/1.1 200 OK\r\n"));
 }
 

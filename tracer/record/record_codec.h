@@ -104,6 +104,17 @@ class Decoder {
 
  private:
   uint64_t uv_slow() {
+    if (end_ - p_ >= 10) {  // a whole varint fits: no bounds check per byte
+      uint64_t v = 0;
+      for (int shift = 0; shift < 63; shift += 7) {
+        uint8_t b = *p_++;
+        v |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if (b < 0x80) return v;
+      }
+      uint8_t b = *p_++;  // the tenth byte holds bit 63 only
+      if (b > 1) throw DecodeError{"varint overflows 64 bits"};
+      return v | (static_cast<uint64_t>(b) << 63);
+    }
     uint64_t v = 0;
     for (int shift = 0; shift < 70; shift += 7) {
       if (p_ >= end_) throw DecodeError{"varint runs past the end of the record"};

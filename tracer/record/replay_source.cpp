@@ -233,8 +233,7 @@ void ReplaySource::corrupt(uint64_t at, const std::string& why) const {
   throw RecordFormatError(path_ + ": corrupt record at offset " + std::to_string(at) + ": " + why);
 }
 
-bool ReplaySource::fill(std::size_t need) {
-  if (end_ - pos_ >= need) return true;
+bool ReplaySource::refill(std::size_t need) {
   if (eof_) return false;
   if (pos_ > 0) {
     std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);

@@ -37,7 +37,9 @@ class ReplaySource final : public EventSource {
   uint64_t records_skipped() const { return skipped_; }  // unknown tags
 
  private:
-  bool fill(std::size_t need);
+  // Makes `need` bytes available at pos_ (false at the end of the file).
+  bool fill(std::size_t need) { return end_ - pos_ >= need || refill(need); }
+  bool refill(std::size_t need);
   uint64_t offset() const { return file_off_ + pos_; }
   [[noreturn]] void corrupt(uint64_t at, const std::string& why) const;
 

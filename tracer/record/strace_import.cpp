@@ -330,7 +330,7 @@ class Emitter {
       emit(ts, pid, tid, std::move(enter));
       if (p.kind == LineKind::Unfinished) {
         pending_[tid] = {std::string(p.args), std::string(p.name), call, ts};
-      } else if (p.has_ret) {
+      } else if (p.has_ret || p.ret_unavailable) {
         finish(p, pid, tid, sysno, number, call, std::string(p.args), ts,
                add_sat(ts, p.has_dur ? Nanos(p.dur_ns) : Nanos(0)), true);
       }
@@ -340,13 +340,13 @@ class Emitter {
     if (it != pending_.end() && it->second.name == p.name) {
       Pending head = std::move(it->second);
       pending_.erase(it);
-      if (p.has_ret)
+      if (p.has_ret || p.ret_unavailable)
         finish(p, pid, tid, sysno, number, head.call, head.head + std::string(p.args), head.entered, ts,
                true);
       return true;
     }
     if (it != pending_.end()) pending_.erase(it);
-    if (p.has_ret)  // the entry came before the log started
+    if (p.has_ret || p.ret_unavailable)  // the entry came before the log started
       finish(p, pid, tid, sysno, number, ++calls_, std::string(p.args),
              add_sat(ts, p.has_dur ? Nanos(-p.dur_ns) : Nanos(0)), ts, false);
     return true;
@@ -395,6 +395,7 @@ StraceLogSource::StraceLogSource(std::string path) : path_(std::move(path)) {
     throw RecordFormatError(path_ + ": cannot open strace log: " + std::strerror(errno));
   if (!S_ISREG(st.st_mode))
     throw RecordFormatError(path_ + ": not a regular file (an strace log is read twice)");
+  if (st.st_size == 0) throw RecordFormatError(path_ + ": empty file, not an strace log");
 }
 
 void StraceLogSource::run(EventConsumer& out) {

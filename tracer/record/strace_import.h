@@ -28,7 +28,9 @@
 //    first process's, whose pid shows on its own prefixed lines later.
 //  - Architecture: the log is assumed to be from x86_64 (names, constants, errno values).
 //  - Calls strace shows as "= ?" never returned (exit, exit_group, a thread killed in a
-//    call): only their SyscallEnter is emitted, as live gotrace does.
+//    call): only their SyscallEnter is emitted, as live gotrace does. "= ? <unavailable>"
+//    is a call that did reach its exit while its process died, so strace could not read
+//    the result; strace -c counts it (as no error), so it gets a SyscallExit with ret 0.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +43,8 @@ namespace gotrace::record {
 
 class StraceLogSource final : public EventSource {
  public:
-  // Opens the log. Throws RecordFormatError (naming the file) when it cannot be read.
+  // Opens the log. Throws RecordFormatError (naming the file) when it cannot be read or is
+  // empty.
   explicit StraceLogSource(std::string path);
 
   // Two passes over the file: the first learns which clone made which tid (strace often

@@ -21,6 +21,7 @@ bool parse_result(sv rest, ParsedLine& p) {
     if (lt != sv::npos) {
       sv inner = rest.substr(lt + 2, rest.size() - lt - 3);
       if (inner == "unavailable") {
+        p.ret_unavailable = true;
         rest = trim(rest.substr(0, lt));
       } else if (parse_seconds(inner, p.dur_ns)) {
         p.has_dur = true;

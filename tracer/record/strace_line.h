@@ -39,6 +39,10 @@ struct ParsedLine {
   std::string_view name;      // syscall name (Call, Unfinished, Resumed)
   std::string_view args;      // argument text: whole (Call), head (Unfinished), tail (Resumed)
   bool has_ret = false;       // false for "= ?" and for Unfinished
+  // "= ? <unavailable>": the call reached its exit, but strace could not read the result
+  // (the process was dying); strace -c counts the call (count_syscall runs before it
+  // prints this), unlike a plain "= ?" (a call that never returned).
+  bool ret_unavailable = false;
   int64_t ret = 0;            // -errno on failure
   std::string_view ret_note;  // -y annotation of a returned fd: "/etc/passwd"
   bool has_dur = false;       // -T

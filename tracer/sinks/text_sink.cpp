@@ -10,10 +10,12 @@ namespace gotrace::sinks {
 void TextSink::begin_line(const Event& e) {
   line_.clear();
   int32_t tid = raw(e.tid);
+  // Formatted into a local buffer: fmt's back_inserter on a string appends char by char.
+  char prefix[32];
   if (opt_.pid_column)
-    fmt::format_to(std::back_inserter(line_), "{:<5} ", tid);
+    line_.append(prefix, fmt::format_to_n(prefix, sizeof prefix, "{:<5} ", tid).size);
   else if (live_.size() > 1)
-    fmt::format_to(std::back_inserter(line_), "[pid {:>5}] ", tid);
+    line_.append(prefix, fmt::format_to_n(prefix, sizeof prefix, "[pid {:>5}] ", tid).size);
   if (opt_.timestamps != Timestamps::None) {
     int64_t ns = wall_base_ns_ + e.ts.count();
     time_t secs = static_cast<time_t>(ns / 1'000'000'000);
@@ -57,7 +59,8 @@ void TextSink::on_stack(int32_t tid, const Stack& st) {
   }
   if (!st.note.empty()) text += " > (" + st.note + ")\n";
   auto entry = entry_call_.find(tid);
-  if (shown_.count(tid) && entry != entry_call_.end() && entry->second == st.call) {
+  auto shown = shown_.find(tid);
+  if (shown != shown_.end() && shown->second && entry != entry_call_.end() && entry->second == st.call) {
     pending_stack_[tid] = {st.call, std::move(text)};  // the exit line comes later
     return;
   }
@@ -83,12 +86,13 @@ void TextSink::on_event(const Event& e) {
       return;
     }
     open_tid_ = tid;
-    shown_.insert(tid);
+    shown_[tid] = true;
     entry_call_[tid] = enter->call;
     return;
   }
   if (const auto* exit = std::get_if<SyscallExit>(&e.body)) {
-    bool shown = shown_.erase(tid) > 0;
+    bool shown = false;
+    if (auto it = shown_.find(tid); it != shown_.end()) std::swap(shown, it->second);
     if (!opt_.filter.selected(exit->sysno)) return;
     if (exit->entry_seen && !shown) return;  // entry was hidden (e.g. before -e changed)
     format::CallView view{exit->sysno, exit->number, exit->args, exit->ret, true,
@@ -152,7 +156,11 @@ void TextSink::on_event(const Event& e) {
     if (former != tid) {
       live_.erase(former);
       live_.insert(tid);
-      if (shown_.erase(former)) shown_.insert(tid);
+      if (auto it = shown_.find(former); it != shown_.end()) {
+        bool shown = it->second;
+        shown_.erase(it);
+        shown_[tid] = shown;
+      }
       if (open_tid_ == former) open_tid_ = tid;
     }
     return;

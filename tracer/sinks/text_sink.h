@@ -41,7 +41,9 @@ class TextSink final : public EventConsumer {
   std::string line_;
   int32_t open_tid_ = 0;                   // tid whose call line is open (entry printed)
   std::unordered_set<int32_t> live_;       // tasks alive, for the [pid N] prefix rule
-  std::unordered_set<int32_t> shown_;      // tids whose current call's entry was shown
+  // By tid: whether its current call's entry was shown. Entries stay (false) between
+  // calls, so a call costs no allocation; erased when the thread exits.
+  std::unordered_map<int32_t, bool> shown_;
   int64_t wall_base_ns_ = 0;
   // Stacks (-k): printed under the line that completes their call, as strace -k does.
   std::unordered_map<int32_t, uint64_t> entry_call_;  // tid -> call whose entry was shown

@@ -1,0 +1,48 @@
+# strace import on real Go logs: `strace -f -tt -T -yy -C -o LOG` of a real `go mod download`
+# (HTTP, from the project's offline proxy on 127.0.0.1) and of a clean `go build` of the
+# sample (many child processes; threads killed by exit_group mid-call show "= ?" lines,
+# which strace does not count: they never return; a call that reached its exit as its
+# process died shows "= ? <unavailable>", which strace counts).
+# `gotrace replay --from-strace LOG -c` must report, per syscall, the same calls and errors
+# as the -C table strace appended to that same LOG.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/diag_lib.sh"
+command -v strace >/dev/null || skip "strace not installed"
+go_setup
+start_serve
+
+# table FILE: "syscall calls errors" rows of the strace -c style table in FILE, sorted.
+# (Up to the total row: gotrace prints its errors line below it.)
+table() {
+  sed -n '/^% time/,$p' "$1" |
+    awk 'NR > 2 && $1 !~ /^-/ && NF >= 5 { print $NF, $4, (NF == 6 ? $5 : 0) } $NF == "total" { exit }' | sort
+}
+
+# same_counts NAME: LOG is $T/NAME.log; fails unless the import's table equals strace's.
+same_counts() {
+  local log=$T/$1.log rows
+  "$GOTRACE" replay --from-strace "$log" -c -o "$WORK/$1.imported" 2>"$WORK/$1.err" ||
+    { cat "$WORK/$1.err"; fail "$1: gotrace replay --from-strace failed"; }
+  table "$log" >"$WORK/$1.strace-table"
+  table "$WORK/$1.imported" >"$WORK/$1.gotrace-table"
+  rows=$(wc -l <"$WORK/$1.strace-table")
+  [ "$rows" -ge 20 ] || { cat "$log" | tail -40; fail "$1: strace's -C table has only $rows rows"; }
+  diff "$WORK/$1.strace-table" "$WORK/$1.gotrace-table" >"$WORK/$1.diff" ||
+    { cat "$WORK/$1.diff"; fail "$1: imported counts differ from strace's own table"; }
+  note "$1: $(wc -l <"$log") log lines, $rows rows (calls and errors) equal strace -C;" \
+    "total $(awk '$1 == "total" { print $2, "calls,", $3, "errors" }' "$WORK/$1.gotrace-table");" \
+    "$(grep -cE '= \?$' "$log" || true) '= ?' lines (not counted), $(grep -cE '= \? <unavailable>$' "$log" || true) '= ? <unavailable>' (counted)"
+}
+
+(cd "$SAMPLE" && GOPROXY=http://$ADDR strace -f -tt -T -yy -C -o "$T/download.log" go mod download) \
+  >"$WORK/download.out" 2>&1 || { cat "$WORK/download.out"; fail "strace -- go mod download"; }
+[ "$(find "$T/mod/cache/download" -name '*.zip' | wc -l)" -ge 15 ] || fail "the download did not complete"
+grep -q 'connect(.*htons('"$PORT"')' "$T/download.log" || fail "no connect to the proxy in the log"
+same_counts download
+
+(cd "$SAMPLE" && GOPROXY=off strace -f -tt -T -yy -C -o "$T/build.log" go build -o "$T/sample" .) \
+  >"$WORK/build.out" 2>&1 || { cat "$WORK/build.out"; fail "strace -- go build"; }
+"$T/sample" selftest >/dev/null || fail "the binary built under strace does not run"
+same_counts build
+rm -f "$T"/*.log
+echo "ok"
