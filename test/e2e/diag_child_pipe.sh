@@ -13,9 +13,7 @@ source "$(dirname "$0")/diag_lib.sh"
   "$PROGS/pipe_reader" 'echo started; exec sleep 30 &' >"$WORK/stdout" 2>"$WORK/stderr" &
 gt=$!
 track $gt
-wait_for_text "$WORK/g.out" "no progress for" 30
-kill -TERM $gt
-rc=0; wait $gt || rc=$?
+stop_at "no progress for" "$WORK/g.out" 30 $gt
 assert_eq 143 "$rc" "gotrace exit status after SIGTERM (pipe_reader died of it)"
 grep -q started "$WORK/stdout" || fail "pipe_reader read nothing: $(cat "$WORK/stdout" "$WORK/stderr")"
 grep -q eof "$WORK/stdout" && fail "pipe_reader got EOF: the background child did not hold the pipe"

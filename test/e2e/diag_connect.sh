@@ -54,9 +54,7 @@ show_report "$WORK/g.rep" 4
   >"$WORK/c.stdout" 2>"$WORK/c.stderr" &
 gt=$!
 track $gt
-wait_for_text "$WORK/c.out" "no progress for" 30
-kill -TERM $gt
-rc=0; wait $gt || rc=$?
+stop_at "no progress for" "$WORK/c.out" 30 $gt
 assert_eq 143 "$rc" "gotrace exit status after SIGTERM (connect_block died of it)"
 grep -q connected "$WORK/c.stdout" && fail "the blocking connect completed"
 line=$(first_stall "$WORK/c.out")

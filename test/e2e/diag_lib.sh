@@ -29,6 +29,16 @@ show_report() {
   awk -v n="${2:-12}" '/^% time/ { exit } /^(gotrace: |  )/ && shown < n { print "#   " substr($0, 1, 240); shown++ }' "$1"
 }
 
+# stop_at TEXT FILE SECONDS PID: once FILE (gotrace's -o output) shows TEXT (at most SECONDS),
+# sends SIGTERM to gotrace (PID, started in the background) and waits for it; its exit status
+# is left in $rc.
+stop_at() {
+  wait_for_text "$2" "$1" "$3"
+  kill -TERM "$4"
+  rc=0
+  wait "$4" || rc=$?
+}
+
 # go_setup: the offline module proxy and a Go environment with fresh caches on tmpfs ($T);
 # no proxy variables, no sum database, no toolchain download.
 go_setup() {

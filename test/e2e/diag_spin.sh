@@ -11,10 +11,7 @@ source "$(dirname "$0")/diag_lib.sh"
   "$PROGS/spin" 60 >"$WORK/stdout" 2>"$WORK/stderr" &
 gt=$!
 track $gt
-wait_for_text "$WORK/g.out" "no progress for" 40
-kill -TERM $gt
-rc=0
-wait $gt || rc=$?
+stop_at "no progress for" "$WORK/g.out" 40 $gt
 [ "$rc" -ne 0 ] || fail "gotrace exited 0 after SIGTERM to a command that does not exit by itself"
 grep -q spinning "$WORK/stdout" || fail "spin did not start: $(cat "$WORK/stdout" "$WORK/stderr")"
 grep -q done "$WORK/stdout" && fail "spin ran to its end: the test did not interrupt it"

@@ -21,9 +21,7 @@ port=$(cat "$WORK/port")
 gt=$!
 track $gt
 wait_for_text "$WORK/g.out" "no progress for" 30
-wait_for_text "$WORK/g.out" "never completed" 40
-kill -TERM $gt
-rc=0; wait $gt || rc=$?
+stop_at "never completed" "$WORK/g.out" 40 $gt
 assert_eq 143 "$rc" "gotrace exit status after SIGTERM (the command died of it)"
 grep -q "read [0-9]* bytes (first b'\\\\x16\\\\x03\\\\x01')" "$WORK/server.log" ||
   { cat "$WORK/server.log"; fail "the server did not receive a TLS ClientHello"; }

@@ -22,9 +22,7 @@ export GOPROXY=http://127.0.0.1:$port
   -- go mod download) >"$WORK/stdout" 2>"$WORK/stderr" &
 gt=$!
 track $gt
-wait_for_text "$WORK/g.out" "no progress for" 60
-kill -TERM $gt
-rc=0; wait $gt || rc=$?
+stop_at "no progress for" "$WORK/g.out" 60 $gt
 assert_eq 143 "$rc" "gotrace exit status after SIGTERM (the command died of it)"
 live=$(final_first "$WORK/g.rep")
 note "live: $live"
