@@ -36,7 +36,10 @@ SortKey parse_sort_key(std::string_view s) {
 
 void Summary::on_event(const Event& e) {
   int32_t tid = raw(e.tid);
-  if (const auto* start = std::get_if<TraceStart>(&e.body)) filtered_ = start->filtered;
+  if (const auto* start = std::get_if<TraceStart>(&e.body)) {
+    filtered_ = start->filtered;
+    quiet_files_ = start->quiet_files;
+  }
   if (const auto* enter = std::get_if<SyscallEnter>(&e.body)) {
     if (!filter_.selected(enter->sysno)) {
       spare_.erase(in_flight_, tid);
@@ -187,8 +190,11 @@ std::string Summary::table() const {
       total.calls ? static_cast<uint64_t>(total_s / static_cast<double>(total.calls) * 1e6) : 0;
   line(100.0, total.time, total_avg, total.calls, total.errors, "total");
   if (filtered_ && filter_.selects_all())
-    out += "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom, and "
-           "reads/writes except of regular files, whose closes are not timed; --full counts them all)\n";
+    out += quiet_files_
+               ? "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom, and "
+                 "reads/writes except of regular files, whose closes are not timed; --full counts them all)\n"
+               : "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom, "
+                 "reads/writes; --full counts them all)\n";
   return out;
 }
 

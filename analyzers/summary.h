@@ -71,6 +71,7 @@ class Summary final : public EventConsumer {
   std::vector<Unfinished> unfinished_;
   bool ended_ = false;
   bool filtered_ = false;  // the trace stopped only on some syscalls (seccomp fast path)
+  bool quiet_files_ = false;  // and not on reads/writes/closes of regular files
 };
 
 }  // namespace gotrace::analyzers

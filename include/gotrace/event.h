@@ -23,6 +23,7 @@ struct TraceStart {
   std::vector<std::string> command;  // the launched command, empty when only attaching
   std::vector<int32_t> attached;     // pids given with -p
   bool filtered = false;             // a seccomp filter let most syscalls run unseen
+  bool quiet_files = false;          // and reads/writes of regular files ran unseen (quiet fds)
   bool operator==(const TraceStart&) const = default;
 };
 

@@ -37,7 +37,8 @@
 //   sv pid, sv tid
 // then the body:
 //   TraceStart   sv wall_clock_ns, u8 arch, str gotrace_version, list<str> command,
-//                list<sv> attached, u8 filtered (appended later: absent reads as 0)
+//                list<sv> attached, u8 filtered, u8 quiet_files (both appended later:
+//                absent reads as 0)
 //   SyscallEnter uv call, Sys, Args
 //   SyscallExit  uv call, Sys, sv ret, sv (ts - entered), u8 entry_seen, Args,
 //                str ret_fd_target

@@ -84,6 +84,11 @@ if [ $have_strace = 1 ]; then
 fi
 head -1 "$WORK/o.rep" | grep -qE '^gotrace: inject_calls .*ran out of file descriptors: openat failed with EMFILE \(2x\)' ||
   { cat "$WORK/o.rep"; fail "the fd analyzer did not name the injected EMFILE"; }
+grep -q 'call stack (innermost first):' "$WORK/o.rep" || { cat "$WORK/o.rep"; fail "no call stack in the EMFILE finding"; }
+# ... also when the failing call's exit is held (delay_exit): the stack follows its exit.
+"$GOTRACE" -o "$WORK/o2.txt" --report-file "$WORK/o2.rep" --inject openat:error=EMFILE:delay_exit=100ms:when=4..5 -- \
+  "$P" openat 4 >/dev/null 2>&1
+grep -q 'call stack (innermost first):' "$WORK/o2.rep" || { cat "$WORK/o2.rep"; fail "no call stack in the EMFILE finding with delay_exit"; }
 
 # delay_exit: the call returns (normally) 700 ms late; -T shows it in the call's duration.
 for mode in fast full; do

@@ -70,4 +70,21 @@ wait_exit $prog 30
 assert_eq 0 "$rc" "the attached program's exit status"
 assert_eq 30 "$(grep -c '= pid$' "$WORK/p.out")" "getpid calls the attached program completed"
 grep -q "caught signal" "$WORK/p.out" && fail "the attached program was signalled"
+
+# Two signals at once (Ctrl-C, then SIGTERM from a supervisor): still detached, released, and
+# gotrace ends; the program goes on unharmed.
+"$P" getpid 30 0 100 >"$WORK/p2.out" 2>/dev/null &
+prog=$!
+track $prog
+wait_for_text "$WORK/p2.out" "getpid #1 = pid" 10
+"$GOTRACE" -o "$WORK/p2.txt" -p $prog --inject getpid:delay_enter=60s:when=3 >/dev/null 2>&1 &
+gt=$!
+track $gt
+wait_held $prog
+kill -INT $gt
+kill -TERM $gt
+wait_exit $gt 20
+wait_exit $prog 30
+assert_eq 0 "$rc" "the attached program's exit status (two signals to gotrace)"
+assert_eq 30 "$(grep -c '= pid$' "$WORK/p2.out")" "getpid calls completed (two signals to gotrace)"
 echo "ok"

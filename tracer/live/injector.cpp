@@ -41,8 +41,9 @@ Nanos Injector::on_exit(int tid, int64_t& rval) {
   return d;
 }
 
-void Injector::hold(int tid, Nanos until, std::optional<Event> exit_event) {
-  holds_.push_back({tid, until, std::move(exit_event)});
+void Injector::hold(int tid, Nanos until, std::optional<Event> exit_event,
+                    std::optional<Event> stack_event) {
+  holds_.push_back({tid, until, std::move(exit_event), std::move(stack_event)});
 }
 
 bool Injector::held(int tid) const {

@@ -35,8 +35,10 @@ class Injector {
     int tid = 0;
     Nanos until{0};
     std::optional<Event> exit_event;
+    std::optional<Event> stack_event;  // the exit's Stack (an EMFILE's), emitted after it
   };
-  void hold(int tid, Nanos until, std::optional<Event> exit_event = std::nullopt);
+  void hold(int tid, Nanos until, std::optional<Event> exit_event = std::nullopt,
+            std::optional<Event> stack_event = std::nullopt);
   bool holding() const { return !holds_.empty(); }
   bool held(int tid) const;
   // Removes and returns the holds due at `now` (all of them when `all`).

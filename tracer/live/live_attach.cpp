@@ -97,12 +97,12 @@ void LiveSource::Impl::check_stop_requests(Nanos ts) {
     return;
   }
   if (requests != handled_requests) {
+    // Two signals may arrive between two checks: the first still ends the trace (detach,
+    // release held threads), the second then kills the launched command.
+    bool first = handled_requests == 0;
     handled_requests = requests;
-    if (requests == 1) {
-      end_trace(EndReason::Interrupted);
-    } else {
-      kill_launched(SIGKILL);
-    }
+    if (first) end_trace(EndReason::Interrupted);
+    if (requests >= 2) kill_launched(SIGKILL);
   }
   if (kill_deadline.count() >= 0 && ts >= kill_deadline && !killed_all) kill_launched(SIGKILL);
 }

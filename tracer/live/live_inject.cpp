@@ -21,10 +21,25 @@ bool LiveSource::Impl::hold_at_entry(Task& t, Nanos ts) {
   return true;
 }
 
-// The exit event just built in exit_ev is kept and emitted when the thread is restarted.
-void LiveSource::Impl::hold_exit(int tid, Nanos until) {
-  injector.hold(tid, until, exit_ev);
+// The exit event just built in exit_ev (and the stack in stack_ev, if one was taken for
+// it) is kept and emitted when the thread is restarted.
+void LiveSource::Impl::hold_exit(int tid, Nanos until, bool with_stack) {
+  injector.hold(tid, until, exit_ev, with_stack ? std::optional<Event>(stack_ev) : std::nullopt);
   arm_wakeup(now());
+}
+
+// A held call's exit happened now (the delay is in its duration); its stack follows it.
+void LiveSource::Impl::emit_held(Injector::Hold& h) {
+  if (!out) return;
+  Nanos ts = now();
+  if (h.exit_event) {
+    h.exit_event->ts = ts;
+    out->on_event(*h.exit_event);
+  }
+  if (h.stack_event) {
+    h.stack_event->ts = ts;
+    out->on_event(*h.stack_event);
+  }
 }
 
 void LiveSource::Impl::service_holds(Nanos ts) {
@@ -49,20 +64,14 @@ void LiveSource::Impl::release_holds() {
 // A held thread reported a new stop or its end (killed meanwhile): the hold is void; its
 // exit, if one was held, happened now.
 void LiveSource::Impl::drop_hold(int tid) {
-  if (auto h = injector.take(tid); h && h->exit_event && out) {
-    h->exit_event->ts = now();
-    out->on_event(*h->exit_event);
-  }
+  if (auto h = injector.take(tid)) emit_held(*h);
 }
 
 void LiveSource::Impl::release(std::vector<Injector::Hold> holds) {
   for (Injector::Hold& h : holds) {
     auto it = tasks.find(h.tid);
     if (it != tasks.end()) resume(it->second);
-    if (h.exit_event && out) {
-      h.exit_event->ts = now();
-      out->on_event(*h.exit_event);
-    }
+    emit_held(h);
   }
 }
 

@@ -29,7 +29,7 @@ bool LiveSource::Impl::skip_quiet(const Task& t, const engine::SyscallStopInfo& 
   in.call = next_call++;
   in.sysno = s;
   in.number = static_cast<int32_t>(si.nr);
-  for (std::size_t i = 0; i < kMaxArgs; ++i) in.args[i].reset(si.args[i]);
+  take_args(syscall_info(s), si.args, in.args);
   enter_ev.ts = ts;
   enter_ev.pid = Pid{t.pid};
   enter_ev.tid = Tid{t.tid};

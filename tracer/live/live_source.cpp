@@ -52,13 +52,6 @@ std::vector<std::string> split_nul(const std::string& s) {
   return out;
 }
 
-// The call's argument registers; those past the table's argument count hold whatever the
-// caller left there, which nothing reads: zero them, so the recording omits them (a
-// getppid record shrinks from ~50 to ~20 bytes) and live and replay see the same values.
-// SysNo::unknown's row has six arguments: all are kept.
-void take_args(const SyscallInfo& info, const uint64_t (&regs)[6], Args& args) {
-  for (std::size_t i = 0; i < kMaxArgs; ++i) args[i].reset(i < info.nargs ? regs[i] : 0);
-}
 }  // namespace
 
 LiveSource::LiveSource(LiveOptions opt) : impl_(std::make_unique<Impl>(opt)) {}
@@ -107,7 +100,7 @@ void LiveSource::run(EventConsumer& out) {
   }
   m.emit(Nanos{0}, 0, 0,
          TraceStart{m.t0_wall, kHostArch, GOTRACE_VERSION, m.command, m.attached_pids,
-                    !m.filter.empty()});
+                    !m.filter.empty(), !m.filter.empty() && m.opt.quiet_files});
   for (Event& e : m.startup) out.on_event(e);
   m.startup.clear();
   if (m.child.pid > 0) {
@@ -342,9 +335,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   exit_ev.pid = Pid{t.pid};
   exit_ev.tid = Tid{t.tid};
   if (hold_for.count() > 0) {
-    // Emitted when restarted: the delay is in its duration. (A stack taken above is not
-    // emitted: it would precede its call's exit.)
-    hold_exit(t.tid, ts + hold_for);
+    hold_exit(t.tid, ts + hold_for, stack);  // emitted when restarted: the delay is in its duration
     return;
   }
   out->on_event(exit_ev);

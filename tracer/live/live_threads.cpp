@@ -31,6 +31,9 @@ void LiveSource::Impl::report_quiet_threads(Nanos ts) {
   std::map<int, std::vector<ThreadState>> by_pid;  // ordered: one event per process, by pid
   for (auto& [tid, t] : tasks) {
     if (t.hide_until_exec || t.in_syscall || ts - t.last_stop < quiet_for) continue;
+    // Held by --inject at a call's exit: still in that call for the program (its exit event
+    // comes on release), whatever /proc shows of the stopped thread.
+    if (injector.holding() && injector.held(tid)) continue;
     if (!sched_read) {
       sched_now = engine::sched_now_ms();
       sched_read = true;

@@ -214,8 +214,9 @@ bool QuietFds::fd_never_blocks(int tid, int fd) {
 }
 
 void QuietFds::on_exec(int pid) {
-  auto it = procs_.find(pid);
-  if (it != procs_.end()) it->second.quiet.clear();
+  // Always an entry: a child that execs before its parent's fork event is handled must not
+  // get the parent's set copied over it then (on_clone keeps an existing entry).
+  procs_[pid].quiet.clear();
 }
 
 }  // namespace gotrace::live

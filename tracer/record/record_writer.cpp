@@ -127,6 +127,7 @@ struct BodyEncoder {
     w.uv(b.attached.size());
     for (int32_t p : b.attached) w.sv(p);
     w.u8(b.filtered ? 1 : 0);
+    w.u8(b.quiet_files ? 1 : 0);
   }
   void operator()(const SyscallEnter& b) {
     w.uv(b.call);

@@ -96,6 +96,7 @@ struct BodyDecoder {
     b.attached.resize(d.count());
     for (int32_t& p : b.attached) p = d.sv32();
     b.filtered = d.left() > 0 && d.u8() != 0;  // added in 0.1 without a version bump: optional
+    b.quiet_files = d.left() > 0 && d.u8() != 0;  // appended later still
   }
   void operator()(SyscallEnter& b) {
     b.call = d.uv();
