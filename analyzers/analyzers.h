@@ -142,6 +142,7 @@ class NetworkWait final : public Analyzer {
   void on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
   void on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
   std::string role(const Conn& c) const;
+  static std::string host_of(const std::string& peer);  // "1.2.3.4:80" -> "1.2.3.4"
   std::string netpoller(int32_t pid) const;
   // How a wait stands: still open, ended by close (or the process's end) with no answer,
   // or answered late.

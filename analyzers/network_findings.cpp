@@ -1,0 +1,309 @@
+// NetworkWait's findings: who a peer is (GOPROXY entry, GOSUMDB, proxy, VCS host), how long
+// it has kept the command waiting, and the verdict, evidence and remedies. The tracking of
+// sockets is in network_wait.cpp.
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "analyzers.h"
+#include "gotrace/format.h"
+#include "wire.h"
+
+namespace gotrace::analyzers {
+namespace {
+
+struct Endpoint {
+  std::string host;
+  int port = -1;
+};
+
+// "https://proxy.golang.org/x" -> {proxy.golang.org, 443}; "127.0.0.1:8999" stays as is.
+Endpoint parse_url(std::string url) {
+  Endpoint ep;
+  int default_port = 443;
+  if (auto p = url.find("://"); p != std::string::npos) {
+    default_port = url.compare(0, p, "http") == 0 ? 80 : 443;
+    url = url.substr(p + 3);
+  }
+  url = url.substr(0, url.find('/'));
+  if (!url.empty() && url.front() == '[') {  // [v6]:port
+    auto rb = url.find(']');
+    ep.host = url.substr(1, rb == std::string::npos ? std::string::npos : rb - 1);
+    if (rb != std::string::npos && rb + 1 < url.size() && url[rb + 1] == ':')
+      ep.port = std::atoi(url.c_str() + rb + 2);
+  } else if (auto colon = url.rfind(':'); colon != std::string::npos) {
+    ep.host = url.substr(0, colon);
+    ep.port = std::atoi(url.c_str() + colon + 1);
+  } else {
+    ep.host = url;
+  }
+  if (ep.port < 0) ep.port = default_port;
+  return ep;
+}
+
+// A GET of the module proxy protocol (/MODULE/@v/..., /MODULE/@latest), whose first path
+// element is a domain other than the server's own (a `?go-get=1` lookup asks the module's
+// own host). For a proxy that $GOPROXY does not name: a strace log has no environment, and
+// `go env -w GOPROXY=...` keeps it in the go env file. A target cut short ("GET /github.com/
+// cpuguy83/go-md2m..." under strace's default -s 32) counts when its domain part is whole.
+bool module_proxy_request(const std::string& request, const std::string& host, const std::string& ip) {
+  std::string_view t = request;
+  if (t.rfind("GET /", 0) != 0) return false;
+  t.remove_prefix(4);
+  bool cut = t.ends_with("...");
+  if (cut) t.remove_suffix(3);
+  if (t.find("?go-get=") != std::string_view::npos) return false;
+  std::size_t slash = t.find('/', 1);
+  if (slash == std::string_view::npos) return false;
+  std::string_view first = t.substr(1, slash - 1);
+  if (first.find('.') == std::string_view::npos || first == host || first == ip) return false;
+  return cut || t.find("/@v/") != std::string_view::npos || t.ends_with("/@latest");
+}
+
+}  // namespace
+
+std::string NetworkWait::role(const Conn& c) const {
+  if (c.port == 53) return "DNS server " + c.peer;
+  std::string ip = host_of(c.peer);
+  auto matches = [&](const Endpoint& ep) {
+    if (ep.port != c.port) return false;
+    return ep.host == ip || (!c.host.empty() && ep.host == c.host) ||
+           (names_.count(ip) && names_.at(ip) == ep.host);
+  };
+  std::string shown = c.host.empty() || c.host == ip ? c.peer : c.host + " (" + c.peer + ")";
+  std::string goproxy = table_.env(c.pid, "GOPROXY").value_or("https://proxy.golang.org,direct");
+  std::vector<std::string> entries;
+  for (std::size_t start = 0; start <= goproxy.size();) {
+    std::size_t end = goproxy.find_first_of(",|", start);
+    if (end == std::string::npos) end = goproxy.size();
+    entries.push_back(goproxy.substr(start, end - start));
+    start = end + 1;
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    if (entries[i] != "direct" && entries[i] != "off" && matches(parse_url(entries[i])))
+      return fmt::format("module proxy {} (GOPROXY entry {} of {})", shown, i + 1, entries.size());
+  std::string sumdb = table_.env(c.pid, "GOSUMDB").value_or("sum.golang.org");
+  if (sumdb != "off") {
+    auto space = sumdb.find(' ');
+    std::string url = space != std::string::npos ? sumdb.substr(space + 1) : sumdb.substr(0, sumdb.find('+'));
+    if (matches(parse_url(url))) return "checksum database " + shown + " (GOSUMDB)";
+  }
+  for (const char* var : {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"})
+    if (auto proxy = table_.env(c.pid, var); proxy && matches(parse_url(*proxy)))
+      return fmt::format("proxy {} ({})", shown, var);
+  std::string cmd = table_.command(c.pid);
+  if ((cmd == "go" || cmd.rfind("go ", 0) == 0) && module_proxy_request(c.request, c.host, ip))
+    return "module proxy " + shown + " (by its request path)";
+  if (cmd.rfind("git", 0) == 0 || cmd.rfind("ssh", 0) == 0) return "VCS server " + shown + " (direct)";
+  return shown;
+}
+
+std::string NetworkWait::netpoller(int32_t pid) const {
+  for (const auto& [tid, call] : table_.all_in_flight()) {
+    SysNo s = call.call.sysno;
+    if (table_.pid_of(tid) == pid && (s == SysNo::epoll_pwait || s == SysNo::epoll_wait || s == SysNo::epoll_pwait2)) {
+      long timeout = static_cast<int>(call.call.args[3].raw);
+      return fmt::format("netpoller thread {} in {}(timeout={})", tid, syscall_info(s).name,
+                         s == SysNo::epoll_pwait2 ? std::string("...") : std::to_string(timeout));
+    }
+  }
+  return {};
+}
+
+Nanos NetworkWait::waited(const Conn& c, Nanos now) const {
+  if (c.port < 0) return Nanos{-1};
+  if (c.connect_pending) return now - c.connect_start;
+  if (c.port == 53 && c.dns_answered) return Nanos{-1};
+  if (c.last_write >= Nanos{0} && c.last_write > c.last_read) return now - c.last_write;
+  return Nanos{-1};
+}
+
+void NetworkWait::retire(Conn c, Nanos ts) {
+  c.closed = ts;
+  if (waited(c, ts) >= threshold_) remember(c, wait_finding(c, ts, WaitEnd::Closed));
+  closed_.push_back(std::move(c));
+}
+
+void NetworkWait::remember(const Conn& c, Finding f) {
+  std::string key = fmt::format("{}|{}|{}", c.pid, f.kind,
+                                c.port == 53 && !c.dns_query.empty() ? c.dns_query : c.peer + "|" + c.host);
+  Ended& e = ended_[key];
+  if (++e.count == 1 || f.seconds_lost > e.worst.seconds_lost) e.worst = std::move(f);
+}
+
+Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
+  Finding f;
+  f.kind = "network_wait";
+  f.pid = c.pid;
+  std::string cmd = table_.command(c.pid);
+  std::string who = role(c);
+  std::string sock = fmt::format("fd {} {} -> {}", c.fd, c.udp ? "UDP" : "TCP", c.peer);
+  const bool open = how == WaitEnd::Open, answered = how == WaitEnd::Answered;
+  const char* slow = answered ? "_slow" : "";
+  const char* gone = c.process_ended ? "its process ended" : "closed";
+  if (c.connect_pending) {
+    Nanos waited = now - c.connect_start;
+    f.kind = std::string("tcp_connect") + slow;
+    f.at = c.connect_start;
+    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
+    if (open && c.connect_blocking) {
+      f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
+                              "a firewall or route drops it); a blocking connect gives up only when the "
+                              "kernel does (about 2 min, net.ipv4.tcp_syn_retries)",
+                              cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: blocked in connect() for {}", sock, seconds_text(waited)));
+    } else if (open) {
+      f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
+                              "a firewall or route drops it); cmd/go gives up after 30 s",
+                              cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS {} ago, no SO_ERROR result since",
+                                       sock, seconds_text(waited)));
+    } else if (answered && c.connect_blocking) {
+      f.verdict = fmt::format("{}: TCP connect to {} took {}", cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: connect() blocked {}, then connected", sock, seconds_text(waited)));
+    } else if (answered) {
+      f.verdict = fmt::format("{}: TCP connect to {} took {}", cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, SO_ERROR 0 (connected) {} later",
+                                       sock, seconds_text(waited)));
+    } else {
+      f.verdict = fmt::format("{}: TCP connect to {} never completed: no SYN-ACK in {} (a firewall or "
+                              "route drops it)", cmd, who, seconds_text(waited));
+      if (c.connect_blocking)
+        f.evidence.push_back(fmt::format("{}: blocked in connect() {} until {}", sock, seconds_text(waited), gone));
+      else
+        f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, {} {} later with no SO_ERROR "
+                                         "result", sock, gone, seconds_text(waited)));
+    }
+    f.tries = {fmt::format("check the route and firewall to {} (`nc -vz {} {}`)", c.peer, host_of(c.peer), c.port),
+               "if the network needs a proxy, set HTTPS_PROXY; or point GOPROXY at a reachable proxy"};
+  } else if (c.port == 53 && !c.dns_query.empty()) {
+    Nanos waited = now - c.last_write;
+    f.kind = std::string("dns") + slow;
+    f.at = c.last_write;
+    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
+    if (open) {
+      f.verdict = fmt::format("{} is stuck resolving {}: no answer for {} from {}", cmd, c.dns_query,
+                              seconds_text(waited), who);
+      f.evidence.push_back(fmt::format("{}: query for {} sent {} ago, nothing read since", sock,
+                                       c.dns_query, seconds_text(waited)));
+    } else if (answered) {
+      f.verdict = fmt::format("{}: the DNS answer for {} from {} took {}", cmd, c.dns_query, who,
+                              seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: query for {} answered {} after it was sent", sock, c.dns_query,
+                                       seconds_text(waited)));
+    } else {
+      f.verdict = fmt::format("{}: the DNS query for {} to {} got no answer in {}", cmd, c.dns_query, who,
+                              seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: query for {} sent, {} {} later with nothing read", sock,
+                                       c.dns_query, gone, seconds_text(waited)));
+    }
+    f.tries = {"check the nameservers in /etc/resolv.conf (`getent hosts " + c.dns_query + "`)",
+               "GODEBUG=netdns=go+2 shows Go's resolver decisions; GODEBUG=netdns=cgo uses the C "
+               "library's resolver instead"};
+  } else {
+    Nanos waited = now - c.last_write;
+    f.at = c.last_write;
+    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
+    bool handshake = c.tls && c.last_read < c.first_write;
+    std::string last;
+    if (open)
+      last = fmt::format("last write {} ago ({} bytes), {}", seconds_text(waited), c.last_write_bytes,
+                         c.last_read < Nanos{0} ? std::string("nothing read yet") : "no read since");
+    else if (answered)
+      last = fmt::format("first bytes back {} after the last write ({} bytes)", seconds_text(waited),
+                         c.last_write_bytes);
+    else
+      last = fmt::format("last write ({} bytes) {} before {}, {}", c.last_write_bytes,
+                         seconds_text(waited), c.process_ended ? "its process ended" : "the close",
+                         c.last_read < Nanos{0} ? std::string("nothing ever read") : "nothing read after it");
+    f.evidence.push_back(sock + ", " + last);
+    std::string after = c.request.empty() ? "" : " after `" + c.request + "`";
+    if (handshake) {
+      f.kind = std::string("tls_handshake") + slow;
+      if (open)
+        f.verdict = fmt::format("{} is stuck: the TLS handshake with {} has not completed for {} "
+                                "(ClientHello sent, no answer); cmd/go gives up after 10 s",
+                                cmd, who, seconds_text(waited));
+      else if (answered)
+        f.verdict = fmt::format("{}: the TLS handshake with {} took {} (ClientHello sent, first answer "
+                                "after that long)", cmd, who, seconds_text(waited));
+      else
+        f.verdict = fmt::format("{}: the TLS handshake with {} never completed: ClientHello sent, no "
+                                "answer in {}", cmd, who, seconds_text(waited));
+      f.tries = {fmt::format("test the server: `openssl s_client -connect {} -servername {}`", c.peer,
+                             c.host.empty() ? host_of(c.peer) : c.host),
+                 "a middlebox or proxy may swallow TLS: set HTTPS_PROXY if the network requires one"};
+    } else {
+      f.kind = answered ? "http_slow_response" : "http_no_response";
+      bool proxy = who.rfind("module proxy", 0) == 0 || who.rfind("checksum", 0) == 0;
+      if (open)
+        f.verdict = fmt::format("{} is stuck: no response for {} from {}{}{}", cmd, seconds_text(waited),
+                                who, after,
+                                proxy ? "; cmd/go sets no response timeout, so this will not end by itself"
+                                      : "");
+      else if (answered)
+        f.verdict = fmt::format("{}: waited {} for a response from {}{}", cmd, seconds_text(waited), who, after);
+      else
+        f.verdict = fmt::format("{}: no response in {} from {}{}; the connection ended without one", cmd,
+                                seconds_text(waited), who, after);
+      f.tries = {fmt::format("check the server at {}", c.peer),
+                 "GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source",
+                 "`go mod download -x` prints each request and its time; GOPRIVATE / GONOSUMDB / "
+                 "GOSUMDB=off for private modules"};
+    }
+  }
+  if (open)
+    if (std::string np = netpoller(c.pid); !np.empty()) f.evidence.push_back(np);
+  if (c.dial_stack.size() > 1) {
+    f.evidence.push_back("the connection was dialed here:");
+    f.evidence.insert(f.evidence.end(), c.dial_stack.begin() + 1, c.dial_stack.end());  // own heading
+  }
+  f.severity = f.seconds_lost >= 10 ? Severity::Error : Severity::Warning;
+  return f;
+}
+
+std::vector<Finding> NetworkWait::findings() const {
+  std::vector<Finding> out;
+  Nanos now = table_.now();
+  for (const auto& [key, c] : open_)
+    if (waited(c, now) >= threshold_) out.push_back(wait_finding(c, now));
+  // Waits that are over: no answer before the socket went away, or an answer that came late.
+  for (const auto& [key, e] : ended_) {
+    Finding f = e.worst;
+    if (e.count > 1) f.evidence.push_back(fmt::format("{} such waits in all; the longest is shown", e.count));
+    out.push_back(std::move(f));
+  }
+  // Connections refused or unreachable, open or closed.
+  std::map<std::string, std::pair<int, int>> refused;  // peer -> count, errno
+  auto note = [&](const Conn& c) {
+    if (c.connect_error) {
+      auto& [n, err] = refused[c.peer + "|" + std::to_string(c.pid)];
+      ++n;
+      err = c.connect_error;
+    }
+  };
+  for (const auto& [key, c] : open_) note(c);
+  for (const Conn& c : closed_) note(c);
+  for (const auto& [key, v] : refused) {
+    const auto& [n, err] = v;
+    std::string peer = key.substr(0, key.find('|'));
+    int32_t pid = std::atoi(key.c_str() + key.find('|') + 1);
+    Conn probe;
+    probe.pid = pid;
+    probe.peer = peer;
+    probe.port = std::atoi(peer.c_str() + peer.rfind(':') + 1);
+    Finding f;
+    f.severity = Severity::Warning;
+    f.kind = "tcp_connect_failed";
+    f.pid = pid;
+    f.verdict = fmt::format("{}: connecting to {} failed {}x with {} ({})", table_.command(pid),
+                            role(probe), n, format::errno_name(err), format::errno_text(err));
+    f.evidence.push_back("the error comes from getsockopt(SO_ERROR) after a non-blocking connect");
+    f.tries = {fmt::format("is anything listening at {}? (`nc -vz {} {}`)", peer, host_of(peer), probe.port)};
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace gotrace::analyzers
