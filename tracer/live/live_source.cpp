@@ -415,7 +415,14 @@ void LiveSource::Impl::on_new_task(Task& parent, int event) {
   bool filtered = parent.filtered;  // the filter is inherited by every child and thread
   quiet_clone(parent, event, child_tid, thread);
   resume(parent);
-  if (child_tid <= 0 || tasks.count(child_tid)) return;  // already adopted from its own stop
+  if (child_tid <= 0) return;
+  if (auto known = tasks.find(child_tid); known != tasks.end()) {
+    // Already adopted from its own first stop, guessing its parent from PPid (wrong for
+    // CLONE_PARENT): this event names the real one. An attached process's child must be
+    // detached at the end, never killed.
+    known->second.attached = known->second.attached || attached;
+    return;
+  }
   int child_pid = thread ? parent_pid : child_tid;
   Task& added = add_task(child_tid, child_pid);  // may rehash: `parent` is dead now
   added.attached = attached;
