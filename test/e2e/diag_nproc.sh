@@ -8,16 +8,7 @@
 #      it retries, and the final report.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/diag_lib.sh"
-nobody=65534
-ps -o pid= -u $nobody >/dev/null 2>&1 && skip "processes of uid $nobody are running: RLIMIT_NPROC counts them"
-# The program must be reachable by nobody.
-D=$(mktemp -d /dev/shm/gotrace-e2e-nproc.XXXXXX)
-track_dir "$D"
-chmod 755 "$D"
-cp "$PROGS/lockthreads" "$D/"
-chmod 755 "$D/lockthreads"
-drop=(setpriv --reuid=$nobody --regid=$nobody --clear-groups --)
-"${drop[@]}" "$D/lockthreads" 4 >/dev/null || skip "cannot run a program as uid $nobody"
+as_nobody
 
 # (a)
 rc=0

@@ -71,3 +71,19 @@ wait_for_text() {
   done
   fail "timed out waiting for '$text' in $file"
 }
+
+# as_nobody: for RLIMIT_NPROC tests, which root ignores. Copies $PROGS/lockthreads where uid
+# 65534 can run it (into $D) and sets drop=(setpriv ... --), which runs a command as that
+# uid; skips when that uid already has processes (they count against the limit) or cannot
+# run the program. Sets nobody=65534.
+as_nobody() {
+  nobody=65534
+  ps -o pid= -u $nobody >/dev/null 2>&1 && skip "processes of uid $nobody are running: RLIMIT_NPROC counts them"
+  D=$(mktemp -d /dev/shm/gotrace-e2e-nobody.XXXXXX)
+  track_dir "$D"
+  chmod 755 "$D"
+  cp "$PROGS/lockthreads" "$D/"
+  chmod 755 "$D/lockthreads"
+  drop=(setpriv --reuid=$nobody --regid=$nobody --clear-groups --)
+  "${drop[@]}" "$D/lockthreads" 4 >/dev/null || skip "cannot run a program as uid $nobody"
+}

@@ -22,16 +22,8 @@ note "(a) $line"
 expect "$line" '^gotrace: leak_fds .*ran out of file descriptors: openat failed with EMFILE \(1x\) with [0-9]+ fds open, RLIMIT_NOFILE 12 \(hard 12\)$' "(a) final report"
 
 # (b)
-nobody=65534
-ps -o pid= -u $nobody >/dev/null 2>&1 && skip "processes of uid $nobody are running: RLIMIT_NPROC counts them"
-[ "$(id -u)" = 0 ] || skip "(b) needs root to drop to uid $nobody"
-D=$(mktemp -d /dev/shm/gotrace-e2e-rlimit.XXXXXX)
-track_dir "$D"
-chmod 755 "$D"
-cp "$PROGS/lockthreads" "$D/"
-chmod 755 "$D/lockthreads"
-drop=(setpriv --reuid=$nobody --regid=$nobody --clear-groups --)
-"${drop[@]}" "$D/lockthreads" 4 >/dev/null || skip "cannot run a program as uid $nobody"
+[ "$(id -u)" = 0 ] || skip "(b) needs root to drop to uid 65534"
+as_nobody
 rc=0
 "$GOTRACE" -o "$WORK/b.out" --report-file "$WORK/b.rep" --rlimit nproc=8 -- \
   "${drop[@]}" "$D/lockthreads" 64 >"$WORK/b.stdout" 2>"$WORK/b.stderr" || rc=$?

@@ -11,21 +11,16 @@
 #include <cstring>
 
 #include "diagnosis.h"
+#include "analyzer_fixtures.h"
 #include "event_script.h"
 
 using namespace gotrace;
 using namespace gotrace::analyzers;
 using gotrace::test::EventScript;
+using gotrace::test::has_kind;
+using gotrace::test::sockaddr_bytes;
 
 namespace {
-
-std::string sockaddr_bytes(const char* ip, uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  inet_pton(AF_INET, ip, &sa.sin_addr);
-  return std::string(reinterpret_cast<const char*>(&sa), sizeof sa);
-}
 
 std::string rlimit_bytes(uint64_t soft, uint64_t hard) {
   std::string b(16, '\0');
@@ -43,12 +38,6 @@ EventScript& launched(EventScript& s, int pid, uint64_t nofile, std::vector<std:
   snap.env = std::move(env);
   s.snapshot(pid, snap);
   return s;
-}
-
-bool has_kind(const std::vector<Finding>& fs, const std::string& kind) {
-  for (const Finding& f : fs)
-    if (f.kind == kind) return true;
-  return false;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "diagnosis.h"
+#include "analyzer_fixtures.h"
 #include "event_script.h"
 #include "json_check.h"
 #include "jsonl_sink.h"
@@ -24,6 +25,8 @@
 using namespace gotrace;
 using namespace gotrace::analyzers;
 using gotrace::test::EventScript;
+using gotrace::test::has_kind;
+using gotrace::test::sockaddr_bytes;
 using gotrace::test::TempDir;
 
 namespace {
@@ -61,20 +64,6 @@ std::string client_hello(const std::string& sni) {
   body += ext;
   std::string hs = std::string("\x01\x00", 2) + static_cast<char>(body.size() >> 8) + static_cast<char>(body.size() & 0xff) + body;
   return std::string("\x16\x03\x01", 3) + static_cast<char>(hs.size() >> 8) + static_cast<char>(hs.size() & 0xff) + hs;
-}
-
-std::string sockaddr_bytes(const char* ip, uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  inet_pton(AF_INET, ip, &sa.sin_addr);
-  return std::string(reinterpret_cast<const char*>(&sa), sizeof sa);
-}
-
-bool has_kind(const std::vector<Finding>& fs, const std::string& kind) {
-  for (const Finding& f : fs)
-    if (f.kind == kind) return true;
-  return false;
 }
 
 }  // namespace
