@@ -87,6 +87,16 @@ void Diagnosis::on_event(const Event& e) {
     stall_reported_ = false;
     return;
   }
+  if (const auto* tick = std::get_if<Tick>(&e.body)) {
+    // Bytes read or written, by the kernel's count, are progress even when those calls did
+    // not stop the tracer (light mode): they moved at some time since the previous Tick,
+    // taken as its time so that a stall is never reported late.
+    if (tick->io_bytes > 0 && last_tick_ > last_progress_) {
+      last_progress_ = last_tick_;
+      stall_reported_ = false;
+    }
+    last_tick_ = e.ts;
+  }
   if (std::holds_alternative<Tick>(e.body) && opt_.stall.count() > 0 && !stall_reported_ &&
       e.ts - last_progress_ >= opt_.stall && on_stall_) {
     stall_reported_ = true;

@@ -49,6 +49,7 @@ class Diagnosis final : public EventConsumer {
   ProcessTable table_;
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
   Nanos last_progress_{0};
+  Nanos last_tick_{0};  // bytes a Tick reports moved after this: progress at least then
   bool stall_reported_ = false;
   bool ended_ = false;
   uint64_t syscalls_ = 0;

@@ -39,6 +39,7 @@ void Summary::on_event(const Event& e) {
   if (const auto* start = std::get_if<TraceStart>(&e.body)) {
     filtered_ = start->filtered;
     quiet_files_ = start->quiet_files;
+    light_ = start->light;
   }
   if (const auto* enter = std::get_if<SyscallEnter>(&e.body)) {
     if (!filter_.selected(enter->sysno)) {
@@ -190,7 +191,11 @@ std::string Summary::table() const {
       total.calls ? static_cast<uint64_t>(total_s / static_cast<double>(total.calls) * 1e6) : 0;
   line(100.0, total.time, total_avg, total.calls, total.errors, "total");
   if (filtered_ && filter_.selects_all())
-    out += quiet_files_
+    out += light_
+               ? "(light mode: counts only the syscalls gotrace stopped on: process, socket, connect, "
+                 "limits, getrandom, and every call while the command was stuck or waiting for a "
+                 "connection's first answer; --full counts them all)\n"
+           : quiet_files_
                ? "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom, and "
                  "reads/writes except of regular files, whose closes are not timed; --full counts them all)\n"
                : "(counts only the syscalls gotrace stopped on: process, fd, network, getrandom, "

@@ -72,6 +72,7 @@ class Summary final : public EventConsumer {
   bool ended_ = false;
   bool filtered_ = false;  // the trace stopped only on some syscalls (seccomp fast path)
   bool quiet_files_ = false;  // and not on reads/writes/closes of regular files
+  bool light_ = false;  // TraceStart.light
 };
 
 }  // namespace gotrace::analyzers

@@ -24,6 +24,10 @@ struct TraceStart {
   std::vector<int32_t> attached;     // pids given with -p
   bool filtered = false;             // a seccomp filter let most syscalls run unseen
   bool quiet_files = false;          // and reads/writes of regular files ran unseen (quiet fds)
+  // Light mode: the filter stopped only calls that change state (processes, sockets,
+  // connect, limits, getrandom...); file opens, reads, writes and closes were stopped only
+  // while the command looked stuck (see tracer/live/light_policy.h).
+  bool light = false;
   bool operator==(const TraceStart&) const = default;
 };
 
@@ -135,7 +139,11 @@ struct Snapshot {
 };
 
 // Time passed with no other event (live source heartbeat; drives stall detection).
+// io_bytes: bytes the traced processes read and wrote since the previous Tick, by the
+// kernel's count (/proc/PID/io rchar + wchar), whether or not those calls stopped the
+// tracer: work done unseen (light mode) is progress too. 0 when nothing moved.
 struct Tick {
+  uint64_t io_bytes = 0;
   bool operator==(const Tick&) const = default;
 };
 

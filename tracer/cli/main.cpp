@@ -16,6 +16,7 @@
 #include "gotrace/error.h"
 #include "gotrace/output.h"
 #include "gotrace/version.h"
+#include "light_policy.h"
 #include "live_source.h"
 #include "options.h"
 #include "diagnosis.h"
@@ -47,6 +48,12 @@ using namespace gotrace;
 
 void on_stop_signal(int sig) { live::LiveSource::request_stop(sig); }
 
+// Light mode: only the diagnosis reads the trace, and nothing acts at the stops it skips.
+bool light(const cli::Options& opt) {
+  return opt.light && !opt.full && !opt.selection_explicit && opt.inject.empty() &&
+         (opt.report != "none" || opt.fail_on > 0);
+}
+
 // The fast path's set: what the diagnosis needs plus what the user asked to see. Empty
 // (trace everything) when that is everything anyway, or with --full. `only_when` gets the
 // diagnosis's argument conditions for the calls the user did not ask to see.
@@ -58,11 +65,17 @@ std::vector<bool> traced_set(const cli::Options& opt, std::vector<ArgCondition>&
   bool all = true;
   for (std::size_t i = 0; i < kSyscallCount; ++i) {
     auto s = static_cast<SysNo>(i);
-    traced[i] = (diagnose && diagnosis.needs(s)) || (opt.selection_explicit && opt.filter.selected(s));
+    traced[i] = (diagnose && diagnosis.needs(s) && !(light(opt) && live::LightPolicy::per_file(s, syscall_info(s)))) ||
+                (opt.selection_explicit && opt.filter.selected(s));
     // --inject acts at the syscall's stops, so they must happen with the filter too.
     for (const engine::TamperRule& r : opt.inject) traced[i] = traced[i] || r.applies(s);
     all = all && traced[i];
   }
+  if (light(opt))
+    for (const ArgCondition& c : live::LightPolicy::kept_per_file()) {
+      traced[static_cast<std::size_t>(c.sysno)] = true;
+      only_when.push_back(c);
+    }
   if (all) return {};
   if (diagnose)
     for (const ArgCondition& c : diagnosis.needed_only_when())
@@ -87,7 +100,8 @@ int run_live(const cli::Options& opt) {
   // Only the diagnosis (and the default summary, which says so) reads the trace: file data
   // is nobody's business. -c, -C, --trace, -e trace= and --format keep every call they show.
   // --inject acts at the stops quiet fds skip.
-  lo.quiet_files = !lo.traced.empty() && !opt.selection_explicit && opt.inject.empty();
+  lo.light = !lo.traced.empty() && light(opt);
+  lo.quiet_files = !lo.traced.empty() && !opt.selection_explicit && opt.inject.empty() && !lo.light;
   live::LiveSource source(lo);
   if (!opt.attach_pids.empty()) {
     for (const live::AttachedProcess& a : source.attach(opt.attach_pids))

@@ -25,7 +25,7 @@ struct Raw {
   double stall = 10;
   std::string report = "text", report_file, fail_on = "never";
   std::string record, format = "text";
-  bool from_strace = false, full = false, stacks = false;
+  bool from_strace = false, full = false, light = false, stacks = false;
   std::vector<std::string> inject, fault;
   std::string rlimit;
 };
@@ -92,6 +92,11 @@ po::options_description describe(Raw& r) {
        "the rest run at full speed, as do reads and writes of local regular files opened\n"
        "during the trace; -c, -C, --trace or -e trace= add what they show.\n"
        "Attached processes (-p) are always fully traced: a filter cannot be removed on detach")
+      ("light", po::bool_switch(&r.light),
+       "cheaper still: the filter stops only the calls that change state (processes,\n"
+       "sockets, connect, limits, pipes, getrandom); file opens, reads, writes and closes\n"
+       "are stopped only while they matter: from a connect() to its first answer, when\n"
+       "file descriptors run short, and while the command moves no bytes (stuck)")
       ("inject", po::value(&r.inject)->value_name("SET:ACTION")->composing(),
        "tamper with syscalls as strace -e inject= does (also spelled -e inject=): "
        "SET:error=ERRNO|retval=N[:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]]. "
@@ -290,6 +295,8 @@ Options parse_options(int argc, char** argv) {
   o.format = r.format;
   o.record_path = r.record;
   o.full = r.full;
+  o.light = r.light;
+  if (o.full && o.light) throw UsageError("--full and --light exclude each other");
   o.selection_explicit = r.summary_only || o.trace || !r.exprs.empty() || o.format != "text";
   o.from_strace = r.from_strace;
   if (o.replay) {

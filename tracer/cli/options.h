@@ -37,6 +37,7 @@ struct Options {
   std::string record_path;       // --record FILE
   std::string format = "text";   // --format=text|jsonl|chrome: how the trace is written
   bool full = false;             // --full: no seccomp filter, every syscall stops
+  bool light = false;            // --light: the filter stops only calls that change state
   bool selection_explicit = false;  // -c, -C, --trace, -e trace=, --format: the user chose what to see
   bool replay = false;           // `gotrace replay FILE`
   bool from_strace = false;      // `gotrace replay --from-strace LOG`

@@ -2,11 +2,13 @@
 #include "proc_facts.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -158,6 +160,55 @@ int read_tgid(int tid) { return status_field(tid, "Tgid:"); }
 int read_tracer(int pid) { return status_field(pid, "TracerPid:"); }
 int read_uid(int pid) { return status_field(pid, "Uid:"); }
 int read_ppid(int tid) { return status_field(tid, "PPid:"); }
+
+Rlimit read_nofile(int pid) { return limit_of(pid, RLIMIT_NOFILE); }
+
+std::size_t count_fds(int pid) {
+  std::size_t n = 0;
+  if (DIR* d = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str())) {
+    while (dirent* e = readdir(d)) n += e->d_name[0] >= '0' && e->d_name[0] <= '9';
+    closedir(d);
+  }
+  return n;
+}
+
+bool read_process_cpu_ns(int pid, int64_t& ns) {
+  std::string stat = read_small_file("/proc/" + std::to_string(pid) + "/stat");
+  auto close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return false;
+  std::istringstream in(stat.substr(close_paren + 2));  // fields from 3 (state) on
+  std::string field;
+  uint64_t utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && in >> field; ++i) {
+    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
+    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
+  }
+  if (!in) return false;
+  static const long hz = sysconf(_SC_CLK_TCK);
+  ns = static_cast<int64_t>((utime + stime) * (1'000'000'000 / static_cast<uint64_t>(hz > 0 ? hz : 100)));
+  return true;
+}
+
+bool read_io_bytes(int pid, uint64_t& bytes) {
+  // "rchar: N\nwchar: N\nsyscr: ..." (proc(5)); read with one read(2), no stream.
+  char buf[512];
+  int fd = open(("/proc/" + std::to_string(pid) + "/io").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  uint64_t total = 0;
+  int found = 0;
+  for (const char* key : {"rchar: ", "wchar: "}) {
+    const char* at = std::strstr(buf, key);
+    if (!at) continue;
+    total += std::strtoull(at + std::strlen(key), nullptr, 10);
+    ++found;
+  }
+  bytes = total;
+  return found == 2;
+}
 
 Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
   Snapshot s;

@@ -17,6 +17,14 @@ bool go_relevant_env(const std::string& name);
 // syscall (for attach; a launched child has one thread, not yet running the command).
 Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets);
 
+// RLIMIT_NOFILE of `pid` (prlimit), RLIM_INFINITY when unreadable; how many fds it has open.
+Rlimit read_nofile(int pid);
+std::size_t count_fds(int pid);
+// rchar + wchar of /proc/PID/io: bytes the process read and wrote so far, by every thread
+// (exited ones included), whether or not the calls stopped a tracer. False when unreadable.
+bool read_io_bytes(int pid, uint64_t& bytes);
+// utime + stime of the whole process (/proc/PID/stat), in ns. False when unreadable.
+bool read_process_cpu_ns(int pid, int64_t& ns);
 // One thread's state read without stopping it: /proc/PID/task/TID/syscall (call and args),
 // stat (state letter, utime + stime); wchan and time off CPU too when `details` is set, or
 // `in_call_details` and it is in a syscall. `now_sched_ms` is sched_now_ms(), read once for

@@ -56,6 +56,7 @@ int LiveSource::Impl::attach_process(int pid) {
   }
   if (seized == 0) return 0;  // exited during attach
   argv_of[pid] = argv;
+  counters[pid];  // Tick.io_bytes counts its reads and writes from the first tick on
   Nanos ts = now();
   startup.push_back(Event{ts, Pid{pid}, Tid{pid}, ProcessStart{Pid{0}, argv}});
   for (const auto& [tid, t] : tasks)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "injector.h"
+#include "light_policy.h"
 #include "launcher.h"
 #include "live_source.h"
 #include "proc_net.h"
@@ -46,6 +47,7 @@ struct Task {
   bool hide_until_exec = false;  // the launched child before its execve: not the command yet
   bool attached = false;         // seized with -p (or a descendant): detached, never killed
   bool filtered = false;         // under the seccomp filter: stops only on traced syscalls
+  bool thorough = false;         // light mode: stops at every syscall for now (light_policy.h)
   bool entry_seen = true;
   uint64_t call = 0;
   SysNo sysno = SysNo::unknown;
@@ -91,6 +93,13 @@ struct LiveSource::Impl {
   Injector injector{opt.inject};  // --inject: counters, pending results, held threads
   Nanos wakeup_for{-1};           // the hold deadline the next SIGALRM is set for
   QuietFds quiet;  // fast path: fds whose reads/writes need no stop (live_quiet.cpp)
+  LightPolicy light;  // light mode: which processes stop at every call (live_light.cpp)
+  struct ProcessCounters {
+    uint64_t io_bytes = 0;  // rchar + wchar at the last tick
+    int64_t cpu_ns = 0;     // utime + stime at the last tick
+    bool go = false;        // a Go binary: its netpoller retries an interrupted epoll wait
+  };
+  std::unordered_map<int, ProcessCounters> counters;  // by pid, for Tick.io_bytes and light mode
 
   explicit Impl(LiveOptions o) : opt(o) {}
 
@@ -109,7 +118,7 @@ struct LiveSource::Impl {
   // Between a traced syscall's entry and exit, or without a filter: stop at the next
   // syscall. Otherwise run freely until the filter, a signal or an event stops it.
   static engine::Resume mode(const Task& t) {
-    return t.filtered && !t.in_syscall ? engine::Resume::Cont : engine::Resume::Syscall;
+    return t.filtered && !t.thorough && !t.in_syscall ? engine::Resume::Cont : engine::Resume::Syscall;
   }
   void resume(const Task& t, int sig = 0) { engine::resume(t.tid, mode(t), sig); }
 
@@ -137,6 +146,13 @@ struct LiveSource::Impl {
   bool skip_quiet(const Task& t, const engine::SyscallStopInfo& si);
   void quiet_exit(const Task& t, int64_t ret);
   void quiet_clone(const Task& parent, int event, int child_tid, bool thread);
+  // live_light.cpp: light mode and the per-process counters behind Tick.io_bytes.
+  uint64_t count_io(Nanos ts);  // bytes moved since the last call; light mode's tick decision
+  void light_exit(const Task& t, int64_t ret);
+  void light_exec(int pid);
+  void light_new_process(int parent_pid, int child_pid);
+  void light_gone(int pid);
+  void set_thorough(int pid, bool on, int stopped_tid);
   Task& adopt_unknown(int tid);
   void check_stop_requests(Nanos ts);
   void kill_launched(int sig);

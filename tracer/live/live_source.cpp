@@ -100,7 +100,8 @@ void LiveSource::run(EventConsumer& out) {
   }
   m.emit(Nanos{0}, 0, 0,
          TraceStart{m.t0_wall, kHostArch, GOTRACE_VERSION, m.command, m.attached_pids,
-                    !m.filter.empty(), !m.filter.empty() && m.opt.quiet_files});
+                    !m.filter.empty(), !m.filter.empty() && m.opt.quiet_files,
+                    !m.filter.empty() && m.opt.light});
   for (Event& e : m.startup) out.on_event(e);
   m.startup.clear();
   if (m.child.pid > 0) {
@@ -216,9 +217,11 @@ Task& LiveSource::Impl::adopt_unknown(int tid) {
                                [&](const auto& kv) { return kv.second.pid == ppid; });
   bool attached = relative != tasks.end() && relative->second.attached;
   bool filtered = relative != tasks.end() && relative->second.filtered;
+  if (pid == tid) light_new_process(ppid, pid);
   Task& t = add_task(tid, pid);
   t.attached = attached;
   t.filtered = filtered;
+  t.thorough = opt.light && light.thorough(pid);
   if (pid == tid) {
     quiet.on_new_process(pid);
     auto parent_argv = argv_of.find(ppid);
@@ -256,6 +259,7 @@ void LiveSource::Impl::on_gone(int tid, int status) {
     argv_of.erase(pid);
     stacks.forget(pid);
     quiet.on_process_gone(pid);
+    light_gone(pid);
   }
   emit(ts, pid, tid, ThreadExit{status});
 }
@@ -318,6 +322,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
     remote.fd_target(static_cast<int>(si.rval), opt.capture.fd_detail, body.ret_fd_target);
   if (info.has(kNet)) sockets.invalidate();
   quiet_exit(t, si.rval);
+  if (opt.light && filter_active) light_exit(t, si.rval);
   t.in_syscall = false;
   // The calls behind an fd-exhaustion finding: whose code ran out of fds.
   bool stack = !t.stack_taken && (si.rval == -EMFILE || si.rval == -ENFILE);
@@ -424,9 +429,11 @@ void LiveSource::Impl::on_new_task(Task& parent, int event) {
     return;
   }
   int child_pid = thread ? parent_pid : child_tid;
+  if (!thread) light_new_process(parent_pid, child_pid);
   Task& added = add_task(child_tid, child_pid);  // may rehash: `parent` is dead now
   added.attached = attached;
   added.filtered = filtered;
+  added.thorough = opt.light && light.thorough(child_pid);
   if (thread) {
     emit(ts, child_pid, child_tid, ThreadStart{Tid{parent_tid}});
   } else {
@@ -486,6 +493,7 @@ void LiveSource::Impl::on_exec(int tid) {
   stacks.forget(t.pid);
   quiet.on_exec(t.pid);
   int pid = t.pid;
+  light_exec(pid);  // may make `t` thorough: before it is restarted
   // The launched command's limits, fds and environment, read while it is stopped at its
   // exec: after the kernel closed the close-on-exec fds (gotrace's own launch pipes).
   Snapshot snap;

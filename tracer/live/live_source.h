@@ -38,6 +38,9 @@ struct LiveOptions {
   // With the filter, and only the diagnosis reading the trace: reads and writes of regular
   // files opened during the trace run without an exit stop and emit nothing (quiet_fds.h).
   bool quiet_files = false;
+  // With the filter (whose set the caller trimmed to the calls that change state): light
+  // mode, thorough only while it matters (light_policy.h).
+  bool light = false;
 };
 
 struct AttachedProcess {

@@ -128,6 +128,7 @@ struct BodyEncoder {
     for (int32_t p : b.attached) w.sv(p);
     w.u8(b.filtered ? 1 : 0);
     w.u8(b.quiet_files ? 1 : 0);
+    w.u8(b.light ? 1 : 0);
   }
   void operator()(const SyscallEnter& b) {
     w.uv(b.call);
@@ -184,7 +185,7 @@ struct BodyEncoder {
     w.str(b.cwd);
     w.str(b.exe);
   }
-  void operator()(const Tick&) {}
+  void operator()(const Tick& b) { w.uv(b.io_bytes); }
   void operator()(const TraceEnd& b) {
     w.u8(static_cast<uint8_t>(b.reason));
     w.sv(b.exit_status);

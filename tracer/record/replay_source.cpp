@@ -97,6 +97,7 @@ struct BodyDecoder {
     for (int32_t& p : b.attached) p = d.sv32();
     b.filtered = d.left() > 0 && d.u8() != 0;  // added in 0.1 without a version bump: optional
     b.quiet_files = d.left() > 0 && d.u8() != 0;  // appended later still
+    b.light = d.left() > 0 && d.u8() != 0;        // and later
   }
   void operator()(SyscallEnter& b) {
     b.call = d.uv();
@@ -151,7 +152,7 @@ struct BodyDecoder {
     d.str(b.cwd);
     d.str(b.exe);
   }
-  void operator()(Tick&) {}
+  void operator()(Tick& b) { b.io_bytes = d.left() > 0 ? d.uv() : 0; }  // empty before io_bytes
   void operator()(TraceEnd& b) {
     b.reason = enum_byte(d, EndReason::Truncated, "bad end reason");
     b.exit_status = d.sv32();

@@ -185,7 +185,10 @@ struct Body {
     }
     out += ']';
   }
-  void operator()(const Tick&) { o.str("type", "tick"); }
+  void operator()(const Tick& b) {
+    o.str("type", "tick");
+    o.num("io_bytes", b.io_bytes);
+  }
   void operator()(const TraceEnd& b) {
     o.str("type", "trace_end").str("reason", reason_name(b.reason)).num("exit_status", b.exit_status);
   }

@@ -1,0 +1,131 @@
+// The live loop's light-mode hooks (light_policy.h decides, this file acts) and the
+// per-process counters behind Tick.io_bytes.
+//
+// Turning a process thorough takes effect at each thread's next stop; a thread running or
+// blocked in a call that the kernel restarts unseen after a ptrace stop (futex, sleeps,
+// reads, writes, waits...) is interrupted (PTRACE_INTERRUPT) so that it happens now. A
+// thread blocked in connect() is not (an interrupted connect restarts as EALREADY), nor in
+// an epoll wait unless the process is Go (epoll_wait returns EINTR, which Go's netpoller
+// retries but a C program may not), nor in getrandom (it restarts unseen when it waits for
+// entropy, but a seccomp USER_NOTIF supervisor holding it would see its notification
+// withdrawn; the call is reported from /proc anyway).
+#include <algorithm>
+#include <cerrno>
+
+#include "live_impl.h"
+#include "proc_facts.h"
+#include "elf_image.h"
+
+namespace gotrace::live {
+namespace {
+
+bool is_go_binary(int pid) {
+  char path[4096];
+  ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), path, sizeof path - 1);
+  if (n <= 0) return false;
+  path[n] = '\0';
+  stack::ElfImage elf(path);
+  return elf.ok() && (elf.section(".gopclntab") || elf.section(".go.buildinfo"));
+}
+
+// Whether PTRACE_INTERRUPT is invisible to a thread blocked in `s`: the kernel restarts the
+// call (ERESTARTSYS / restart_syscall) when it is resumed.
+bool restarts_unseen(SysNo s, bool go) {
+  switch (s) {
+    case SysNo::futex: case SysNo::nanosleep: case SysNo::clock_nanosleep: case SysNo::restart_syscall:
+    case SysNo::read: case SysNo::readv: case SysNo::pread64: case SysNo::write: case SysNo::writev:
+    case SysNo::recvfrom: case SysNo::recvmsg: case SysNo::sendto: case SysNo::sendmsg:
+    case SysNo::wait4: case SysNo::waitid: case SysNo::poll: case SysNo::ppoll:
+    case SysNo::select: case SysNo::pselect6: case SysNo::accept: case SysNo::accept4:
+    case SysNo::pause: case SysNo::sched_yield: case SysNo::openat:
+      return true;
+    case SysNo::epoll_wait: case SysNo::epoll_pwait: case SysNo::epoll_pwait2:
+      return go;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void LiveSource::Impl::set_thorough(int pid, bool on, int stopped_tid) {
+  bool go = false;
+  if (auto c = counters.find(pid); c != counters.end()) go = c->second.go;
+  for (auto& [tid, t] : tasks) {
+    if (t.pid != pid || t.thorough == on) continue;
+    t.thorough = on;  // off: back to the filter at its next restart
+    if (!on || tid == stopped_tid || t.hide_until_exec || !t.filtered) continue;
+    ThreadState s = engine::read_thread_state(pid, tid, -1, false, false);
+    bool awake = s.state == 'R' || s.state == 'S' || s.state == 'D';
+    if (!awake) continue;  // stopped (group-stop, or a stop not handled yet): next restart
+    if (s.number >= 0 && !restarts_unseen(sysno_from_number(kHostArch, s.number), go)) continue;
+    engine::interrupt(tid);  // ESRCH: it exited, its report follows
+  }
+}
+
+void LiveSource::Impl::light_exit(const Task& t, int64_t ret) {
+  const SyscallInfo& info = syscall_info(t.sysno);
+  bool changed = light.on_exit(t.pid, t.sysno, t.args, ret);
+  if (info.has(kLimits) && ret == 0)
+    changed = light.on_nofile(t.pid, engine::read_nofile(t.pid).soft, engine::count_fds(t.pid)) || changed;
+  if (changed) set_thorough(t.pid, light.thorough(t.pid), t.tid);
+}
+
+void LiveSource::Impl::light_exec(int pid) {
+  ProcessCounters& c = counters[pid];
+  if (!opt.light) return;
+  c.go = is_go_binary(pid);
+  light.on_exec(pid);
+  light.on_nofile(pid, engine::read_nofile(pid).soft, engine::count_fds(pid));
+  set_thorough(pid, light.thorough(pid), pid);
+}
+
+void LiveSource::Impl::light_new_process(int parent_pid, int child_pid) {
+  ProcessCounters& c = counters[child_pid];
+  if (auto p = counters.find(parent_pid); p != counters.end()) c.go = p->second.go;
+  if (opt.light) light.on_fork(parent_pid, child_pid);
+}
+
+void LiveSource::Impl::light_gone(int pid) {
+  counters.erase(pid);
+  light.on_gone(pid);
+}
+
+uint64_t LiveSource::Impl::count_io(Nanos ts) {
+  uint64_t moved = 0;
+  int64_t cpu = 0;
+  for (auto& [pid, c] : counters) {
+    uint64_t bytes = 0;
+    if (engine::read_io_bytes(pid, bytes)) {
+      if (bytes > c.io_bytes) moved += bytes - c.io_bytes;
+      c.io_bytes = bytes;
+    }
+    int64_t ns = 0;
+    if (engine::read_process_cpu_ns(pid, ns)) {
+      if (ns > c.cpu_ns) cpu += ns - c.cpu_ns;
+      c.cpu_ns = ns;
+    }
+  }
+  if (!opt.light || !filter_active) return moved;
+  std::vector<int> pids;
+  for (const auto& [pid, c] : counters) pids.push_back(pid);
+  std::sort(pids.begin(), pids.end());
+  // fd pressure builds up unseen: the fd count against the limit, once a tick.
+  for (int pid : pids)
+    if (light.on_nofile(pid, engine::read_nofile(pid).soft, engine::count_fds(pid)))
+      set_thorough(pid, light.thorough(pid), -1);
+  int change = light.on_tick(moved > 0, cpu >= (opt.tick / 4).count());
+  if (change > 0) {
+    // Stuck: what changed unseen (files opened and closed, sockets closed) is read again
+    // before every call is traced.
+    for (int pid : pids) {
+      emit(ts, pid, pid, engine::read_snapshot(pid, false, sockets));
+      set_thorough(pid, true, -1);
+    }
+  } else if (change < 0) {
+    for (int pid : pids) set_thorough(pid, light.thorough(pid), -1);
+  }
+  return moved;
+}
+
+}  // namespace gotrace::live
