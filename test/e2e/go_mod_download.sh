@@ -14,24 +14,27 @@ track_dir "$T"
 export GOENV=off GO111MODULE=on GOPATH=$T/gopath GOSUMDB=off GONOSUMDB='' GONOPROXY='' \
   GOPRIVATE='' GOFLAGS=-modcacherw
 
-download() {  # download PROXY NAME: gotrace -- go mod download into a fresh cache
+download() {  # download PROXY NAME [MODE]: gotrace [MODE] -- go mod download into a fresh cache
   local rc=0
   (cd "$SAMPLE" && GOPROXY=$1 GOMODCACHE=$T/mod-$2 GOCACHE=$T/gocache-$2 \
-    "$GOTRACE" -o "$WORK/$2.txt" -- go mod download) || rc=$?
+    "$GOTRACE" ${3:-} -o "$WORK/$2.txt" -- go mod download) || rc=$?
   assert_eq 0 "$rc" "gotrace -- go mod download ($1) exit status"
   local zips
   zips=$(find "$T/mod-$2/cache/download" -name '*.zip' | wc -l)
   [ "$zips" -ge 15 ] || fail "only $zips module zips downloaded from $1"
   (cd "$SAMPLE" && GOPROXY=off GOMODCACHE=$T/mod-$2 GOCACHE=$T/gocache-$2 go mod verify) >"$WORK/verify-$2" ||
     { cat "$WORK/verify-$2"; fail "go mod verify after download from $1"; }
-  note "$1: $zips zips; $(tail -1 "$WORK/$2.txt")"
-  for sc in openat close; do
-    read -r calls errors < <(count "$WORK/$2.txt" $sc)
-    [ "$calls" -gt 0 ] || fail "no $sc in the summary of go mod download"
-  done
+  note "$1${3:+ $3}: $zips zips; $(tail -1 "$WORK/$2.txt")"
+  grep -qE "^gotrace: no problem found: [0-9]+ syscalls in" "$WORK/$2.txt" ||
+    { cat "$WORK/$2.txt"; fail "a healthy download ($1${3:+ $3}) was reported as a problem"; }
 }
 
-download "file://$OUT/proxy" file
+# --thorough stops the fd table's calls: opens and closes are counted.
+download "file://$OUT/proxy" file --thorough
+for sc in openat close; do
+  read -r calls errors < <(count "$WORK/file.txt" $sc)
+  [ "$calls" -gt 0 ] || fail "no $sc in the --thorough summary of go mod download"
+done
 
 # Over HTTP on loopback, from the project's own server (it exits by itself when idle).
 (cd "$SCRIPTS_DIR/goproxy/serve"
@@ -42,12 +45,18 @@ track $!
 for _ in $(seq 100); do [ -s "$T/addr" ] && break; sleep 0.05; done
 [ -s "$T/addr" ] || fail "proxy server did not start: $(cat "$T/serve.log")"
 download "http://$(cat "$T/addr")" http
-# Reads and writes of regular files are quiet in the default mode (README "The fast path");
-# those of the sockets are counted.
-for sc in connect read write; do
+# Light mode (the default, README "The fast path"): the sockets, and their first request
+# and answer (the connection window, when every call stops), are seen; file opens only in
+# those windows.
+for sc in socket connect read write; do
   read -r calls errors < <(count "$WORK/http.txt" $sc)
   [ "$calls" -gt 0 ] || fail "no $sc in the summary of an HTTP download"
 done
+read -r light_opens errors < <(count "$WORK/http.txt" openat)
+read -r thorough_opens errors < <(count "$WORK/file.txt" openat)
+((light_opens * 10 < thorough_opens)) ||
+  fail "light mode saw $light_opens openat calls, --thorough $thorough_opens: the filter is not light"
+grep -q "light mode: counts only" "$WORK/http.txt" || fail "the light-mode summary does not say so"
 
 # A clean build of the sample: compile, asm and link run as child processes.
 rc=0

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 n() { grep -vE "^([0-9]+ +)?read\($rnd, " "$3" | grep -cE "$2\([0-9]+, \"$1\", 1\) += 1\$" || true; }
 
 mkdir "$WORK/fast" "$WORK/full" "$WORK/trace"
-"$GOTRACE" --record "$WORK/fast.gtr" -o "$WORK/fast.txt" -- "$PROGS/quiet_io" "$WORK/fast" >"$WORK/fds"
+"$GOTRACE" --thorough --record "$WORK/fast.gtr" -o "$WORK/fast.txt" -- "$PROGS/quiet_io" "$WORK/fast" >"$WORK/fds"
 "$GOTRACE" replay --trace -o "$WORK/fast.trace" "$WORK/fast.gtr"
 "$GOTRACE" --full --record "$WORK/full.gtr" -o "$WORK/full.txt" -- "$PROGS/quiet_io" "$WORK/full" >/dev/null
 "$GOTRACE" replay --trace -o "$WORK/full.trace" "$WORK/full.gtr"

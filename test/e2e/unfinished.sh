@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 # as in a terminal where Ctrl-C reaches gotrace.
 python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])' "$GOTRACE" -o "$WORK/out.txt" -- "$PROGS/blocked_read" >"$WORK/stdout" &
+os.execvp(sys.argv[1], sys.argv[1:])' "$GOTRACE" --thorough -o "$WORK/out.txt" -- "$PROGS/blocked_read" >"$WORK/stdout" &
 tracer=$!
 track $tracer
 wait_for_text "$WORK/stdout" ready

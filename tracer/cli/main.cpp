@@ -86,6 +86,27 @@ std::vector<bool> traced_set(const cli::Options& opt, std::vector<ArgCondition>&
   return traced;
 }
 
+// --show-filter: the set run_live would give the filter, as strace's -e trace= spells it.
+int show_filter(const cli::Options& opt) {
+  std::vector<ArgCondition> only_when;
+  std::vector<bool> traced = traced_set(opt, only_when);
+  if (traced.empty()) {
+    std::puts("all");
+    return 0;
+  }
+  std::string names;
+  for (std::size_t i = 0; i < kSyscallCount; ++i)
+    if (traced[i] && syscall_number(kHostArch, static_cast<SysNo>(i)) >= 0)
+      names += (names.empty() ? "" : ",") + std::string(syscall_info(static_cast<SysNo>(i)).name);
+  std::puts(names.c_str());
+  for (const ArgCondition& c : only_when) {
+    std::string values;
+    for (uint32_t v : c.values) values += (values.empty() ? "" : ",") + std::to_string(v);
+    fmt::print("# {} stops only when argument {} is {}\n", syscall_info(c.sysno).name, c.arg + 1, values);
+  }
+  return 0;
+}
+
 int run_live(const cli::Options& opt) {
   live::LiveOptions lo;
   // Analyzers read request lines, TLS ClientHellos and DNS packets from socket buffers.
@@ -160,6 +181,7 @@ int main(int argc, char** argv) {
       std::printf("gotrace %s\n", GOTRACE_VERSION);
       return 0;
     }
+    if (opt.show_filter) return show_filter(opt);
     if (opt.replay) return run_replay(opt) < 0 ? 0 : 1;
     int status = run_live(opt);
     if (status < 0) {

@@ -25,7 +25,7 @@ struct Raw {
   double stall = 10;
   std::string report = "text", report_file, fail_on = "never";
   std::string record, format = "text";
-  bool from_strace = false, full = false, light = false, stacks = false;
+  bool from_strace = false, full = false, light = false, thorough = false, show_filter = false, stacks = false;
   std::vector<std::string> inject, fault;
   std::string rlimit;
 };
@@ -49,8 +49,8 @@ po::options_description describe(Raw& r) {
       ("syscall-times,T", po::bool_switch(&r.durations),
        "show the time spent in each syscall, from entry to exit")
       ("expr,e", po::value(&r.exprs)->value_name("EXPR")->composing(),
-       "trace=SET: which syscalls to show and count (names, %net %file %desc %process\n"
-       "%signal %memory %ipc %clock %creds %stat, all, none, !negation);\n"
+       "trace=SET: which syscalls to show and count (names, %net %file %desc %process "
+       "%signal %memory %ipc %clock %creds %stat, all, none, !negation); "
        "signal=all|none: show Go's SIGURG preemption too, or no signals")
       ("string-limit,s", po::value(&r.string_limit)->value_name("N"),
        "print at most N bytes of strings and buffers (default 32)")
@@ -63,40 +63,49 @@ po::options_description describe(Raw& r) {
       ("summary-wall-clock,w", po::bool_switch(&r.wall),
        "summary times are wall-clock already (accepted for strace habits)")
       ("attach,p", po::value(&r.pids)->value_name("PID[,PID...]")->composing(),
-       "attach to running processes (all their threads): print what each thread is\n"
-       "blocked in right now, then trace until Ctrl-C, SIGTERM, SIGHUP or --duration,\n"
+       "attach to running processes (all their threads): print what each thread is "
+       "blocked in right now, then trace until Ctrl-C, SIGTERM, SIGHUP or --duration, "
        "then detach, leaving them running (or stopped) exactly as they were")
       ("duration", po::value(&r.duration)->value_name("SECONDS"),
-       "end the trace after SECONDS: detach from -p processes; a launched command is sent\n"
+       "end the trace after SECONDS: detach from -p processes; a launched command is sent "
        "SIGTERM (SIGKILL 3 s later)")
       ("stall", po::value(&r.stall)->value_name("SECONDS"),
-       "while tracing, when the command makes no progress for SECONDS (default 10), print\n"
+       "while tracing, when the command makes no progress for SECONDS (default 10), print "
        "the diagnosis right away; 0 turns this off")
       ("report", po::value(&r.report)->value_name("FORMAT"),
        "the diagnosis printed before the summary: text (default), json, or none")
       ("report-file", po::value(&r.report_file)->value_name("FILE"),
        "write the diagnosis to FILE (e.g. with --report=json for CI) instead of the output")
       ("fail-on", po::value(&r.fail_on)->value_name("LEVEL"),
-       "exit 3 when the command succeeded but a finding of LEVEL (warning or error) or worse\n"
+       "exit 3 when the command succeeded but a finding of LEVEL (warning or error) or worse "
        "was reported (for CI); default never")
       ("record", po::value(&r.record)->value_name("FILE"),
-       "also record every event to FILE (.gtr) for `gotrace replay`; written as\n"
+       "also record every event to FILE (.gtr) for `gotrace replay`; written as "
        "FILE.partial until the trace ends (a cut-short recording still replays)")
       ("format", po::value(&r.format)->value_name("FORMAT"),
-       "how the trace is written: text (strace-like, with --trace), jsonl (one JSON\n"
-       "object per event) or chrome (trace-event JSON for Perfetto/chrome://tracing);\n"
+       "how the trace is written: text (strace-like, with --trace), jsonl (one JSON "
+       "object per event) or chrome (trace-event JSON for Perfetto/chrome://tracing); "
        "with jsonl/chrome the diagnosis and summary go to stderr")
       ("full", po::bool_switch(&r.full),
-       "stop on every syscall. By default a launched command gets a seccomp filter so that\n"
-       "only the syscalls the diagnosis needs (process, fd, network, getrandom) stop it and\n"
-       "the rest run at full speed, as do reads and writes of local regular files opened\n"
-       "during the trace; -c, -C, --trace or -e trace= add what they show.\n"
+       "stop on every syscall, as strace does. By default a launched command gets a seccomp "
+       "filter (light mode, see --light); -c, -C, --trace, -e trace=, --format and --inject "
+       "use the --thorough filter plus what they show or act on. "
        "Attached processes (-p) are always fully traced: a filter cannot be removed on detach")
       ("light", po::bool_switch(&r.light),
-       "cheaper still: the filter stops only the calls that change state (processes,\n"
-       "sockets, connect, limits, pipes, getrandom); file opens, reads, writes and closes\n"
-       "are stopped only while they matter: from a connect() to its first answer, when\n"
-       "file descriptors run short, and while the command moves no bytes (stuck)")
+       "the default when only the diagnosis reads the trace: the filter stops only calls "
+       "that change state (processes, sockets, connect, limits, pipes, dups, getrandom, "
+       "writes to stderr); a process is stopped at every call only while that matters: "
+       "from a connect() to its first answer, when file descriptors run short (a limit "
+       "of 256 or less, 3/4 in use, EMFILE), and while the command moves no bytes and "
+       "uses little CPU for a second (stuck)")
+      ("thorough", po::bool_switch(&r.thorough),
+       "the filter stops every call the diagnosis can use from the start (file opens and "
+       "closes, reads and writes but those of local regular files): slower than --light, "
+       "but a --record holds every socket read and write")
+      ("show-filter", po::bool_switch(&r.show_filter),
+       "print the syscalls the seccomp filter would stop a launched command on with the "
+       "other options given (one comma-separated line, for strace -e trace=; then '#' lines "
+       "for the calls that stop only for some argument values) and exit")
       ("inject", po::value(&r.inject)->value_name("SET:ACTION")->composing(),
        "tamper with syscalls as strace -e inject= does (also spelled -e inject=): "
        "SET:error=ERRNO|retval=N[:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]]. "
@@ -118,7 +127,7 @@ po::options_description describe(Raw& r) {
        "Without -k, stacks are still taken for the calls behind a finding (EMFILE, a "
        "blocking getrandom, connect) and shown in its evidence")
       ("from-strace", po::bool_switch(&r.from_strace),
-       "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot\n"
+       "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot "
        "carry: fd targets without -yy, buffers past -s, limits, environment)")
       ("quiet,q", po::bool_switch(&r.quiet), "accepted for strace habits");
   return d;
@@ -163,24 +172,24 @@ void apply_expr(const std::string& expr, Options& o) {
 std::string help_text() {
   Raw r;
   std::ostringstream s;
-  s << "usage: gotrace [OPTIONS] [--] COMMAND [ARGS...]\n"
-       "       gotrace [OPTIONS] -p PID[,PID...] [--duration SECONDS] [-- COMMAND...]\n"
-       "       gotrace replay [OPTIONS] FILE.gtr\n"
-       "       gotrace replay --from-strace [OPTIONS] STRACE.LOG\n"
-       "\n"
-       "Runs COMMAND under ptrace, following every thread, child and exec, and tells why it\n"
-       "is slow or hung. By default it prints no per-syscall lines: only what it finds and a\n"
-       "strace -c style summary when the command ends (or when interrupted: the command is\n"
-       "sent the same signal, then SIGKILL after 3 s; the summary is still printed).\n"
-       "Summary times are wall-clock from syscall entry to exit (strace -c -w), so blocking\n"
-       "calls show their real cost; calls that never returned are listed below the table.\n"
-       "Before the summary comes the diagnosis: why the command is hung or slow (file\n"
-       "descriptors exhausted, getrandom blocked on entropy, DNS / TCP connect / TLS / module\n"
-       "proxy waits named by host and GOPROXY/GOSUMDB role), with evidence and what to try.\n"
-       "Exit status: the command's; if it was killed by a signal, gotrace dies of the same\n"
-       "signal. 2: bad usage or command not found; 1: command cannot be executed or traced;\n"
-       "3: --fail-on matched. Replay prints what the live run printed, from the recording;\n"
-       "it exits 1 for a file it cannot read (and says where).\n"
+  s << "usage: gotrace [OPTIONS] [--] COMMAND [ARGS...] "
+       "       gotrace [OPTIONS] -p PID[,PID...] [--duration SECONDS] [-- COMMAND...] "
+       "       gotrace replay [OPTIONS] FILE.gtr "
+       "       gotrace replay --from-strace [OPTIONS] STRACE.LOG "
+       " "
+       "Runs COMMAND under ptrace, following every thread, child and exec, and tells why it "
+       "is slow or hung. By default it prints no per-syscall lines: only what it finds and a "
+       "strace -c style summary when the command ends (or when interrupted: the command is "
+       "sent the same signal, then SIGKILL after 3 s; the summary is still printed). "
+       "Summary times are wall-clock from syscall entry to exit (strace -c -w), so blocking "
+       "calls show their real cost; calls that never returned are listed below the table. "
+       "Before the summary comes the diagnosis: why the command is hung or slow (file "
+       "descriptors exhausted, getrandom blocked on entropy, DNS / TCP connect / TLS / module "
+       "proxy waits named by host and GOPROXY/GOSUMDB role), with evidence and what to try. "
+       "Exit status: the command's; if it was killed by a signal, gotrace dies of the same "
+       "signal. 2: bad usage or command not found; 1: command cannot be executed or traced; "
+       "3: --fail-on matched. Replay prints what the live run printed, from the recording; "
+       "it exits 1 for a file it cannot read (and says where). "
        "\n"
        << describe(r)
        << "\nShort forms as in strace: -t -tt -ttt, -y -yy, -e trace=read,%net, -o FILE, -s N.\n"
@@ -295,8 +304,9 @@ Options parse_options(int argc, char** argv) {
   o.format = r.format;
   o.record_path = r.record;
   o.full = r.full;
-  o.light = r.light;
-  if (o.full && o.light) throw UsageError("--full and --light exclude each other");
+  if (int(r.full) + int(r.light) + int(r.thorough) > 1)
+    throw UsageError("--full, --thorough and --light exclude each other");
+  o.light = !r.full && !r.thorough;
   o.selection_explicit = r.summary_only || o.trace || !r.exprs.empty() || o.format != "text";
   o.from_strace = r.from_strace;
   if (o.replay) {
@@ -307,6 +317,8 @@ Options parse_options(int argc, char** argv) {
       throw UsageError("--inject and --rlimit act on a live trace, not on a replay");
     return o;
   }
+  o.show_filter = r.show_filter;
+  if (o.show_filter) return o;
   if (o.from_strace) throw UsageError("--from-strace is for `gotrace replay --from-strace LOG`");
   if (o.command.empty() && o.attach_pids.empty())
     throw UsageError("no command to trace and no -p PID (usage: gotrace [OPTIONS] -- COMMAND [ARGS...])");

@@ -37,7 +37,8 @@ struct Options {
   std::string record_path;       // --record FILE
   std::string format = "text";   // --format=text|jsonl|chrome: how the trace is written
   bool full = false;             // --full: no seccomp filter, every syscall stops
-  bool light = false;            // --light: the filter stops only calls that change state
+  bool light = true;             // light mode (default; not with --full or --thorough)
+  bool show_filter = false;      // --show-filter: print the filter's set and exit
   bool selection_explicit = false;  // -c, -C, --trace, -e trace=, --format: the user chose what to see
   bool replay = false;           // `gotrace replay FILE`
   bool from_strace = false;      // `gotrace replay --from-strace LOG`
