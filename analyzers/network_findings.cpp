@@ -228,16 +228,24 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
     } else if (open)
       last = fmt::format("last write {} ago ({} bytes), {}", seconds_text(waited), c.last_write_bytes,
                          c.last_read == kNever ? std::string("nothing read yet") : "no read since");
+    else if (answered && c.kernel_write)
+      last = fmt::format("first bytes back {} after the last data sent (kernel TCP info)", seconds_text(waited));
     else if (answered)
       last = fmt::format("first bytes back {} after the last write ({} bytes)", seconds_text(waited),
                          c.last_write_bytes);
+    else if (c.kernel_write)
+      last = fmt::format("last data sent (kernel TCP info: {} bytes in all) {} before {}, {}", c.written,
+                         seconds_text(waited), c.process_ended ? "its process ended" : "the close",
+                         c.last_read == kNever ? std::string("nothing ever read") : "nothing read after it");
     else
       last = fmt::format("last write ({} bytes) {} before {}, {}", c.last_write_bytes,
                          seconds_text(waited), c.process_ended ? "its process ended" : "the close",
                          c.last_read == kNever ? std::string("nothing ever read") : "nothing read after it");
     f.evidence.push_back(sock + (open && c.kernel_write ? ": " : ", ") + last);
     std::string after = c.request.empty() ? "" : " after `" + c.request + "`";
-    if (after.empty())  // the request was not seen: name the download from the module cache
+    // The request was not seen: name the download from the module cache files held now
+    // (only while the wait lasts: once it is over they may be another download's).
+    if (after.empty() && open)
       if (std::string what = fetching(c.pid); !what.empty()) after = " while fetching " + what;
     if (handshake) {
       f.kind = std::string("tls_handshake") + slow;

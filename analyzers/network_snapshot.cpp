@@ -33,6 +33,7 @@ std::string unescape_module(const std::string& s) {
 }  // namespace
 
 void NetworkWait::on_snapshot(int32_t pid, const Snapshot& s, Nanos ts) {
+  if (s.fds.empty()) return;  // /proc/PID/fd was unreadable (the process is exiting): no news
   std::map<int, const OpenFd*> listed;
   for (const OpenFd& f : s.fds) listed[f.fd] = &f;
   // A Conn whose fd is gone, or is now something else, was closed unseen. When is unknown,

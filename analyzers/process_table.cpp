@@ -93,6 +93,7 @@ ProcessInfo& ProcessTable::proc(int32_t pid) { return procs_[pid]; }
 // of an fd that is still the same thing stays (cloexec, socket peer and type, which pipe);
 // anything else is what the snapshot says; fds it does not list are closed.
 void ProcessTable::on_snapshot_fds(ProcessInfo& p, const std::vector<OpenFd>& fds, Nanos ts) {
+  if (fds.empty() && p.fds_known) return;  // /proc/PID/fd was unreadable (exiting): keep what we know
   std::map<int, FdInfo> now;
   for (const OpenFd& f : fds) {
     FdInfo info;

@@ -241,3 +241,23 @@ TEST_CASE("ProcessTable on a mid-trace snapshot keeps what it knew of fds that a
   later.play(t);
   CHECK(t.process(40)->fds.size() == 1);
 }
+
+TEST_CASE("attach: an answer read later ends a wait the kernel's facts began", "[analyzer][net][snapshot]") {
+  EventScript s = attached(40, {tcp_fd(7, "127.0.0.1:45363", TCP_ESTABLISHED, 3000, 312, 4000, 800)});
+  s.after_ms(9000);
+  s.enter(40, 40, SysNo::read, {7, 0x60, 4096}).data(40, 1, "HTTP/1.1 200 OK\r\n").exit(40, 40, 17);
+  s.after_ms(1000).end(EndReason::Detached);
+  auto fs = stall_of(s);
+  REQUIRE(has_kind(fs, "http_slow_response"));
+  CHECK_FALSE(has_kind(fs, "http_no_response"));
+  CHECK_THAT(fs[0].verdict, Catch::Contains("waited 12.0 s for a response from module proxy 127.0.0.1:45363"));
+  CHECK_THAT(fs[0].verdict, !Catch::Contains("while fetching"));
+  CHECK(fs[0].evidence[0] == "fd 7 TCP -> 127.0.0.1:45363, first bytes back 12.0 s after the last data sent (kernel TCP info)");
+}
+
+TEST_CASE("a snapshot with no fds (unreadable /proc/PID/fd) changes nothing", "[analyzer][net][snapshot]") {
+  EventScript s = attached(40, {tcp_fd(7, "127.0.0.1:45363", TCP_ESTABLISHED, 3000, 312, 4000, 800)});
+  s.after_ms(500).snapshot(40, Snapshot{});
+  s.after_ms(500).tick();
+  CHECK(has_kind(stall_of(s), "http_no_response"));
+}
