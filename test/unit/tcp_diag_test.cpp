@@ -1,12 +1,18 @@
 // The kernel's TCP facts (sock_diag tcp_info) of a real loopback connection, and a
 // snapshot of this process carrying them on its socket fd.
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <string>
 
 #include "proc_facts.h"
@@ -104,4 +110,76 @@ TEST_CASE("the attach report shows when data last moved on a TCP socket", "[sink
   CHECK_THAT(text, Catch::Contains("  fd 0    /dev/null\n"));
   CHECK_THAT(text, Catch::Contains("  fd 7    TCP:[127.0.0.1:41156->127.0.0.1:45363] ESTABLISHED (sent 312 B, last "
                                    "2.1 s ago; nothing received; 1 unacked)\n"));
+}
+
+namespace {
+
+// In a child in a new network namespace: lo up, a loopback connection with 5 bytes sent.
+// Writes the client socket's inode (0 on failure) to `report`, then waits for `done`.
+[[noreturn]] void child_in_new_netns(int report, int done) {
+  uint64_t inode = 0;
+  if (unshare(CLONE_NEWNET) == 0) {
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    ifreq ifr{};
+    std::strcpy(ifr.ifr_name, "lo");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+      ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+      ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    struct stat st {};
+    if (bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && listen(l, 1) == 0 &&
+        getsockname(l, reinterpret_cast<sockaddr*>(&a), &len) == 0 &&
+        connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && write(c, "hello", 5) == 5 &&
+        fstat(c, &st) == 0)
+      inode = st.st_ino;
+  }
+  if (write(report, &inode, sizeof inode) != sizeof inode) _exit(1);
+  char b;
+  while (read(done, &b, 1) < 0) {
+  }
+  _exit(0);
+}
+
+}  // namespace
+
+TEST_CASE("sock_diag in another network namespace: read from a thread that joins it", "[engine][tcp]") {
+  int report[2], done[2];
+  REQUIRE(pipe2(report, O_CLOEXEC) == 0);
+  REQUIRE(pipe2(done, O_CLOEXEC) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    close(report[0]);
+    close(done[1]);  // or its own copy would keep `done` from ever ending
+    child_in_new_netns(report[1], done[0]);
+  }
+  close(report[1]);
+  close(done[0]);
+  uint64_t inode = 0;
+  bool got = read(report[0], &inode, sizeof inode) == sizeof inode;
+  std::unordered_map<uint64_t, TcpFacts> facts;
+  bool other_ns = false;
+  if (got && inode) {
+    other_ns = !same_netns(pid);
+    facts = dump_tcp_facts_of(pid, AF_INET);
+  }
+  close(done[1]);  // the child exits
+  close(report[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(got);
+  if (inode == 0) {
+    WARN("skipped: cannot make a network namespace with a loopback connection here");
+    return;
+  }
+    CHECK(other_ns);
+  REQUIRE(facts.count(inode) == 1);
+  CHECK(facts.at(inode).bytes_sent == 5);
+  CHECK(facts.at(inode).state == 1);
 }

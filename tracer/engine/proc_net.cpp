@@ -73,7 +73,7 @@ const TcpFacts* SocketTable::tcp_facts(int pid, uint64_t inode, bool v6) {
   if (!tcp_fresh_[v6 ? 1 : 0]) {
     tcp_fresh_[v6 ? 1 : 0] = true;
     table.clear();
-    if (same_netns(pid)) table = dump_tcp_facts(v6 ? AF_INET6 : AF_INET);
+    table = dump_tcp_facts_of(pid, v6 ? AF_INET6 : AF_INET);
   }
   auto it = table.find(inode);
   return it == table.end() ? nullptr : &it->second;

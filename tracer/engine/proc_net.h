@@ -29,8 +29,7 @@ class SocketTable {
   const SocketInfo* find(int pid, uint64_t inode);
   void invalidate() { fresh_ = tcp_fresh_[0] = tcp_fresh_[1] = false; }
   // The kernel's TCP facts of the socket `inode` of `pid` (one sock_diag dump per family
-  // after invalidate()); nullptr when `pid` is in another network namespace or the kernel
-  // does not say.
+  // after invalidate(), in `pid`'s network namespace); nullptr when the kernel does not say.
   const TcpFacts* tcp_facts(int pid, uint64_t inode, bool v6);
 
  private:

@@ -8,12 +8,15 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <thread>
 
 namespace gotrace::engine {
 namespace {
@@ -90,6 +93,19 @@ bool same_netns(int pid) {
   if (stat("/proc/self/ns/net", &mine) != 0) return false;
   if (stat(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), &theirs) != 0) return false;
   return mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev;
+}
+
+std::unordered_map<uint64_t, TcpFacts> dump_tcp_facts_of(int pid, int family) {
+  if (same_netns(pid)) return dump_tcp_facts(family);
+  std::unordered_map<uint64_t, TcpFacts> out;
+  Fd ns{open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC)};
+  if (ns.fd < 0) return out;
+  // setns(CLONE_NEWNET) moves only the calling thread: the tracer's own threads stay where
+  // they are, and the helper ends with its dump.
+  std::thread([&] {
+    if (setns(ns.fd, CLONE_NEWNET) == 0) out = dump_tcp_facts(family);
+  }).join();
+  return out;
 }
 
 }  // namespace gotrace::engine

@@ -26,7 +26,11 @@ struct TcpFacts {
 std::unordered_map<uint64_t, TcpFacts> dump_tcp_facts(int family);
 
 // Whether `pid` is in the same network namespace as gotrace (a sock_diag dump sees only
-// gotrace's own namespace).
+// the namespace of the thread that makes the netlink socket).
 bool same_netns(int pid);
+
+// dump_tcp_facts in `pid`'s network namespace: in gotrace's own directly, else from a
+// short-lived thread that joins that namespace (setns needs CAP_SYS_ADMIN; empty without).
+std::unordered_map<uint64_t, TcpFacts> dump_tcp_facts_of(int pid, int family);
 
 }  // namespace gotrace::engine
