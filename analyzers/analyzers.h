@@ -114,33 +114,48 @@ class NetworkWait final : public Analyzer {
     return s.has(kNet | kStreamIo | kFdTable | kReturnsFd);
   }
 
+  // "Never" for the times of a Conn: a time from a snapshot can be before the trace began
+  // (data sent before an attach), so negative times are real ones.
+  static constexpr Nanos kNever = Nanos::min();
+
   struct Conn {
     int32_t pid = 0;
     int fd = -1;
     std::string peer;       // "127.0.0.1:8999"
     int port = -1;
     bool udp = false;
-    Nanos connect_start{-1};
+    Nanos connect_start{kNever};
     bool connect_pending = false;
     bool connect_blocking = false;  // pending inside a blocking connect() (entry seen, no exit yet)
     int connect_error = 0;
-    Nanos connected{-1};
-    Nanos first_write{-1}, last_write{-1}, last_read{-1};
+    Nanos connected{kNever};
+    Nanos first_write{kNever}, last_write{kNever}, last_read{kNever};
     uint64_t written = 0, read = 0, last_write_bytes = 0;
     std::string request;    // "GET /x/@v/list", "CONNECT host:443"
     std::string host;       // HTTP Host, TLS SNI, or a DNS name that resolved to the peer
     bool tls = false;
     std::string dns_query;  // a DNS question sent on this socket
     bool dns_answered = false;
-    Nanos closed{-1};
+    Nanos closed{kNever};
     bool process_ended = false;  // gone because its process ended, not closed
     std::vector<std::string> dial_stack;  // stack_evidence of the connect() call
+    // The kernel's TCP facts from the last Snapshot that listed this socket (tcp_state 0:
+    // none), and whether last_write / connect_pending come from them rather than from a
+    // seen syscall (the data went out unseen: before an attach, or past a seccomp filter).
+    OpenFd kernel;
+    bool kernel_write = false;
+    bool kernel_connect = false;
   };
 
  private:
   Conn* conn(int32_t pid, int fd);
   void on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
   void on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
+  // network_snapshot.cpp: a Snapshot is the truth about `pid`'s sockets at its time.
+  void on_snapshot(int32_t pid, const Snapshot& s, Nanos ts);
+  void on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts);
+  // What cmd/go is downloading, from the module cache files `pid` holds open ("" if none).
+  std::string fetching(int32_t pid) const;
   std::string role(const Conn& c) const;
   static std::string host_of(const std::string& peer);  // "1.2.3.4:80" -> "1.2.3.4"
   std::string netpoller(int32_t pid) const;

@@ -3,6 +3,8 @@
 // sockets is in network_wait.cpp.
 #include <fmt/format.h>
 
+#include <netinet/tcp.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -115,7 +117,10 @@ Nanos NetworkWait::waited(const Conn& c, Nanos now) const {
   if (c.port < 0) return Nanos{-1};
   if (c.connect_pending) return now - c.connect_start;
   if (c.port == 53 && c.dns_answered) return Nanos{-1};
-  if (c.last_write >= Nanos{0} && c.last_write > c.last_read) return now - c.last_write;
+  // The kernel saw the peer close, or the socket closing: no answer is coming on it.
+  if (c.kernel.tcp_state && c.kernel.tcp_state != TCP_ESTABLISHED && c.kernel.tcp_state != TCP_SYN_SENT)
+    return Nanos{-1};
+  if (c.last_write != kNever && c.last_write > c.last_read) return now - c.last_write;
   return Nanos{-1};
 }
 
@@ -147,7 +152,13 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
     f.kind = std::string("tcp_connect") + slow;
     f.at = c.connect_start;
     f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
-    if (open && c.connect_blocking) {
+    if (open && c.kernel_connect) {
+      f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for at least {} (no SYN-ACK: "
+                              "a firewall or route drops it); cmd/go gives up after 30 s",
+                              cmd, who, seconds_text(waited));
+      f.evidence.push_back(fmt::format("{}: SYN_SENT, the SYN resent {} times (kernel TCP info)", sock,
+                                       c.kernel.retransmits));
+    } else if (open && c.connect_blocking) {
       f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
                               "a firewall or route drops it); a blocking connect gives up only when the "
                               "kernel does (about 2 min, net.ipv4.tcp_syn_retries)",
@@ -207,18 +218,35 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
     f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
     bool handshake = c.tls && c.last_read < c.first_write;
     std::string last;
-    if (open)
+    if (open && c.kernel_write) {  // the data went out unseen: the kernel's tcp_info says when
+      const OpenFd& k = c.kernel;
+      last = fmt::format("last data sent {} ago ({} bytes in all{}), {} (kernel TCP info{})", seconds_text(waited),
+                         c.written, k.unacked ? fmt::format(", {} segments unacknowledged", k.unacked)
+                                              : std::string(", all acknowledged by the peer"),
+                         c.read ? "nothing received since" : "nothing received yet",
+                         k.retransmits ? fmt::format(", {} segments retransmitted", k.retransmits) : "");
+    } else if (open)
       last = fmt::format("last write {} ago ({} bytes), {}", seconds_text(waited), c.last_write_bytes,
-                         c.last_read < Nanos{0} ? std::string("nothing read yet") : "no read since");
+                         c.last_read == kNever ? std::string("nothing read yet") : "no read since");
+    else if (answered && c.kernel_write)
+      last = fmt::format("first bytes back {} after the last data sent (kernel TCP info)", seconds_text(waited));
     else if (answered)
       last = fmt::format("first bytes back {} after the last write ({} bytes)", seconds_text(waited),
                          c.last_write_bytes);
+    else if (c.kernel_write)
+      last = fmt::format("last data sent (kernel TCP info: {} bytes in all) {} before {}, {}", c.written,
+                         seconds_text(waited), c.process_ended ? "its process ended" : "the close",
+                         c.last_read == kNever ? std::string("nothing ever read") : "nothing read after it");
     else
       last = fmt::format("last write ({} bytes) {} before {}, {}", c.last_write_bytes,
                          seconds_text(waited), c.process_ended ? "its process ended" : "the close",
-                         c.last_read < Nanos{0} ? std::string("nothing ever read") : "nothing read after it");
-    f.evidence.push_back(sock + ", " + last);
+                         c.last_read == kNever ? std::string("nothing ever read") : "nothing read after it");
+    f.evidence.push_back(sock + (open && c.kernel_write ? ": " : ", ") + last);
     std::string after = c.request.empty() ? "" : " after `" + c.request + "`";
+    // The request was not seen: name the download from the module cache files held now
+    // (only while the wait lasts: once it is over they may be another download's).
+    if (after.empty() && open)
+      if (std::string what = fetching(c.pid); !what.empty()) after = " while fetching " + what;
     if (handshake) {
       f.kind = std::string("tls_handshake") + slow;
       if (open)

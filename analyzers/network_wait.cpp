@@ -101,6 +101,10 @@ void NetworkWait::on_event(const Event& e) {
     }
     return;
   }
+  if (const auto* snap = std::get_if<Snapshot>(&e.body)) {
+    on_snapshot(raw(e.pid), *snap, e.ts);
+    return;
+  }
   if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
     // A blocking connect (C programs, git, curl, ssh): the wait is inside the call. Go's
     // non-blocking connect returns at once and its exit below takes over.
@@ -214,14 +218,15 @@ void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos 
     c.request = req->method + " " + req->target + (req->target_cut ? "..." : "");
     if (!req->host.empty()) c.host = req->host.substr(0, req->host.rfind(':') == std::string::npos ? std::string::npos : req->host.rfind(':'));
     if (req->method == "CONNECT") c.host = req->target.substr(0, req->target.rfind(':'));
-  } else if (c.first_write < Nanos{0}) {
+  } else if (c.first_write == kNever) {
     if (auto sni = wire::parse_tls_client_hello_sni(bytes)) {
       c.tls = true;
       if (!sni->empty()) c.host = *sni;
     }
   }
-  if (c.first_write < Nanos{0}) c.first_write = ts;
+  if (c.first_write == kNever) c.first_write = ts;
   c.last_write = ts;
+  c.kernel_write = false;
   c.written += n;
   c.last_write_bytes = n;
 }

@@ -69,7 +69,60 @@ int sockaddr_port(const std::string& b) {
   return ntohs(port);
 }
 
+std::string target_peer(const std::string& t) {
+  auto arrow = t.find("->");
+  auto end = t.rfind(']');
+  if (arrow == std::string::npos || end == std::string::npos || end < arrow) return {};
+  std::string peer = t.substr(arrow + 2, end - arrow - 2);
+  if (peer.rfind("[::ffff:", 0) == 0 && peer.find('.') != std::string::npos) {  // v4-mapped
+    auto rb = peer.find(']');
+    if (rb != std::string::npos) peer = peer.substr(8, rb - 8) + peer.substr(rb + 1);
+  }
+  return peer;
+}
+
+bool inet_target(const std::string& t, bool& udp) {
+  udp = t.rfind("UDP:[", 0) == 0 || t.rfind("UDPv6:[", 0) == 0;
+  return udp || t.rfind("TCP:[", 0) == 0 || t.rfind("TCPv6:[", 0) == 0;
+}
+
 ProcessInfo& ProcessTable::proc(int32_t pid) { return procs_[pid]; }
+
+// A snapshot is the truth about the fds at its time, but events before it may have been
+// unseen (attach, or a filter that let opens and closes run without a stop). What was known
+// of an fd that is still the same thing stays (cloexec, socket peer and type, which pipe);
+// anything else is what the snapshot says; fds it does not list are closed.
+void ProcessTable::on_snapshot_fds(ProcessInfo& p, const std::vector<OpenFd>& fds, Nanos ts) {
+  if (fds.empty() && p.fds_known) return;  // /proc/PID/fd was unreadable (exiting): keep what we know
+  std::map<int, FdInfo> now;
+  for (const OpenFd& f : fds) {
+    FdInfo info;
+    info.kind = kind_of_target(f.target);
+    info.path = f.target;
+    info.opened = ts;
+    if (info.kind == FdKind::Socket) info.peer = target_peer(f.target);
+    if (auto old = p.fds.find(f.fd); old != p.fds.end() && old->second.kind == info.kind) {
+      const FdInfo& o = old->second;
+      bool same = true;
+      if (info.kind == FdKind::Socket)
+        same = o.peer.empty() || info.peer.empty() || o.peer == info.peer;
+      else if (info.kind == FdKind::File || info.kind == FdKind::Pipe)
+        same = o.path.empty() || o.path == info.path ||  // a relative open names the end of the link
+               (o.path[0] != '/' && info.path.ends_with("/" + o.path));
+      if (same) {
+        info.cloexec = o.cloexec;
+        info.opened = o.opened;
+        info.domain = o.domain;
+        info.type = o.type;
+        info.pipe_id = o.pipe_id;
+        info.pipe_write = o.pipe_write;
+        if (info.peer.empty()) info.peer = o.peer;
+      }
+    }
+    now[f.fd] = std::move(info);
+  }
+  p.fds = std::move(now);
+}
 
 std::vector<ArgCondition> ProcessTable::needed_only_when() {
   return {{SysNo::fcntl, 1, {F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD}}};
@@ -141,14 +194,7 @@ void ProcessTable::on_event(const Event& e) {
           p.nofile = b.nofile;
           p.nofile_known = true;
           if (!b.env.empty()) p.env = b.env;
-          p.fds.clear();
-          for (const OpenFd& f : b.fds) {
-            FdInfo info;
-            info.kind = kind_of_target(f.target);
-            info.path = f.target;
-            info.opened = e.ts;
-            p.fds[f.fd] = info;
-          }
+          on_snapshot_fds(p, b.fds, e.ts);
           p.fds_known = true;
           if (root_ == 0) root_ = pid;
           on_thread_states(e, b.threads);  // attach: calls in progress, never entered under us

@@ -38,7 +38,7 @@ struct ProcessInfo {
   Rlimit nofile;
   bool nofile_known = false;
   std::map<int, FdInfo> fds;
-  bool fds_known = false;  // true once a snapshot listed the fds open at start or attach
+  bool fds_known = false;  // true once a snapshot listed the fds open (start, attach, mid-trace)
   bool exited = false;
 };
 
@@ -105,6 +105,7 @@ class ProcessTable final : public EventConsumer {
   // thread_states.cpp: /proc reports merged as unseen calls and busy streaks.
   void on_thread_states(const Event& e, const std::vector<ThreadState>& threads);
   void on_stop(const Event& e);  // the thread stopped: what /proc said of it is over
+  void on_snapshot_fds(ProcessInfo& p, const std::vector<OpenFd>& fds, Nanos ts);
   void end_unseen(int32_t tid, Nanos ended);
 
   std::map<int32_t, ProcessInfo> procs_;
@@ -124,5 +125,10 @@ class ProcessTable final : public EventConsumer {
 // Helpers over captured bytes (arg.h layouts).
 std::string sockaddr_text(const std::string& bytes);  // "1.2.3.4:80", "[::1]:443", "/run/x"
 int sockaddr_port(const std::string& bytes);          // -1 when not AF_INET/AF_INET6
+// A snapshot's socket description (engine::SocketInfo::describe): "TCP:[1.2.3.4:5->6.7.8.9:80]
+// ESTABLISHED" -> its peer "6.7.8.9:80" (an IPv4-mapped IPv6 peer as IPv4), "" when none.
+std::string target_peer(const std::string& target);
+// "TCP", "TCPv6", "UDP", "UDPv6" descriptions: an internet socket; `udp` says which.
+bool inet_target(const std::string& target, bool& udp);
 
 }  // namespace gotrace::analyzers

@@ -67,6 +67,16 @@ struct Rlimit {
 struct OpenFd {
   int32_t fd = -1;
   std::string target;  // readlink of /proc/PID/fd/N, or a socket description
+  // Appended: the kernel's view of a TCP socket (sock_diag INET_DIAG_INFO, struct tcp_info),
+  // read without stopping the tracee. tcp_state 0: no such facts (not TCP, or unreadable).
+  uint8_t tcp_state = 0;       // TCP_ESTABLISHED (1), TCP_SYN_SENT (2)... as /proc/net/tcp "st"
+  uint32_t unacked = 0;        // segments sent and not yet acknowledged (tcpi_unacked)
+  uint32_t retransmits = 0;    // segments retransmitted in all (tcpi_total_retrans)
+  int64_t last_send_ms = -1;   // ms since data was last sent (tcpi_last_data_sent), -1 unknown
+  int64_t last_recv_ms = -1;   // ms since data was last received (tcpi_last_data_recv), -1 unknown
+  uint64_t bytes_sent = 0;     // data bytes sent, retransmissions included (tcpi_bytes_sent)
+  uint64_t bytes_acked = 0;    // acknowledged by the peer (tcpi_bytes_acked; counts the SYN)
+  uint64_t bytes_received = 0; // data bytes received (tcpi_bytes_received)
   bool operator==(const OpenFd&) const = default;
 };
 

@@ -36,7 +36,11 @@ std::vector<Event> sample() {
   s.thread_exit(10, 10, SIGKILL);
   std::vector<Event> v = s.events();
   Snapshot snap;
-  snap.fds = {{3, "socket:[1]"}};
+  snap.fds = {{3, "socket:[1]"}, {4, "TCP:[127.0.0.1:2->127.0.0.1:1] ESTABLISHED"}};
+  snap.fds[1].tcp_state = 1;  // with the kernel's TCP facts
+  snap.fds[1].last_send_ms = 2100;
+  snap.fds[1].bytes_sent = 312;
+  snap.fds[1].last_recv_ms = 2400;
   snap.env = {{"GOPROXY", "http://127.0.0.1:1"}};
   snap.threads = {ThreadState{Tid{10}, 0, {1, 2, 3, 4, 5, 6}, 'S', "do_wait"}};
   v.insert(v.begin() + 2, Event{Nanos(0), Pid{10}, Tid{10}, snap});
@@ -100,6 +104,13 @@ TEST_CASE("jsonl: a schema line, then one valid object per event", "[sink][json]
   CHECK_FALSE(write.has("errno"));
   CHECK(write["args"][1]["data"].str() == std::u32string{1, 0, 0xff, 0x7f});
   CHECK(objs[2]["env"][0]["name"].ascii() == "GOPROXY");
+  CHECK_FALSE(objs[2]["fds"][0].has("tcp"));
+  const Json& tcp = objs[2]["fds"][1]["tcp"];
+  CHECK(tcp["state"].number == "1");
+  CHECK(tcp["last_send_ms"].number == "2100");
+  CHECK(tcp["last_recv_ms"].number == "2400");
+  CHECK(tcp["bytes_sent"].number == "312");
+  CHECK(tcp["bytes_received"].number == "0");
   CHECK(objs[3]["argv"][1].ascii() == "env");
   CHECK(objs[10]["signal"].ascii() == "SIGURG");
   CHECK(objs[12]["killed_by"].ascii() == "SIGKILL");

@@ -54,6 +54,15 @@ std::vector<Event> every_kind() {
   Snapshot snap;
   snap.nofile = {1024, 524288};
   snap.fds = {{0, "/dev/pts/0"}, {3, "socket:[123]"}};
+  OpenFd& tcp = snap.fds[1];  // the kernel's TCP facts, at the edges of their encodings
+  tcp.tcp_state = 255;
+  tcp.unacked = UINT32_MAX;
+  tcp.retransmits = 7;
+  tcp.last_send_ms = 2100;
+  tcp.last_recv_ms = -1;
+  tcp.bytes_sent = 312;
+  tcp.bytes_acked = ~0ull;
+  tcp.bytes_received = 0;
   snap.env = {{"GOPROXY", "off"}, {"GOFLAGS", ""}};
   snap.threads = {ThreadState{Tid{100}, 202, {1, 2, 3, 4, 5, ~0ull}, 'S', "futex_wait_queue", 1234567}};
   snap.cwd = "/work";
@@ -307,6 +316,8 @@ TEST_CASE("a version 1 recording stays readable", "[record]") {
   std::vector<Event> expected = every_kind();
   std::get<TraceStart>(expected[0].body).filtered = false;  // appended after the fixture
   std::get<TraceStart>(expected[0].body).quiet_files = false;
+  OpenFd& tcp = std::get<Snapshot>(expected[10].body).fds[1];  // TCP facts: appended after it
+  tcp = OpenFd{tcp.fd, tcp.target};
   if (std::getenv("GOTRACE_UPDATE_GOLDEN") && kFormatVersion == 1) {
     std::filesystem::create_directories(test::data_dir() + "/record");
     RecordWriter w(fixture);

@@ -226,6 +226,17 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
       if (const SocketInfo* si = sockets.find(pid, inode)) {
         f.target = si->describe();
         if (si->tcp_state) f.target += std::string(" ") + tcp_state_name(si->tcp_state);
+        if (si->proto.rfind("TCP", 0) == 0)
+          if (const TcpFacts* t = sockets.tcp_facts(pid, inode, si->proto == "TCPv6")) {
+            f.tcp_state = t->state;
+            f.unacked = t->unacked;
+            f.retransmits = t->retransmits;
+            f.last_send_ms = t->last_send_ms;
+            f.last_recv_ms = t->last_recv_ms;
+            f.bytes_sent = t->bytes_sent;
+            f.bytes_acked = t->bytes_acked;
+            f.bytes_received = t->bytes_received;
+          }
       }
     s.fds.push_back(std::move(f));
   }

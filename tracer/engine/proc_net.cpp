@@ -68,6 +68,17 @@ const SocketInfo* SocketTable::find(int pid, uint64_t inode) {
   return it == by_inode_.end() ? nullptr : &it->second;
 }
 
+const TcpFacts* SocketTable::tcp_facts(int pid, uint64_t inode, bool v6) {
+  auto& table = tcp_[v6 ? 1 : 0];
+  if (!tcp_fresh_[v6 ? 1 : 0]) {
+    tcp_fresh_[v6 ? 1 : 0] = true;
+    table.clear();
+    table = dump_tcp_facts_of(pid, v6 ? AF_INET6 : AF_INET);
+  }
+  auto it = table.find(inode);
+  return it == table.end() ? nullptr : &it->second;
+}
+
 void SocketTable::load(int pid) {
   by_inode_.clear();
   loaded_pid_ = pid;

@@ -6,6 +6,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "tcp_diag.h"
+
 namespace gotrace::engine {
 
 struct SocketInfo {
@@ -25,13 +27,18 @@ class SocketTable {
   // Looks the inode up in the tables of `pid`'s network namespace; reloads them on a miss
   // or after invalidate(). Returns nullptr when no table has it.
   const SocketInfo* find(int pid, uint64_t inode);
-  void invalidate() { fresh_ = false; }
+  void invalidate() { fresh_ = tcp_fresh_[0] = tcp_fresh_[1] = false; }
+  // The kernel's TCP facts of the socket `inode` of `pid` (one sock_diag dump per family
+  // after invalidate(), in `pid`'s network namespace); nullptr when the kernel does not say.
+  const TcpFacts* tcp_facts(int pid, uint64_t inode, bool v6);
 
  private:
   void load(int pid);
   std::unordered_map<uint64_t, SocketInfo> by_inode_;
   int loaded_pid_ = -1;
   bool fresh_ = false;
+  std::unordered_map<uint64_t, TcpFacts> tcp_[2];  // IPv4, IPv6
+  bool tcp_fresh_[2] = {false, false};
 };
 
 // "socket:[12345]" -> 12345; 0 when the text is not a socket link.

@@ -74,6 +74,11 @@ class Decoder {
     if (v < INT32_MIN || v > INT32_MAX) throw DecodeError{"32-bit field out of range"};
     return static_cast<int32_t>(v);
   }
+  uint32_t u32() {
+    uint64_t v = uv();
+    if (v > UINT32_MAX) throw DecodeError{"32-bit field out of range"};
+    return static_cast<uint32_t>(v);
+  }
   // Reads a str into `out`, reusing its capacity.
   void str(std::string& out) {
     uint64_t n = uv();

@@ -54,7 +54,7 @@ static_assert(sizeof(Signal) == 32, "Signal changed: update the .gtr encoding, t
 static_assert(sizeof(ThreadExit) == 4, "ThreadExit changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Snapshot) == 168, "Snapshot changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadState) == 112, "ThreadState changed: update the .gtr encoding, then this size");
-static_assert(sizeof(OpenFd) == 40, "OpenFd changed: update the .gtr encoding, then this size");
+static_assert(sizeof(OpenFd) == 96, "OpenFd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadStates) == 24, "ThreadStates changed: update the .gtr encoding, then this size");
 static_assert(sizeof(TraceEnd) == 8, "TraceEnd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Stack) == 64, "Stack changed: update the .gtr encoding, then this size");
@@ -174,6 +174,14 @@ struct BodyEncoder {
       elem.clear();
       e.sv(f.fd);
       e.str(f.target);
+      e.u8(f.tcp_state);
+      e.uv(f.unacked);
+      e.uv(f.retransmits);
+      e.sv(f.last_send_ms);
+      e.sv(f.last_recv_ms);
+      e.uv(f.bytes_sent);
+      e.uv(f.bytes_acked);
+      e.uv(f.bytes_received);
       w.str(elem);
     }
     w.uv(b.env.size());

@@ -142,6 +142,15 @@ struct BodyDecoder {
       Decoder e = d.blob();
       f.fd = e.sv32();
       e.str(f.target);
+      if (e.left() == 0) continue;  // written before the TCP facts were appended
+      f.tcp_state = e.u8();
+      f.unacked = e.u32();
+      f.retransmits = e.u32();
+      f.last_send_ms = e.sv();
+      f.last_recv_ms = e.sv();
+      f.bytes_sent = e.uv();
+      f.bytes_acked = e.uv();
+      f.bytes_received = e.uv();
     }
     b.env.resize(d.count());
     for (auto& [name, value] : b.env) {

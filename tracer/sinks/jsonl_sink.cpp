@@ -151,7 +151,14 @@ struct Body {
     out += '[';
     for (std::size_t i = 0; i < b.fds.size(); ++i) {
       fmt::format_to(std::back_inserter(out), "{}{{\"fd\":{},\"target\":", i ? "," : "", b.fds[i].fd);
-      append_json_string(out, b.fds[i].target);
+      const OpenFd& f = b.fds[i];
+      append_json_string(out, f.target);
+      if (f.tcp_state)  // the kernel's TCP facts (tcp_info)
+        fmt::format_to(std::back_inserter(out),
+                       ",\"tcp\":{{\"state\":{},\"unacked\":{},\"retransmits\":{},\"last_send_ms\":{},"
+                       "\"last_recv_ms\":{},\"bytes_sent\":{},\"bytes_acked\":{},\"bytes_received\":{}}}",
+                       f.tcp_state, f.unacked, f.retransmits, f.last_send_ms, f.last_recv_ms, f.bytes_sent,
+                       f.bytes_acked, f.bytes_received);
       out += '}';
     }
     out += ']';

@@ -64,7 +64,21 @@ std::string describe_snapshot(int pid, const std::vector<std::string>& argv, con
     if (!t.wchan.empty()) out += " (wchan " + t.wchan + ")";
     out += '\n';
   }
-  for (const OpenFd& f : s.fds) out += fmt::format("  fd {:<4} {}\n", f.fd, f.target);
+  for (const OpenFd& f : s.fds) {
+    out += fmt::format("  fd {:<4} {}", f.fd, f.target);
+    if (f.tcp_state) {  // the kernel's tcp_info: how much moved, and when it last did
+      // With no data, tcp_info's "last" times count from the connection's setup.
+      auto moved = [](const char* verb, uint64_t bytes, int64_t ms) {
+        return bytes ? fmt::format("{} {} B, last {} ago", verb, bytes, duration_text(ms * 1'000'000))
+                     : fmt::format("nothing {}", verb);
+      };
+      out += fmt::format(" ({}; {}{}{})", moved("sent", f.bytes_sent, f.last_send_ms),
+                         moved("received", f.bytes_received, f.last_recv_ms),
+                         f.unacked ? fmt::format("; {} unacked", f.unacked) : "",
+                         f.retransmits ? fmt::format("; {} retransmitted", f.retransmits) : "");
+    }
+    out += '\n';
+  }
   if (!s.env.empty()) {
     out += "  env";
     for (const auto& [k, v] : s.env)

@@ -1,0 +1,160 @@
+// NetworkWait on a Snapshot: at attach, and mid-trace when the live source switches from a
+// filter that let reads, writes and closes run unseen to full tracing. The snapshot is then
+// the truth about the process's sockets: which fds are sockets to which peer, and from the
+// kernel's tcp_info, how much data moved and when it last did. See analyzers.h.
+#include <netinet/tcp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "analyzers.h"
+
+namespace gotrace::analyzers {
+namespace {
+
+// tcp_info's times have the kernel's tick granularity and are read a moment before the
+// event's time: a seen write within this of the kernel's last send is the same data.
+constexpr Nanos kSameTime = std::chrono::milliseconds(50);
+
+// cmd/go's module cache encodes upper case as '!' + lower case ("github.com/!azure/...").
+std::string unescape_module(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '!' && i + 1 < s.size()) out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[++i])));
+    else out += s[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+void NetworkWait::on_snapshot(int32_t pid, const Snapshot& s, Nanos ts) {
+  if (s.fds.empty()) return;  // /proc/PID/fd was unreadable (the process is exiting): no news
+  std::map<int, const OpenFd*> listed;
+  for (const OpenFd& f : s.fds) listed[f.fd] = &f;
+  // A Conn whose fd is gone, or is now something else, was closed unseen. When is unknown,
+  // and its answer may have been read unseen too: no wait is concluded from it.
+  for (auto it = open_.lower_bound({pid, INT_MIN}); it != open_.end() && it->first.first == pid;) {
+    const Conn& c = it->second;
+    bool same = false;
+    if (auto l = listed.find(c.fd); l != listed.end()) {
+      const std::string& t = l->second->target;
+      bool udp = false;
+      std::string peer = target_peer(t);
+      same = t.rfind("socket:[", 0) == 0 ||  // in no table we could read: a socket still
+             (inet_target(t, udp) && udp == c.udp && (c.peer.empty() || peer.empty() || peer == c.peer));
+    }
+    if (same) {
+      ++it;
+      continue;
+    }
+    Conn gone = std::move(it->second);
+    it = open_.erase(it);
+    gone.closed = ts;
+    closed_.push_back(std::move(gone));  // still counts for refused connects
+  }
+  for (const OpenFd& f : s.fds) {
+    bool udp = false;
+    if (!inet_target(f.target, udp)) continue;
+    Conn& c = open_[{pid, f.fd}];
+    if (c.fd < 0) {  // a socket made unseen
+      c.pid = pid;
+      c.fd = f.fd;
+      c.udp = udp;
+    }
+    if (c.peer.empty()) {
+      c.peer = target_peer(f.target);
+      if (!c.peer.empty()) {
+        c.port = std::atoi(c.peer.c_str() + c.peer.rfind(':') + 1);
+        if (auto n = names_.find(host_of(c.peer)); n != names_.end() && c.host.empty()) c.host = n->second;
+      }
+    }
+    if (f.tcp_state) on_tcp_facts(c, f, ts);
+  }
+}
+
+void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
+  c.kernel = f;
+  if (f.tcp_state == TCP_SYN_SENT) {
+    if (!c.connect_pending) {  // the connect was unseen
+      c.connect_pending = true;
+      c.kernel_connect = true;
+      // SYNs are resent at 1, 3, 7, 15... s (initial RTO 1 s, doubling): a lower bound.
+      int n = static_cast<int>(std::min<uint32_t>(f.retransmits, 10));
+      c.connect_start = ts - std::chrono::seconds((1 << n) - 1);
+    }
+    return;
+  }
+  if (c.connect_pending) {  // connected (or failed) unseen
+    c.connect_pending = c.connect_blocking = c.kernel_connect = false;
+    c.connected = ts;
+  }
+  // With no data, tcp_info's "last" times count from the connection's setup: not data.
+  if (f.bytes_sent > 0 && f.last_send_ms >= 0) {
+    Nanos sent = ts - std::chrono::milliseconds(f.last_send_ms);
+    if (c.last_write == kNever || (sent > c.last_write + kSameTime && f.bytes_sent > c.written)) {
+      // Data went out unseen: the request seen before (if any) is not the last one.
+      c.request.clear();
+      c.last_write = sent;
+      c.last_write_bytes = 0;
+      c.kernel_write = true;
+      if (c.first_write == kNever) c.first_write = sent;
+    }
+    c.written = std::max(c.written, f.bytes_sent);
+  }
+  if (f.bytes_received > 0 && f.last_recv_ms >= 0) {
+    Nanos got = ts - std::chrono::milliseconds(f.last_recv_ms);
+    if (c.last_read == kNever || got > c.last_read + kSameTime) c.last_read = got;
+    c.read = std::max(c.read, f.bytes_received);
+  }
+}
+
+// cmd/go holds DIR/cache/download/MODULE/@v/VERSION.lock while it fetches that version, and
+// writes each file to a temporary VERSION.zip123.tmp (.mod, .info) next to it.
+std::string NetworkWait::fetching(int32_t pid) const {
+  const ProcessInfo* p = table_.process(pid);
+  if (!p) return {};
+  std::map<std::string, std::string> found;  // module@version -> " (.zip)" or ""
+  for (const auto& [fd, info] : p->fds) {
+    if (info.kind != FdKind::File) continue;
+    const std::string& path = info.path;
+    auto dl = path.find("/cache/download/");
+    auto at = path.rfind("/@v/");
+    if (dl == std::string::npos || at == std::string::npos || at < dl) continue;
+    std::string module = unescape_module(path.substr(dl + 16, at - dl - 16));
+    std::string file = path.substr(at + 4);
+    std::string version, kind;
+    if (file.ends_with(".lock")) {
+      version = file.substr(0, file.size() - 5);
+    } else if (file.ends_with(".tmp")) {
+      for (const char* ext : {".zip", ".mod", ".info"}) {
+        auto e = file.rfind(ext);
+        if (e != std::string::npos && e > 0) {
+          version = file.substr(0, e);
+          kind = std::string(" (") + ext + ")";
+          break;
+        }
+      }
+    }
+    if (version.empty() || version.find('/') != std::string::npos) continue;
+    std::string& k = found[module + "@" + unescape_module(version)];
+    if (k.empty()) k = kind;
+  }
+  std::string out;
+  int n = 0;
+  for (const auto& [name, kind] : found) {
+    if (++n > 3) {
+      out += fmt::format(" and {} more", found.size() - 3);
+      break;
+    }
+    out += (out.empty() ? "" : ", ") + name + kind;
+  }
+  if (found.size() > 1) out = "one of " + out;
+  return out;
+}
+
+}  // namespace gotrace::analyzers
