@@ -2,8 +2,8 @@
 // per-process counters behind Tick.io_bytes.
 //
 // Turning a process thorough takes effect at each thread's next stop; a thread running or
-// blocked in a call that the kernel restarts unseen after a ptrace stop (futex, sleeps,
-// reads, writes, waits...) is interrupted (PTRACE_INTERRUPT) so that it happens now. A
+// blocked in a call that the kernel restarts unseen after a ptrace stop (futex, reads,
+// writes, waits...) is interrupted (PTRACE_INTERRUPT) so that it happens now. A
 // thread blocked in connect() is not (an interrupted connect restarts as EALREADY), nor in
 // an epoll wait unless the process is Go (epoll_wait returns EINTR, which Go's netpoller
 // retries but a C program may not), nor in getrandom (it restarts unseen when it waits for
@@ -29,15 +29,15 @@ bool is_go_binary(int pid) {
 }
 
 // Whether PTRACE_INTERRUPT is invisible to a thread blocked in `s`: the kernel restarts the
-// call (ERESTARTSYS / restart_syscall) when it is resumed.
+// same call (ERESTARTSYS) when it is resumed. Not the sleeps and polls with a timeout: they
+// come back as restart_syscall(), which would hide what the thread waits in (it is seen in
+// /proc meanwhile, and they make no call while they sleep).
 bool restarts_unseen(SysNo s, bool go) {
   switch (s) {
-    case SysNo::futex: case SysNo::nanosleep: case SysNo::clock_nanosleep: case SysNo::restart_syscall:
+    case SysNo::futex:
     case SysNo::read: case SysNo::readv: case SysNo::pread64: case SysNo::write: case SysNo::writev:
     case SysNo::recvfrom: case SysNo::recvmsg: case SysNo::sendto: case SysNo::sendmsg:
-    case SysNo::wait4: case SysNo::waitid: case SysNo::poll: case SysNo::ppoll:
-    case SysNo::select: case SysNo::pselect6: case SysNo::accept: case SysNo::accept4:
-    case SysNo::pause: case SysNo::sched_yield: case SysNo::openat:
+    case SysNo::wait4: case SysNo::waitid: case SysNo::accept: case SysNo::accept4: case SysNo::openat:
       return true;
     case SysNo::epoll_wait: case SysNo::epoll_pwait: case SysNo::epoll_pwait2:
       return go;
