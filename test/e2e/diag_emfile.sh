@@ -64,7 +64,9 @@ line=$(final_first "$WORK/b.rep")
 note "(b) final: $line"
 expect "$line" '^gotrace: [^ ].* ran out of file descriptors: [a-z0-9_]+ failed with EMFILE \([0-9]+x\) with [0-9]+ fds open, RLIMIT_NOFILE 15 \(hard 15\)$' "(b) final report"
 open=$(sed -E 's/.* with ([0-9]+) fds open.*/\1/' <<<"$line")
-[ "$open" -ge 15 ] || fail "(b) EMFILE with only $open fds open under a limit of 15"
+# pipe2 fails with EMFILE once 14 of the 15 fds are taken; another thread's call that took
+# fds may have its exit stop handled just after the failing one (the count lags by its fds).
+[ "$open" -ge 12 ] || fail "(b) EMFILE with only $open fds open under a limit of 15"
 show_report "$WORK/b.rep" 3
 note "elapsed $(elapsed)"
 echo "ok"

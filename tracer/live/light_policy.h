@@ -44,6 +44,8 @@ class LightPolicy {
     return stuck_ || windows_.count(pid) != 0 || small_limit_.count(pid) != 0 || exhausted_.count(pid) != 0;
   }
   bool stuck() const { return stuck_; }
+  // Under fd pressure (a small limit, 3/4 used, or EMFILE/ENFILE seen).
+  bool pressed(int pid) const { return small_limit_.count(pid) != 0 || exhausted_.count(pid) != 0; }
 
   // A call's exit seen in `pid` (a traced call, or any call while thorough). True when
   // thorough(pid) changed.

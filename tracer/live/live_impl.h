@@ -153,6 +153,7 @@ struct LiveSource::Impl {
   void light_new_process(int parent_pid, int child_pid);
   void light_gone(int pid);
   void set_thorough(int pid, bool on, int stopped_tid);
+  void on_pressure(int pid, bool was_pressed);
   Task& adopt_unknown(int tid);
   void check_stop_requests(Nanos ts);
   void kill_launched(int sig);

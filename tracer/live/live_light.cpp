@@ -54,7 +54,9 @@ void LiveSource::Impl::set_thorough(int pid, bool on, int stopped_tid) {
   for (auto& [tid, t] : tasks) {
     if (t.pid != pid || t.thorough == on) continue;
     t.thorough = on;  // off: back to the filter at its next restart
-    if (!on || tid == stopped_tid || t.hide_until_exec || !t.filtered) continue;
+    // In a traced call it stops at the call's exit anyway (an interrupt would end the call
+    // with ERESTARTSYS first, an extra call in the trace).
+    if (!on || tid == stopped_tid || t.hide_until_exec || !t.filtered || t.in_syscall) continue;
     ThreadState s = engine::read_thread_state(pid, tid, -1, false, false);
     bool awake = s.state == 'R' || s.state == 'S' || s.state == 'D';
     if (!awake) continue;  // stopped (group-stop, or a stop not handled yet): next restart
@@ -63,12 +65,21 @@ void LiveSource::Impl::set_thorough(int pid, bool on, int stopped_tid) {
   }
 }
 
+// Fd pressure began: the fds opened and closed unseen so far are read again (a Snapshot),
+// so that the fd count and who holds the fds are right in the findings.
+void LiveSource::Impl::on_pressure(int pid, bool was_pressed) {
+  if (!was_pressed && light.pressed(pid)) emit(now(), pid, pid, engine::read_snapshot(pid, false, sockets));
+}
+
 void LiveSource::Impl::light_exit(const Task& t, int64_t ret) {
   const SyscallInfo& info = syscall_info(t.sysno);
+  bool was_pressed = light.pressed(t.pid);
   bool changed = light.on_exit(t.pid, t.sysno, t.args, ret);
   if (info.has(kLimits) && ret == 0)
     changed = light.on_nofile(t.pid, engine::read_nofile(t.pid).soft, engine::count_fds(t.pid)) || changed;
-  if (changed) set_thorough(t.pid, light.thorough(t.pid), t.tid);
+  if (!changed) return;
+  on_pressure(t.pid, was_pressed);
+  set_thorough(t.pid, light.thorough(t.pid), t.tid);
 }
 
 void LiveSource::Impl::light_exec(int pid) {
@@ -111,9 +122,12 @@ uint64_t LiveSource::Impl::count_io(Nanos ts) {
   for (const auto& [pid, c] : counters) pids.push_back(pid);
   std::sort(pids.begin(), pids.end());
   // fd pressure builds up unseen: the fd count against the limit, once a tick.
-  for (int pid : pids)
-    if (light.on_nofile(pid, engine::read_nofile(pid).soft, engine::count_fds(pid)))
-      set_thorough(pid, light.thorough(pid), -1);
+  for (int pid : pids) {
+    bool was_pressed = light.pressed(pid);
+    if (!light.on_nofile(pid, engine::read_nofile(pid).soft, engine::count_fds(pid))) continue;
+    on_pressure(pid, was_pressed);
+    set_thorough(pid, light.thorough(pid), -1);
+  }
   int change = light.on_tick(moved > 0, cpu >= (opt.tick / 4).count());
   if (change > 0) {
     // Stuck: what changed unseen (files opened and closed, sockets closed) is read again
