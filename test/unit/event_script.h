@@ -76,7 +76,7 @@ class EventScript {
   EventScript& thread_exit(int pid, int tid, int wait_status) {
     return push(pid, tid, ThreadExit{wait_status});
   }
-  EventScript& tick() { return push(0, 0, Tick{}); }
+  EventScript& tick(uint64_t io_bytes = 0) { return push(0, 0, Tick{io_bytes}); }
   // A Stack for the last call entered (innermost frame first), as the live source follows a
   // call's entry (or its exit) with one.
   EventScript& stack(int pid, int tid, std::vector<StackFrame> frames, std::string note = {}) {
