@@ -94,6 +94,7 @@ struct LiveSource::Impl {
   Nanos wakeup_for{-1};           // the hold deadline the next SIGALRM is set for
   QuietFds quiet;  // fast path: fds whose reads/writes need no stop (live_quiet.cpp)
   LightPolicy light;  // light mode: which processes stop at every call (live_light.cpp)
+  bool stops_close = false;  // the last wait was short: poll for the next stop (wait_for_stop)
   struct ProcessCounters {
     uint64_t io_bytes = 0;  // rchar + wchar at the last tick
     int64_t cpu_ns = 0;     // utime + stime at the last tick
@@ -130,6 +131,7 @@ struct LiveSource::Impl {
   }
 
   void loop();
+  int wait_for_stop(int& status);
   void on_tick(Nanos ts);
   void report_quiet_threads(Nanos ts);
   void handle(int tid, int status);
