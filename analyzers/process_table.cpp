@@ -119,6 +119,7 @@ void ProcessTable::on_snapshot_fds(ProcessInfo& p, const std::vector<OpenFd>& fd
         if (info.peer.empty()) info.peer = o.peer;
       }
     }
+    if (f.cloexec >= 0) info.cloexec = f.cloexec == 1;  // the kernel's word wins when it was read
     now[f.fd] = std::move(info);
   }
   p.fds = std::move(now);

@@ -242,6 +242,27 @@ TEST_CASE("ProcessTable on a mid-trace snapshot keeps what it knew of fds that a
   CHECK(t.process(40)->fds.size() == 1);
 }
 
+TEST_CASE("ProcessTable: a snapshot's close-on-exec flags decide which fds an exec closes", "[analyzer][snapshot]") {
+  EventScript s;
+  s.start({"go"}).process(40, 0, {"go"});
+  Snapshot mid;
+  mid.fds = {{0, "/dev/null"}, {5, "pipe:[7]"}, {6, "pipe:[7]"}, {7, "/tmp/log"}};
+  mid.fds[0].cloexec = 0;
+  mid.fds[1].cloexec = 1;  // Go's own fds are close-on-exec
+  mid.fds[2].cloexec = 1;
+  // fd 7: a recording made before the flags were read (-1): not known to be, kept.
+  s.snapshot(40, mid);
+  s.exec(40, 40, {"git", "status"});
+  ProcessTable t;
+  s.play(t);
+  const ProcessInfo* p = t.process(40);
+  REQUIRE(p);
+  CHECK(p->fds.count(0) == 1);
+  CHECK(p->fds.count(5) == 0);
+  CHECK(p->fds.count(6) == 0);
+  CHECK(p->fds.count(7) == 1);
+}
+
 TEST_CASE("attach: an answer read later ends a wait the kernel's facts began", "[analyzer][net][snapshot]") {
   EventScript s = attached(40, {tcp_fd(7, "127.0.0.1:45363", TCP_ESTABLISHED, 3000, 312, 4000, 800)});
   s.after_ms(9000);

@@ -63,6 +63,8 @@ std::vector<Event> every_kind() {
   tcp.bytes_sent = 312;
   tcp.bytes_acked = ~0ull;
   tcp.bytes_received = 0;
+  tcp.cloexec = 1;
+  snap.fds[0].cloexec = 0;  // fd 0 read as not close-on-exec; fd 3 left unknown would be -1
   snap.env = {{"GOPROXY", "off"}, {"GOFLAGS", ""}};
   snap.threads = {ThreadState{Tid{100}, 202, {1, 2, 3, 4, 5, ~0ull}, 'S', "futex_wait_queue", 1234567}};
   snap.cwd = "/work";
@@ -318,6 +320,7 @@ TEST_CASE("a version 1 recording stays readable", "[record]") {
   std::get<TraceStart>(expected[0].body).quiet_files = false;
   OpenFd& tcp = std::get<Snapshot>(expected[10].body).fds[1];  // TCP facts: appended after it
   tcp = OpenFd{tcp.fd, tcp.target};
+  std::get<Snapshot>(expected[10].body).fds[0].cloexec = -1;  // the flags: appended later still
   if (std::getenv("GOTRACE_UPDATE_GOLDEN") && kFormatVersion == 1) {
     std::filesystem::create_directories(test::data_dir() + "/record");
     RecordWriter w(fixture);

@@ -210,6 +210,20 @@ bool read_io_bytes(int pid, uint64_t& bytes) {
   return found == 2;
 }
 
+// Whether fd has close-on-exec set: "flags:" (octal) in /proc/PID/fdinfo/FD; -1 unreadable.
+static int8_t fd_cloexec(int pid, int fd) {
+  char buf[256];
+  int in = open(("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return -1;
+  ssize_t n = read(in, buf, sizeof buf - 1);
+  close(in);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  const char* flags = std::strstr(buf, "flags:");
+  if (!flags) return -1;
+  return (std::strtoul(flags + 6, nullptr, 8) & O_CLOEXEC) != 0 ? 1 : 0;
+}
+
 Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
   Snapshot s;
   const std::string base = "/proc/" + std::to_string(pid) + "/";
@@ -238,6 +252,7 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
             f.bytes_received = t->bytes_received;
           }
       }
+    f.cloexec = fd_cloexec(pid, fd);
     s.fds.push_back(std::move(f));
   }
   for (const std::string& kv : read_nul_list(base + "environ")) {

@@ -159,6 +159,7 @@ struct Body {
                        "\"last_recv_ms\":{},\"bytes_sent\":{},\"bytes_acked\":{},\"bytes_received\":{}}}",
                        f.tcp_state, f.unacked, f.retransmits, f.last_send_ms, f.last_recv_ms, f.bytes_sent,
                        f.bytes_acked, f.bytes_received);
+      if (f.cloexec >= 0) out += f.cloexec ? ",\"cloexec\":true" : ",\"cloexec\":false";
       out += '}';
     }
     out += ']';
