@@ -145,6 +145,10 @@ class NetworkWait final : public Analyzer {
     OpenFd kernel;
     bool kernel_write = false;
     bool kernel_connect = false;
+    // Set when the kernel's last send and receive fell in one clock tick and an empty .zip
+    // download file made just before the send showed it the later: how.
+    std::string same_tick;
+    std::string fetching;  // the download its request is for, when the module cache shows it
   };
 
  private:
@@ -154,6 +158,7 @@ class NetworkWait final : public Analyzer {
   // network_snapshot.cpp: a Snapshot is the truth about `pid`'s sockets at its time.
   void on_snapshot(int32_t pid, const Snapshot& s, Nanos ts);
   void on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts);
+  void order_same_tick(int32_t pid, const Snapshot& s);
   // What cmd/go is downloading, from the module cache files `pid` holds open ("" if none).
   std::string fetching(int32_t pid) const;
   std::string role(const Conn& c) const;

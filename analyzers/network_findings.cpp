@@ -242,11 +242,15 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
                          seconds_text(waited), c.process_ended ? "its process ended" : "the close",
                          c.last_read == kNever ? std::string("nothing ever read") : "nothing read after it");
     f.evidence.push_back(sock + (open && c.kernel_write ? ": " : ", ") + last);
+    if (open && !c.same_tick.empty())
+      f.evidence.push_back("its last data sent and received fall in one kernel clock tick; the send is the "
+                           "request still unanswered: " + c.same_tick);
     std::string after = c.request.empty() ? "" : " after `" + c.request + "`";
     // The request was not seen: name the download from the module cache files held now
     // (only while the wait lasts: once it is over they may be another download's).
     if (after.empty() && open)
-      if (std::string what = fetching(c.pid); !what.empty()) after = " while fetching " + what;
+      if (std::string what = c.fetching.empty() ? fetching(c.pid) : c.fetching; !what.empty())
+        after = " while fetching " + what;
     if (handshake) {
       f.kind = std::string("tls_handshake") + slow;
       if (open)

@@ -227,6 +227,8 @@ void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos 
   if (c.first_write == kNever) c.first_write = ts;
   c.last_write = ts;
   c.kernel_write = false;
+  c.same_tick.clear();
+  c.fetching.clear();
   c.written += n;
   c.last_write_bytes = n;
 }

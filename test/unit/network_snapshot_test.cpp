@@ -261,3 +261,48 @@ TEST_CASE("a snapshot with no fds (unreadable /proc/PID/fd) changes nothing", "[
   s.after_ms(500).tick();
   CHECK(has_kind(stall_of(s), "http_no_response"));
 }
+
+TEST_CASE("a request sent in the tick its connection's last answer came: ordered by the empty .zip file", "[analyzer][net][snapshot]") {
+  // As seen attached to a real `go mod download`: fd 8 sent its request for the cobra .zip in the
+  // tick it read the previous response (the kernel shows one time for both), just after cmd/go
+  // made the (still empty) file for it; fd 4 is receiving another .zip, fd 3 was answered fast.
+  const std::string cobra = std::string(kCache) + "github.com/spf13/cobra/@v/v1.6.1";
+  const std::string internal = std::string(kCache) + "github.com/rogpeppe/go-internal/@v/v1.9.0";
+  OpenFd busy = tcp_fd(4, "127.0.0.1:45363", TCP_ESTABLISHED, 800, 5934, 6, 14519892);
+  OpenFd waiting = tcp_fd(8, "127.0.0.1:45363", TCP_ESTABLISHED, 1600, 9348, 1600, 515287);
+  OpenFd answered = tcp_fd(3, "127.0.0.1:45363", TCP_ESTABLISHED, 412, 3663, 412, 505457);
+  auto file = [](int fd, std::string path, int64_t size, int64_t modified_ms) {
+    OpenFd f{fd, std::move(path)};
+    f.file_size = size;
+    f.modified_ms = modified_ms;
+    return f;
+  };
+  OpenFd cobra_zip = file(13, cobra + ".zip272199843.tmp", 0, 1602);
+  auto run = [](std::vector<OpenFd> fds) {
+    EventScript s = attached(40, std::move(fds));
+    s.after_ms(1000).tick();
+    return stall_of(s);
+  };
+  SECTION("the connection of the first send after the empty .zip file was made is waiting") {
+    auto fs = run({answered, busy, waiting, file(11, internal + ".zip885515894.tmp", 4'000'000, 5),
+                   file(12, cobra + ".lock", 0, 1700), cobra_zip});
+    REQUIRE(has_kind(fs, "http_no_response"));
+    CHECK_THAT(fs[0].verdict, Catch::Contains("no response for 2.6 s from module proxy 127.0.0.1:45363 (GOPROXY "
+                                              "entry 1 of 1) while fetching github.com/spf13/cobra@v1.6.1 (.zip)"));
+    CHECK_THAT(fs[0].evidence[0], Catch::StartsWith("fd 8 TCP -> 127.0.0.1:45363: last data sent 2.6 s ago"));
+    CHECK(fs[0].evidence[1] == "its last data sent and received fall in one kernel clock tick; the send is the "
+                               "request still unanswered: cmd/go made v1.6.1.zip272199843.tmp (still empty) 2 ms before");
+    CHECK(fs.size() == 1);  // fd 3 and fd 4 are not waiting
+  }
+  SECTION("no empty .zip file: a connection answered within a tick is idle") {
+    CHECK_FALSE(has_kind(run({answered, busy, waiting, file(12, cobra + ".lock", 0, 1700)}), "http_no_response"));
+    CHECK_FALSE(has_kind(run({waiting, file(13, cobra + ".zip272199843.tmp", 100, 1602)}), "http_no_response"));
+  }
+  SECTION("made after the connection's last send: not its request") {
+    CHECK_FALSE(has_kind(run({waiting, file(13, cobra + ".zip272199843.tmp", 0, 900)}), "http_no_response"));
+  }
+  SECTION("answered after the send (the body has not reached the file yet): no wait") {
+    OpenFd headers = tcp_fd(8, "127.0.0.1:45363", TCP_ESTABLISHED, 1600, 9348, 1500, 515287);
+    CHECK_FALSE(has_kind(run({headers, cobra_zip}), "http_no_response"));
+  }
+}

@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -167,6 +169,9 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
   s.cwd = read_link(base + "cwd");
   s.exe = read_link(base + "exe");
   sockets.invalidate();
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);  // file times are wall-clock times
+  const int64_t now_ms = static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
   for (int fd : list_numeric_dir(base + "fd")) {
     OpenFd f;
     f.fd = fd;
@@ -187,6 +192,13 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
             f.bytes_received = t->bytes_received;
           }
       }
+    struct stat st {};
+    if (!f.target.empty() && f.target[0] == '/' && stat((base + "fd/" + std::to_string(fd)).c_str(), &st) == 0 &&
+        S_ISREG(st.st_mode)) {
+      f.file_size = st.st_size;
+      int64_t changed = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+      f.modified_ms = std::max<int64_t>(0, now_ms - changed);
+    }
     s.fds.push_back(std::move(f));
   }
   for (const std::string& kv : read_nul_list(base + "environ")) {

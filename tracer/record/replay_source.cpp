@@ -150,6 +150,9 @@ struct BodyDecoder {
       f.bytes_sent = e.uv();
       f.bytes_acked = e.uv();
       f.bytes_received = e.uv();
+      if (e.left() == 0) continue;  // written before the file facts were appended
+      f.file_size = e.sv();
+      f.modified_ms = e.sv();
     }
     b.env.resize(d.count());
     for (auto& [name, value] : b.env) {
