@@ -231,7 +231,8 @@ TEST_CASE("ProcessTable on a mid-trace snapshot keeps what it knew of fds that a
   const FdInfo& other = p->fds.at(11);
   CHECK(other.peer == "127.0.0.1:9000");
   CHECK_FALSE(other.cloexec);  // a new socket: nothing known of it but the snapshot
-  CHECK(other.domain == 0);
+  CHECK(other.domain == AF_INET);
+  CHECK(other.type == SOCK_STREAM);
   CHECK(p->fds.at(12).kind == FdKind::File);
   // A later snapshot without fd 12: closed unseen.
   EventScript later;
@@ -305,4 +306,26 @@ TEST_CASE("a request sent in the tick its connection's last answer came: ordered
     OpenFd headers = tcp_fd(8, "127.0.0.1:45363", TCP_ESTABLISHED, 1600, 9348, 1500, 515287);
     CHECK_FALSE(has_kind(run({headers, cobra_zip}), "http_no_response"));
   }
+}
+
+TEST_CASE("socket descriptions: peer, kind, domain and type", "[analyzer][snapshot]") {
+  CHECK(target_peer("TCP:[127.0.0.1:41156->127.0.0.1:45363] ESTABLISHED") == "127.0.0.1:45363");
+  CHECK(target_peer("TCPv6:[[::1]:5->[2001:db8::1]:443] SYN_SENT") == "[2001:db8::1]:443");
+  CHECK(target_peer("TCPv6:[[::ffff:10.0.0.2]:5->[::ffff:10.0.0.1]:443] ESTABLISHED") == "10.0.0.1:443");
+  CHECK(target_peer("TCP:[0.0.0.0:8080] LISTEN").empty());
+  CHECK(target_peer("UNIX-STREAM:[/run/x]").empty());
+  bool udp = true;
+  CHECK(inet_target("TCPv6:[[::1]:5->[::1]:6]", udp));
+  CHECK_FALSE(udp);
+  CHECK(inet_target("UDP:[127.0.0.1:5->127.0.0.53:53]", udp));
+  CHECK(udp);
+  CHECK_FALSE(inet_target("UNIX-STREAM:[/run/x]", udp));
+  CHECK_FALSE(inet_target("socket:[123]", udp));
+  int domain = -1, type = -1;
+  socket_kind("UDPv6:[[::1]:5]", domain, type);
+  CHECK((domain == AF_INET6 && type == SOCK_DGRAM));
+  socket_kind("UNIX-STREAM:[/run/x]", domain, type);
+  CHECK((domain == AF_UNIX && type == SOCK_STREAM));
+  socket_kind("socket:[123]", domain, type);
+  CHECK((domain == 0 && type == 0));
 }
