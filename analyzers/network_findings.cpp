@@ -120,6 +120,7 @@ Nanos NetworkWait::waited(const Conn& c, Nanos now) const {
   // The kernel saw the peer close, or the socket closing: no answer is coming on it.
   if (c.kernel.tcp_state && c.kernel.tcp_state != TCP_ESTABLISHED && c.kernel.tcp_state != TCP_SYN_SENT)
     return Nanos{-1};
+  if (!c.body_file.empty() && c.last_read != kNever) return now - c.last_read;
   if (c.last_write != kNever && c.last_write > c.last_read) return now - c.last_write;
   return Nanos{-1};
 }
@@ -212,6 +213,8 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
     f.tries = {"check the nameservers in /etc/resolv.conf (`getent hosts " + c.dns_query + "`)",
                "GODEBUG=netdns=go+2 shows Go's resolver decisions; GODEBUG=netdns=cgo uses the C "
                "library's resolver instead"};
+  } else if (!c.body_file.empty()) {
+    body_stall_finding(c, now, how, f);
   } else {
     Nanos waited = now - c.last_write;
     f.at = c.last_write;

@@ -329,3 +329,39 @@ TEST_CASE("socket descriptions: peer, kind, domain and type", "[analyzer][snapsh
   socket_kind("socket:[123]", domain, type);
   CHECK((domain == 0 && type == 0));
 }
+
+TEST_CASE("a response that stopped mid-body: the .zip file unchanged since the last data received", "[analyzer][net][snapshot]") {
+  const std::string zip = std::string(kCache) + "github.com/spf13/cobra/@v/v1.6.1.zip272199843.tmp";
+  auto run = [&](int64_t modified_ms, int read_after_ms = -1) {
+    OpenFd body{13, zip};
+    body.file_size = 1048576;
+    body.modified_ms = modified_ms;
+    EventScript s = attached(40, {tcp_fd(8, "127.0.0.1:45363", TCP_ESTABLISHED, 5000, 312, 2500, 1049000),
+                                  {12, std::string(kCache) + "github.com/spf13/cobra/@v/v1.6.1.lock"}, body});
+    if (read_after_ms >= 0) {
+      s.after_ms(read_after_ms);
+      s.enter(40, 40, SysNo::read, {8, 0x60, 4096}).data(40, 1, "PK").exit(40, 40, 2);
+    }
+    s.after_ms(1000).tick();
+    return stall_of(s);
+  };
+  SECTION("still stopped") {
+    auto fs = run(2490);
+    REQUIRE(has_kind(fs, "http_no_response"));
+    CHECK(fs[0].verdict == "go mod download is stuck: the response for github.com/spf13/cobra@v1.6.1 (.zip) from "
+                           "module proxy 127.0.0.1:45363 (GOPROXY entry 1 of 1) stopped arriving 3.5 s ago, mid-body; "
+                           "cmd/go sets no response timeout, so this will not end by itself");
+    CHECK(fs[0].evidence[0] == "fd 8 TCP -> 127.0.0.1:45363: last data received 3.5 s ago (1049000 bytes in all), "
+                               "nothing since (kernel TCP info)");
+    CHECK(fs[0].evidence[1] == "cmd/go's v1.6.1.zip272199843.tmp holds 1048576 bytes, unchanged since that data");
+  }
+  SECTION("data again, read late: a slow response, not a stuck one") {
+    auto fs = run(2490, 9000);
+    CHECK_FALSE(has_kind(fs, "http_no_response"));
+    REQUIRE(has_kind(fs, "http_slow_response"));
+    CHECK_THAT(fs[0].verdict, Catch::Contains("paused 11.5 s mid-body"));
+  }
+  SECTION("the file changed since: another connection writes it, this one is idle") {
+    CHECK_FALSE(has_kind(run(100), "http_no_response"));
+  }
+}
