@@ -162,7 +162,7 @@ class NetworkWait final : public Analyzer {
   // network_snapshot.cpp: a Snapshot is the truth about `pid`'s sockets at its time.
   void on_snapshot(int32_t pid, const Snapshot& s, Nanos ts);
   void on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts);
-  void order_same_tick(int32_t pid, const Snapshot& s);
+  void match_downloads(int32_t pid, const Snapshot& s);
   void match_bodies(int32_t pid, const std::vector<const OpenFd*>& conns, const std::vector<const OpenFd*>& bodies);
   // What cmd/go is downloading, from the module cache files `pid` holds open ("" if none).
   std::string fetching(int32_t pid) const;

@@ -5,11 +5,11 @@
 #include <netinet/tcp.h>
 
 #include <algorithm>
-#include <set>
 #include <cctype>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -105,17 +105,18 @@ void NetworkWait::on_snapshot(int32_t pid, const Snapshot& s, Nanos ts) {
     }
     if (f.tcp_state) on_tcp_facts(c, f, ts);
   }
-  order_same_tick(pid, s);
+  match_downloads(pid, s);
 }
 
-// tcp_info's times count in kernel clock ticks (1-10 ms): a request sent right after the
+// cmd/go's downloads in the module cache, matched to connections by time. tcp_info's
+// times count in kernel clock ticks (1-10 ms): a request sent right after the
 // previous response was read on a keep-alive connection (cmd/go reuses one at once) shows
 // the same time for both, as does a request answered within a tick. cmd/go creates
 // VERSION.zipNNN.tmp just before it asks for the .zip and streams the body into it: an
 // empty one is a request with no answer yet, sent on the connection whose last send came
 // first after the file's creation. That connection is waiting, whatever the tick says, and
 // its request is for that .zip.
-void NetworkWait::order_same_tick(int32_t pid, const Snapshot& s) {
+void NetworkWait::match_downloads(int32_t pid, const Snapshot& s) {
   std::vector<const OpenFd*> conns, zips, bodies;
   for (const OpenFd& f : s.fds) {
     if (f.tcp_state == TCP_ESTABLISHED && f.bytes_sent > 0 && f.last_send_ms >= 0) conns.push_back(&f);
@@ -172,6 +173,9 @@ void NetworkWait::match_bodies(int32_t pid, const std::vector<const OpenFd*>& co
 
 void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
   c.kernel = f;
+  c.same_tick.clear();  // match_downloads says again what this snapshot shows
+  c.fetching.clear();
+  c.body_file.clear();
   if (f.tcp_state == TCP_SYN_SENT) {
     if (!c.connect_pending) {  // the connect was unseen
       c.connect_pending = true;
