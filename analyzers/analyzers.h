@@ -145,6 +145,14 @@ class NetworkWait final : public Analyzer {
     OpenFd kernel;
     bool kernel_write = false;
     bool kernel_connect = false;
+    // Set when the kernel's last send and receive fell in one clock tick and an empty .zip
+    // download file made just before the send showed it the later: how.
+    std::string same_tick;
+    std::string fetching;  // the download its request is for, when the module cache shows it
+    // Set when the response stopped arriving mid-body: the .zip file it was streaming into
+    // ("v1.6.1.zip272199843.tmp") and its size then, from a snapshot. Waiting since last_read.
+    std::string body_file;
+    int64_t body_size = 0;
   };
 
  private:
@@ -154,6 +162,8 @@ class NetworkWait final : public Analyzer {
   // network_snapshot.cpp: a Snapshot is the truth about `pid`'s sockets at its time.
   void on_snapshot(int32_t pid, const Snapshot& s, Nanos ts);
   void on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts);
+  void match_downloads(int32_t pid, const Snapshot& s);
+  void match_bodies(int32_t pid, const std::vector<const OpenFd*>& conns, const std::vector<const OpenFd*>& bodies);
   // What cmd/go is downloading, from the module cache files `pid` holds open ("" if none).
   std::string fetching(int32_t pid) const;
   std::string role(const Conn& c) const;
@@ -164,6 +174,8 @@ class NetworkWait final : public Analyzer {
   enum class WaitEnd { Open, Closed, Answered };
   Nanos waited(const Conn& c, Nanos now) const;  // how long `c` has waited for an answer; <0: not waiting
   Finding wait_finding(const Conn& c, Nanos now, WaitEnd how = WaitEnd::Open) const;
+  // network_snapshot.cpp: the wording of a response that stopped mid-body.
+  void body_stall_finding(const Conn& c, Nanos now, WaitEnd how, Finding& f) const;
   void retire(Conn c, Nanos ts);                  // the socket is gone: keep a wait it ended in
   void remember(const Conn& c, Finding f);
 

@@ -120,6 +120,7 @@ Nanos NetworkWait::waited(const Conn& c, Nanos now) const {
   // The kernel saw the peer close, or the socket closing: no answer is coming on it.
   if (c.kernel.tcp_state && c.kernel.tcp_state != TCP_ESTABLISHED && c.kernel.tcp_state != TCP_SYN_SENT)
     return Nanos{-1};
+  if (!c.body_file.empty() && c.last_read != kNever) return now - c.last_read;
   if (c.last_write != kNever && c.last_write > c.last_read) return now - c.last_write;
   return Nanos{-1};
 }
@@ -212,6 +213,8 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
     f.tries = {"check the nameservers in /etc/resolv.conf (`getent hosts " + c.dns_query + "`)",
                "GODEBUG=netdns=go+2 shows Go's resolver decisions; GODEBUG=netdns=cgo uses the C "
                "library's resolver instead"};
+  } else if (!c.body_file.empty()) {
+    body_stall_finding(c, now, how, f);
   } else {
     Nanos waited = now - c.last_write;
     f.at = c.last_write;
@@ -242,11 +245,15 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
                          seconds_text(waited), c.process_ended ? "its process ended" : "the close",
                          c.last_read == kNever ? std::string("nothing ever read") : "nothing read after it");
     f.evidence.push_back(sock + (open && c.kernel_write ? ": " : ", ") + last);
+    if (open && !c.same_tick.empty())
+      f.evidence.push_back("its last data sent and received fall in one kernel clock tick; the send is the "
+                           "request still unanswered: " + c.same_tick);
     std::string after = c.request.empty() ? "" : " after `" + c.request + "`";
     // The request was not seen: name the download from the module cache files held now
     // (only while the wait lasts: once it is over they may be another download's).
     if (after.empty() && open)
-      if (std::string what = fetching(c.pid); !what.empty()) after = " while fetching " + what;
+      if (std::string what = c.fetching.empty() ? fetching(c.pid) : c.fetching; !what.empty())
+        after = " while fetching " + what;
     if (handshake) {
       f.kind = std::string("tls_handshake") + slow;
       if (open)

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -19,6 +21,9 @@ namespace {
 // tcp_info's times have the kernel's tick granularity and are read a moment before the
 // event's time: a seen write within this of the kernel's last send is the same data.
 constexpr Nanos kSameTime = std::chrono::milliseconds(50);
+constexpr int64_t kTickMs = 10;  // the longest kernel clock tick (HZ=100)
+// How long after reading a piece of the body cmd/go may take to write it to the file.
+constexpr int64_t kBodyCopyMs = 500;
 
 // cmd/go's module cache encodes upper case as '!' + lower case ("github.com/!azure/...").
 std::string unescape_module(const std::string& s) {
@@ -28,6 +33,31 @@ std::string unescape_module(const std::string& s) {
     else out += s[i];
   }
   return out;
+}
+
+// A module cache file of cmd/go's downloads -> {"github.com/X/y@v1.2.3", " (.zip)"}: a
+// VERSION.lock (no kind) or VERSION.zipNNN.tmp (.mod, .info); {"", ""} for anything else.
+std::pair<std::string, std::string> cache_download(const std::string& path) {
+  auto dl = path.find("/cache/download/");
+  auto at = path.rfind("/@v/");
+  if (dl == std::string::npos || at == std::string::npos || at < dl) return {};
+  std::string module = unescape_module(path.substr(dl + 16, at - dl - 16));
+  std::string file = path.substr(at + 4);
+  std::string version, kind;
+  if (file.ends_with(".lock")) {
+    version = file.substr(0, file.size() - 5);
+  } else if (file.ends_with(".tmp")) {
+    for (const char* ext : {".zip", ".mod", ".info"}) {
+      auto e = file.rfind(ext);
+      if (e != std::string::npos && e > 0) {
+        version = file.substr(0, e);
+        kind = std::string(" (") + ext + ")";
+        break;
+      }
+    }
+  }
+  if (version.empty() || version.find('/') != std::string::npos) return {};
+  return {module + "@" + unescape_module(version), kind};
 }
 
 }  // namespace
@@ -75,10 +105,77 @@ void NetworkWait::on_snapshot(int32_t pid, const Snapshot& s, Nanos ts) {
     }
     if (f.tcp_state) on_tcp_facts(c, f, ts);
   }
+  match_downloads(pid, s);
+}
+
+// cmd/go's downloads in the module cache, matched to connections by time. tcp_info's
+// times count in kernel clock ticks (1-10 ms): a request sent right after the
+// previous response was read on a keep-alive connection (cmd/go reuses one at once) shows
+// the same time for both, as does a request answered within a tick. cmd/go creates
+// VERSION.zipNNN.tmp just before it asks for the .zip and streams the body into it: an
+// empty one is a request with no answer yet, sent on the connection whose last send came
+// first after the file's creation. That connection is waiting, whatever the tick says, and
+// its request is for that .zip.
+void NetworkWait::match_downloads(int32_t pid, const Snapshot& s) {
+  std::vector<const OpenFd*> conns, zips, bodies;
+  for (const OpenFd& f : s.fds) {
+    if (f.tcp_state == TCP_ESTABLISHED && f.bytes_sent > 0 && f.last_send_ms >= 0) conns.push_back(&f);
+    auto at = f.target.rfind("/@v/");
+    if (f.file_size >= 0 && f.modified_ms >= 0 && at != std::string::npos && f.target.ends_with(".tmp") &&
+        f.target.find("/cache/download/") != std::string::npos && f.target.find(".zip", at) != std::string::npos)
+      (f.file_size == 0 ? zips : bodies).push_back(&f);
+  }
+  match_bodies(pid, conns, bodies);
+  // The oldest request first: each takes the connection of the first send after it.
+  std::sort(zips.begin(), zips.end(), [](const OpenFd* a, const OpenFd* b) { return a->modified_ms > b->modified_ms; });
+  std::set<const OpenFd*> taken;
+  for (const OpenFd* z : zips) {
+    const OpenFd* best = nullptr;
+    for (const OpenFd* c : conns)
+      if (!taken.count(c) && c->last_send_ms <= z->modified_ms + kTickMs && (!best || c->last_send_ms > best->last_send_ms))
+        best = c;
+    if (!best) continue;
+    taken.insert(best);
+    // Received after that send (more than a tick): answered, the body has not reached the file yet.
+    if (best->bytes_received > 0 && best->last_recv_ms + kTickMs < best->last_send_ms) continue;
+    Conn* c = conn(pid, best->fd);
+    // Only where the kernel's times are all there is: a read seen later is not in question.
+    if (!c || c->last_write == kNever || c->last_read > c->last_write + std::chrono::milliseconds(kTickMs)) continue;
+    c->fetching = cache_download(z->target).first + " (.zip)";
+    if (c->last_read < c->last_write) continue;  // in order already
+    c->last_read = c->last_write - Nanos(1);
+    std::string name = z->target.substr(z->target.rfind('/') + 1);
+    c->same_tick = fmt::format("cmd/go made {} (still empty) {} before", name,
+                               seconds_text(std::chrono::milliseconds(z->modified_ms - best->last_send_ms)));
+  }
+}
+
+// A .zip file partly written, unchanged since the last data its connection received (Go
+// copies the body to the file as it reads it): the response stopped arriving mid-body.
+void NetworkWait::match_bodies(int32_t pid, const std::vector<const OpenFd*>& conns,
+                               const std::vector<const OpenFd*>& bodies) {
+  for (const OpenFd* b : bodies) {
+    const OpenFd* best = nullptr;
+    for (const OpenFd* c : conns) {
+      // Received after its last send (an answer), the file written within a moment of that.
+      if (c->bytes_received == 0 || c->last_recv_ms + kTickMs >= c->last_send_ms) continue;
+      int64_t gap = c->last_recv_ms - b->modified_ms;  // the read, then the write to the file
+      if (gap < -kTickMs || gap > kBodyCopyMs) continue;
+      if (!best || std::abs(gap) < std::abs(best->last_recv_ms - b->modified_ms)) best = c;
+    }
+    Conn* c = best ? conn(pid, best->fd) : nullptr;
+    if (!c || c->last_read == kNever) continue;
+    c->body_file = b->target.substr(b->target.rfind('/') + 1);
+    c->body_size = b->file_size;
+    c->fetching = cache_download(b->target).first + " (.zip)";
+  }
 }
 
 void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
   c.kernel = f;
+  c.same_tick.clear();  // match_downloads says again what this snapshot shows
+  c.fetching.clear();
+  c.body_file.clear();
   if (f.tcp_state == TCP_SYN_SENT) {
     if (!c.connect_pending) {  // the connect was unseen
       c.connect_pending = true;
@@ -121,27 +218,9 @@ std::string NetworkWait::fetching(int32_t pid) const {
   std::map<std::string, std::string> found;  // module@version -> " (.zip)" or ""
   for (const auto& [fd, info] : p->fds) {
     if (info.kind != FdKind::File) continue;
-    const std::string& path = info.path;
-    auto dl = path.find("/cache/download/");
-    auto at = path.rfind("/@v/");
-    if (dl == std::string::npos || at == std::string::npos || at < dl) continue;
-    std::string module = unescape_module(path.substr(dl + 16, at - dl - 16));
-    std::string file = path.substr(at + 4);
-    std::string version, kind;
-    if (file.ends_with(".lock")) {
-      version = file.substr(0, file.size() - 5);
-    } else if (file.ends_with(".tmp")) {
-      for (const char* ext : {".zip", ".mod", ".info"}) {
-        auto e = file.rfind(ext);
-        if (e != std::string::npos && e > 0) {
-          version = file.substr(0, e);
-          kind = std::string(" (") + ext + ")";
-          break;
-        }
-      }
-    }
-    if (version.empty() || version.find('/') != std::string::npos) continue;
-    std::string& k = found[module + "@" + unescape_module(version)];
+    auto [name, kind] = cache_download(info.path);
+    if (name.empty()) continue;
+    std::string& k = found[name];
     if (k.empty()) k = kind;
   }
   std::string out;
@@ -155,6 +234,41 @@ std::string NetworkWait::fetching(int32_t pid) const {
   }
   if (found.size() > 1) out = "one of " + out;
   return out;
+}
+
+}  // namespace gotrace::analyzers
+
+namespace gotrace::analyzers {
+
+void NetworkWait::body_stall_finding(const Conn& c, Nanos now, WaitEnd how, Finding& f) const {
+  Nanos waited = now - c.last_read;
+  f.kind = how == WaitEnd::Answered ? "http_slow_response" : "http_no_response";
+  f.at = c.last_read;
+  f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
+  std::string cmd = table_.command(c.pid), who = role(c);
+  std::string sock = fmt::format("fd {} TCP -> {}", c.fd, c.peer);
+  std::string what = c.fetching.empty() ? "the response" : "the response for " + c.fetching;
+  bool proxy = who.rfind("module proxy", 0) == 0 || who.rfind("checksum", 0) == 0;
+  if (how == WaitEnd::Open) {
+    f.verdict = fmt::format("{} is stuck: {} from {} stopped arriving {} ago, mid-body{}", cmd, what, who,
+                            seconds_text(waited),
+                            proxy ? "; cmd/go sets no response timeout, so this will not end by itself" : "");
+    f.evidence.push_back(fmt::format("{}: last data received {} ago ({} bytes in all), nothing since (kernel TCP info)",
+                                     sock, seconds_text(waited), c.read));
+  } else if (how == WaitEnd::Answered) {
+    f.verdict = fmt::format("{}: {} from {} paused {} mid-body", cmd, what, who, seconds_text(waited));
+    f.evidence.push_back(fmt::format("{}: the next read came {} after the last data the kernel had received",
+                                     sock, seconds_text(waited)));
+  } else {
+    f.verdict = fmt::format("{}: {} from {} stopped mid-body; the connection ended {} later", cmd, what, who,
+                            seconds_text(waited));
+    f.evidence.push_back(fmt::format("{}: last data received {} before {}", sock, seconds_text(waited),
+                                     c.process_ended ? "its process ended" : "the close"));
+  }
+  f.evidence.push_back(fmt::format("cmd/go's {} holds {} bytes, unchanged since that data", c.body_file, c.body_size));
+  f.tries = {fmt::format("check the server at {}", c.peer),
+             "GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source",
+             "`go mod download -x` prints each request and its time"};
 }
 
 }  // namespace gotrace::analyzers

@@ -227,12 +227,16 @@ void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos 
   if (c.first_write == kNever) c.first_write = ts;
   c.last_write = ts;
   c.kernel_write = false;
+  c.same_tick.clear();
+  c.fetching.clear();
+  c.body_file.clear();
   c.written += n;
   c.last_write_bytes = n;
 }
 
 void NetworkWait::on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts) {
   if (waited(c, ts) >= kSlowAnswer) remember(c, wait_finding(c, ts, WaitEnd::Answered));
+  c.body_file.clear();  // data flows again
   c.last_read = ts;
   c.read += n;
   if (c.udp && c.port == 53) {

@@ -86,6 +86,17 @@ bool inet_target(const std::string& t, bool& udp) {
   return udp || t.rfind("TCP:[", 0) == 0 || t.rfind("TCPv6:[", 0) == 0;
 }
 
+// "TCPv6:[...]" -> AF_INET6, SOCK_STREAM; "UNIX-DGRAM:[...]" -> AF_UNIX, SOCK_DGRAM; 0, 0
+// when the description does not say ("socket:[123]").
+void socket_kind(const std::string& t, int& domain, int& type) {
+  std::string proto = t.substr(0, t.find(":["));
+  domain = proto.rfind("UNIX", 0) == 0 ? AF_UNIX : proto.ends_with("v6") ? AF_INET6
+           : proto == "TCP" || proto == "UDP" ? AF_INET : 0;
+  type = proto.rfind("TCP", 0) == 0 || proto == "UNIX-STREAM" ? SOCK_STREAM
+         : proto.rfind("UDP", 0) == 0 || proto == "UNIX-DGRAM" ? SOCK_DGRAM
+         : proto == "UNIX-SEQPACKET" ? SOCK_SEQPACKET : 0;
+}
+
 ProcessInfo& ProcessTable::proc(int32_t pid) { return procs_[pid]; }
 
 // A snapshot is the truth about the fds at its time, but events before it may have been
@@ -100,7 +111,10 @@ void ProcessTable::on_snapshot_fds(ProcessInfo& p, const std::vector<OpenFd>& fd
     info.kind = kind_of_target(f.target);
     info.path = f.target;
     info.opened = ts;
-    if (info.kind == FdKind::Socket) info.peer = target_peer(f.target);
+    if (info.kind == FdKind::Socket) {
+      info.peer = target_peer(f.target);
+      socket_kind(f.target, info.domain, info.type);
+    }
     if (auto old = p.fds.find(f.fd); old != p.fds.end() && old->second.kind == info.kind) {
       const FdInfo& o = old->second;
       bool same = true;

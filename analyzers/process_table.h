@@ -130,5 +130,7 @@ int sockaddr_port(const std::string& bytes);          // -1 when not AF_INET/AF_
 std::string target_peer(const std::string& target);
 // "TCP", "TCPv6", "UDP", "UDPv6" descriptions: an internet socket; `udp` says which.
 bool inet_target(const std::string& target, bool& udp);
+// Its domain and type: "TCPv6:[...]" -> AF_INET6, SOCK_STREAM; 0, 0 when it does not say.
+void socket_kind(const std::string& target, int& domain, int& type);
 
 }  // namespace gotrace::analyzers

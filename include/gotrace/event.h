@@ -77,6 +77,10 @@ struct OpenFd {
   uint64_t bytes_sent = 0;     // data bytes sent, retransmissions included (tcpi_bytes_sent)
   uint64_t bytes_acked = 0;    // acknowledged by the peer (tcpi_bytes_acked; counts the SYN)
   uint64_t bytes_received = 0; // data bytes received (tcpi_bytes_received)
+  // Appended: a regular file's size and how long ago it was last modified (fstat), -1 for
+  // others. cmd/go creates VERSION.zipNNN.tmp just before it asks for the .zip.
+  int64_t file_size = -1;
+  int64_t modified_ms = -1;
   // Appended: close-on-exec (/proc/PID/fdinfo/N flags), -1 unknown (recorded before it was).
   int8_t cloexec = -1;
   bool operator==(const OpenFd&) const = default;

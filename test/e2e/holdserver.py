@@ -1,6 +1,7 @@
 # A one-connection TCP server on 127.0.0.1 that reads a line, then answers "pong" only once
 # the file given as argv[2] exists (or after argv[3] seconds). Writes its port to argv[1].
-# It exits by itself after answering, or after 120 s in any case.
+# It exits by itself after answering (keeping the connection open argv[4] seconds more, or
+# until the client closes it), or after 120 s in any case.
 import os, socket, sys, time
 
 port_file, trigger = sys.argv[1], sys.argv[2]
@@ -19,4 +20,11 @@ deadline = time.time() + hold
 while not os.path.exists(trigger) and time.time() < deadline:
     time.sleep(0.05)
 conn.sendall(b"pong\n")
+linger = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+if linger > 0:
+    conn.settimeout(linger)
+    try:
+        conn.recv(100)  # the client's close, or the timeout
+    except OSError:
+        pass
 conn.close()

@@ -41,6 +41,9 @@ std::vector<Event> sample() {
   snap.fds[1].last_send_ms = 2100;
   snap.fds[1].bytes_sent = 312;
   snap.fds[1].last_recv_ms = 2400;
+  snap.fds.push_back({5, "/tmp/x.zip1.tmp"});  // a regular file: size and age
+  snap.fds[2].file_size = 0;
+  snap.fds[2].modified_ms = 1602;
   snap.env = {{"GOPROXY", "http://127.0.0.1:1"}};
   snap.threads = {ThreadState{Tid{10}, 0, {1, 2, 3, 4, 5, 6}, 'S', "do_wait"}};
   v.insert(v.begin() + 2, Event{Nanos(0), Pid{10}, Tid{10}, snap});
@@ -111,6 +114,9 @@ TEST_CASE("jsonl: a schema line, then one valid object per event", "[sink][json]
   CHECK(tcp["last_recv_ms"].number == "2400");
   CHECK(tcp["bytes_sent"].number == "312");
   CHECK(tcp["bytes_received"].number == "0");
+  CHECK_FALSE(objs[2]["fds"][1].has("size"));
+  CHECK(objs[2]["fds"][2]["size"].number == "0");
+  CHECK(objs[2]["fds"][2]["modified_ms"].number == "1602");
   CHECK(objs[3]["argv"][1].ascii() == "env");
   CHECK(objs[10]["signal"].ascii() == "SIGURG");
   CHECK(objs[12]["killed_by"].ascii() == "SIGKILL");

@@ -231,7 +231,8 @@ TEST_CASE("ProcessTable on a mid-trace snapshot keeps what it knew of fds that a
   const FdInfo& other = p->fds.at(11);
   CHECK(other.peer == "127.0.0.1:9000");
   CHECK_FALSE(other.cloexec);  // a new socket: nothing known of it but the snapshot
-  CHECK(other.domain == 0);
+  CHECK(other.domain == AF_INET);
+  CHECK(other.type == SOCK_STREAM);
   CHECK(p->fds.at(12).kind == FdKind::File);
   // A later snapshot without fd 12: closed unseen.
   EventScript later;
@@ -281,4 +282,107 @@ TEST_CASE("a snapshot with no fds (unreadable /proc/PID/fd) changes nothing", "[
   s.after_ms(500).snapshot(40, Snapshot{});
   s.after_ms(500).tick();
   CHECK(has_kind(stall_of(s), "http_no_response"));
+}
+
+TEST_CASE("a request sent in the tick its connection's last answer came: ordered by the empty .zip file", "[analyzer][net][snapshot]") {
+  // As seen attached to a real `go mod download`: fd 8 sent its request for the cobra .zip in the
+  // tick it read the previous response (the kernel shows one time for both), just after cmd/go
+  // made the (still empty) file for it; fd 4 is receiving another .zip, fd 3 was answered fast.
+  const std::string cobra = std::string(kCache) + "github.com/spf13/cobra/@v/v1.6.1";
+  const std::string internal = std::string(kCache) + "github.com/rogpeppe/go-internal/@v/v1.9.0";
+  OpenFd busy = tcp_fd(4, "127.0.0.1:45363", TCP_ESTABLISHED, 800, 5934, 6, 14519892);
+  OpenFd waiting = tcp_fd(8, "127.0.0.1:45363", TCP_ESTABLISHED, 1600, 9348, 1600, 515287);
+  OpenFd answered = tcp_fd(3, "127.0.0.1:45363", TCP_ESTABLISHED, 412, 3663, 412, 505457);
+  auto file = [](int fd, std::string path, int64_t size, int64_t modified_ms) {
+    OpenFd f{fd, std::move(path)};
+    f.file_size = size;
+    f.modified_ms = modified_ms;
+    return f;
+  };
+  OpenFd cobra_zip = file(13, cobra + ".zip272199843.tmp", 0, 1602);
+  auto run = [](std::vector<OpenFd> fds) {
+    EventScript s = attached(40, std::move(fds));
+    s.after_ms(1000).tick();
+    return stall_of(s);
+  };
+  SECTION("the connection of the first send after the empty .zip file was made is waiting") {
+    auto fs = run({answered, busy, waiting, file(11, internal + ".zip885515894.tmp", 4'000'000, 5),
+                   file(12, cobra + ".lock", 0, 1700), cobra_zip});
+    REQUIRE(has_kind(fs, "http_no_response"));
+    CHECK_THAT(fs[0].verdict, Catch::Contains("no response for 2.6 s from module proxy 127.0.0.1:45363 (GOPROXY "
+                                              "entry 1 of 1) while fetching github.com/spf13/cobra@v1.6.1 (.zip)"));
+    CHECK_THAT(fs[0].evidence[0], Catch::StartsWith("fd 8 TCP -> 127.0.0.1:45363: last data sent 2.6 s ago"));
+    CHECK(fs[0].evidence[1] == "its last data sent and received fall in one kernel clock tick; the send is the "
+                               "request still unanswered: cmd/go made v1.6.1.zip272199843.tmp (still empty) 2 ms before");
+    CHECK(fs.size() == 1);  // fd 3 and fd 4 are not waiting
+  }
+  SECTION("no empty .zip file: a connection answered within a tick is idle") {
+    CHECK_FALSE(has_kind(run({answered, busy, waiting, file(12, cobra + ".lock", 0, 1700)}), "http_no_response"));
+    CHECK_FALSE(has_kind(run({waiting, file(13, cobra + ".zip272199843.tmp", 100, 1602)}), "http_no_response"));
+  }
+  SECTION("made after the connection's last send: not its request") {
+    CHECK_FALSE(has_kind(run({waiting, file(13, cobra + ".zip272199843.tmp", 0, 900)}), "http_no_response"));
+  }
+  SECTION("answered after the send (the body has not reached the file yet): no wait") {
+    OpenFd headers = tcp_fd(8, "127.0.0.1:45363", TCP_ESTABLISHED, 1600, 9348, 1500, 515287);
+    CHECK_FALSE(has_kind(run({headers, cobra_zip}), "http_no_response"));
+  }
+}
+
+TEST_CASE("socket descriptions: peer, kind, domain and type", "[analyzer][snapshot]") {
+  CHECK(target_peer("TCP:[127.0.0.1:41156->127.0.0.1:45363] ESTABLISHED") == "127.0.0.1:45363");
+  CHECK(target_peer("TCPv6:[[::1]:5->[2001:db8::1]:443] SYN_SENT") == "[2001:db8::1]:443");
+  CHECK(target_peer("TCPv6:[[::ffff:10.0.0.2]:5->[::ffff:10.0.0.1]:443] ESTABLISHED") == "10.0.0.1:443");
+  CHECK(target_peer("TCP:[0.0.0.0:8080] LISTEN").empty());
+  CHECK(target_peer("UNIX-STREAM:[/run/x]").empty());
+  bool udp = true;
+  CHECK(inet_target("TCPv6:[[::1]:5->[::1]:6]", udp));
+  CHECK_FALSE(udp);
+  CHECK(inet_target("UDP:[127.0.0.1:5->127.0.0.53:53]", udp));
+  CHECK(udp);
+  CHECK_FALSE(inet_target("UNIX-STREAM:[/run/x]", udp));
+  CHECK_FALSE(inet_target("socket:[123]", udp));
+  int domain = -1, type = -1;
+  socket_kind("UDPv6:[[::1]:5]", domain, type);
+  CHECK((domain == AF_INET6 && type == SOCK_DGRAM));
+  socket_kind("UNIX-STREAM:[/run/x]", domain, type);
+  CHECK((domain == AF_UNIX && type == SOCK_STREAM));
+  socket_kind("socket:[123]", domain, type);
+  CHECK((domain == 0 && type == 0));
+}
+
+TEST_CASE("a response that stopped mid-body: the .zip file unchanged since the last data received", "[analyzer][net][snapshot]") {
+  const std::string zip = std::string(kCache) + "github.com/spf13/cobra/@v/v1.6.1.zip272199843.tmp";
+  auto run = [&](int64_t modified_ms, int read_after_ms = -1) {
+    OpenFd body{13, zip};
+    body.file_size = 1048576;
+    body.modified_ms = modified_ms;
+    EventScript s = attached(40, {tcp_fd(8, "127.0.0.1:45363", TCP_ESTABLISHED, 5000, 312, 2500, 1049000),
+                                  {12, std::string(kCache) + "github.com/spf13/cobra/@v/v1.6.1.lock"}, body});
+    if (read_after_ms >= 0) {
+      s.after_ms(read_after_ms);
+      s.enter(40, 40, SysNo::read, {8, 0x60, 4096}).data(40, 1, "PK").exit(40, 40, 2);
+    }
+    s.after_ms(1000).tick();
+    return stall_of(s);
+  };
+  SECTION("still stopped") {
+    auto fs = run(2490);
+    REQUIRE(has_kind(fs, "http_no_response"));
+    CHECK(fs[0].verdict == "go mod download is stuck: the response for github.com/spf13/cobra@v1.6.1 (.zip) from "
+                           "module proxy 127.0.0.1:45363 (GOPROXY entry 1 of 1) stopped arriving 3.5 s ago, mid-body; "
+                           "cmd/go sets no response timeout, so this will not end by itself");
+    CHECK(fs[0].evidence[0] == "fd 8 TCP -> 127.0.0.1:45363: last data received 3.5 s ago (1049000 bytes in all), "
+                               "nothing since (kernel TCP info)");
+    CHECK(fs[0].evidence[1] == "cmd/go's v1.6.1.zip272199843.tmp holds 1048576 bytes, unchanged since that data");
+  }
+  SECTION("data again, read late: a slow response, not a stuck one") {
+    auto fs = run(2490, 9000);
+    CHECK_FALSE(has_kind(fs, "http_no_response"));
+    REQUIRE(has_kind(fs, "http_slow_response"));
+    CHECK_THAT(fs[0].verdict, Catch::Contains("paused 11.5 s mid-body"));
+  }
+  SECTION("the file changed since: another connection writes it, this one is idle") {
+    CHECK_FALSE(has_kind(run(100), "http_no_response"));
+  }
 }

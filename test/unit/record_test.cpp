@@ -63,6 +63,8 @@ std::vector<Event> every_kind() {
   tcp.bytes_sent = 312;
   tcp.bytes_acked = ~0ull;
   tcp.bytes_received = 0;
+  snap.fds[0].file_size = 0;  // the file facts
+  snap.fds[0].modified_ms = INT64_MAX;
   tcp.cloexec = 1;
   snap.fds[0].cloexec = 0;  // fd 0 read as not close-on-exec; fd 3 left unknown would be -1
   snap.env = {{"GOPROXY", "off"}, {"GOFLAGS", ""}};
@@ -320,6 +322,8 @@ TEST_CASE("a version 1 recording stays readable", "[record]") {
   std::get<TraceStart>(expected[0].body).quiet_files = false;
   OpenFd& tcp = std::get<Snapshot>(expected[10].body).fds[1];  // TCP facts: appended after it
   tcp = OpenFd{tcp.fd, tcp.target};
+  OpenFd& file = std::get<Snapshot>(expected[10].body).fds[0];
+  file = OpenFd{file.fd, file.target};
   std::get<Snapshot>(expected[10].body).fds[0].cloexec = -1;  // the flags: appended later still
   if (std::getenv("GOTRACE_UPDATE_GOLDEN") && kFormatVersion == 1) {
     std::filesystem::create_directories(test::data_dir() + "/record");

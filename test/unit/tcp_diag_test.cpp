@@ -95,6 +95,27 @@ TEST_CASE("a snapshot of a process carries the TCP facts on its socket fds", "[e
   REQUIRE(listener);
   CHECK(listener->tcp_state == 0);  // a listener: no facts
   CHECK(listener->target.find("LISTEN") != std::string::npos);
+  CHECK(listener->file_size == -1);
+}
+
+TEST_CASE("a snapshot gives a regular file's size and how long ago it changed", "[engine]") {
+  char path[] = "/tmp/gotrace-unit-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, "12345", 5) == 5);
+  SocketTable sockets;
+  Snapshot snap = read_snapshot(getpid(), false, sockets);
+  unlink(path);
+  close(fd);
+  const OpenFd* file = nullptr;
+  for (const OpenFd& f : snap.fds)
+    if (f.fd == fd) file = &f;
+  REQUIRE(file);
+  CHECK(file->target == path);
+  CHECK(file->file_size == 5);
+  CHECK(file->modified_ms >= 0);
+  CHECK(file->modified_ms < 60'000);
+  CHECK(file->tcp_state == 0);
 }
 
 TEST_CASE("the attach report shows when data last moved on a TCP socket", "[sink][tcp]") {

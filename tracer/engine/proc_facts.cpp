@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -232,6 +234,9 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
   s.cwd = read_link(base + "cwd");
   s.exe = read_link(base + "exe");
   sockets.invalidate();
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);  // file times are wall-clock times
+  const int64_t now_ms = static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
   for (int fd : list_numeric_dir(base + "fd")) {
     OpenFd f;
     f.fd = fd;
@@ -252,6 +257,17 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
             f.bytes_received = t->bytes_received;
           }
       }
+    // Cached attributes only (AT_STATX_DONT_SYNC): a file on a dead NFS or FUSE server must
+    // not hang gotrace, and with it every tracee waiting at a stop.
+    struct statx st {};
+    if (!f.target.empty() && f.target[0] == '/' &&
+        statx(AT_FDCWD, (base + "fd/" + std::to_string(fd)).c_str(), AT_STATX_DONT_SYNC,
+              STATX_TYPE | STATX_SIZE | STATX_MTIME, &st) == 0 &&
+        S_ISREG(st.stx_mode)) {
+      f.file_size = static_cast<int64_t>(st.stx_size);
+      int64_t changed = static_cast<int64_t>(st.stx_mtime.tv_sec) * 1000 + st.stx_mtime.tv_nsec / 1'000'000;
+      f.modified_ms = std::max<int64_t>(0, now_ms - changed);
+    }
     f.cloexec = fd_cloexec(pid, fd);
     s.fds.push_back(std::move(f));
   }

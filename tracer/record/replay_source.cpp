@@ -151,6 +151,9 @@ struct BodyDecoder {
       f.bytes_sent = e.uv();
       f.bytes_acked = e.uv();
       f.bytes_received = e.uv();
+      if (e.left() == 0) continue;  // written before the file facts were appended
+      f.file_size = e.sv();
+      f.modified_ms = e.sv();
       if (e.left() > 0) f.cloexec = static_cast<int8_t>(std::min<int>(e.u8(), 2) - 1);  // appended later
     }
     b.env.resize(d.count());

@@ -159,6 +159,8 @@ struct Body {
                        "\"last_recv_ms\":{},\"bytes_sent\":{},\"bytes_acked\":{},\"bytes_received\":{}}}",
                        f.tcp_state, f.unacked, f.retransmits, f.last_send_ms, f.last_recv_ms, f.bytes_sent,
                        f.bytes_acked, f.bytes_received);
+      if (f.file_size >= 0)  // a regular file
+        fmt::format_to(std::back_inserter(out), ",\"size\":{},\"modified_ms\":{}", f.file_size, f.modified_ms);
       if (f.cloexec >= 0) out += f.cloexec ? ",\"cloexec\":true" : ",\"cloexec\":false";
       out += '}';
     }

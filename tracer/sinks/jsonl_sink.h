@@ -16,7 +16,8 @@
 //   thread_exit    wait_status, then exit_code, or killed_by (name) and core_dumped
 //   snapshot       nofile {soft,hard}, nproc {soft,hard}, fds [{fd,target}, and for a
 //                  TCP socket the kernel's facts tcp {state,unacked,retransmits,last_send_ms,
-//                  last_recv_ms,bytes_sent,bytes_acked,bytes_received}],
+//                  last_recv_ms,bytes_sent,bytes_acked,bytes_received}, for a regular
+//                  file size and modified_ms (ms since its last change)],
 //                  env [{name,value}], threads [{tid,number,args[6],state,wchan,off_cpu_ns,
 //                  cpu_ns}], cwd, exe
 //   tick           (nothing more)
