@@ -35,7 +35,19 @@ grep -q "GOPROXY=http://$addr" "$WORK/g.txt" || fail "snapshot does not show GOP
 grep -q "Process $gopid detached" "$WORK/g.txt" || fail "not detached"
 assert_eq 0 "$(awk '/^TracerPid:/{print $2}' /proc/$gopid/status)" "TracerPid after detach"
 # The request has waited since before this attach: by the stall report (1 s without progress
-# after it) it has waited more than the 2 s wait threshold.
+# after it) it has waited more than the 2 s wait threshold. The other modules' downloads may
+# still be moving bytes (progress) on a loaded machine: wait until go reads and writes nothing
+# for a second (its rchar + wchar), as a stuck download does.
+io() { awk '/^(rchar|wchar):/ { n += $2 } END { print n }' "/proc/$gopid/io"; }
+last=$(io) same=0
+for _ in $(seq 40); do
+  sleep 0.5
+  now=$(io)
+  if [ "$now" = "$last" ]; then same=$((same + 1)); else same=0; fi
+  last=$now
+  [ "$same" -ge 2 ] && break
+done
+[ "$same" -ge 2 ] || fail "go mod download kept reading or writing while the proxy held the .zip"
 "$GOTRACE" -p $gopid --stall 1 --duration 4 -o "$WORK/s.txt" 2>"$WORK/s.err" || true
 cat "$WORK/s.txt" "$WORK/s.err"
 grep -qhE "^gotrace: \[no progress for .*\] go mod download is stuck: no response for [0-9.]+ s from module proxy 127\.0\.0\.1:$port \(GOPROXY entry 1 of 1\) while fetching github\.com/spf13/cobra@$cobra \(\.zip\)" "$WORK/s.txt" "$WORK/s.err" ||
