@@ -9,6 +9,7 @@
 //   gotrace, not the traced program, as little as possible.
 #include "live_source.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -133,6 +134,7 @@ void LiveSource::run(EventConsumer& out) {
 // a tracer asleep makes every stop wake an idle CPU, which on a virtual machine costs a trip
 // through the hypervisor (100,000 getppid under --full on the 2-vCPU VM of the README: 11-13 s
 // under strace -f, 10-11 s polling 20 us, 4 s polling 200 us).
+// Each poll yields the CPU to any runnable task first (a parallel build's compilers).
 // A wait that found nothing in that time, or slept longer, turns polling off until a wait
 // is short again: a command that stops rarely (light mode) costs no CPU for it.
 int LiveSource::Impl::wait_for_stop(int& status) {
@@ -142,6 +144,7 @@ int LiveSource::Impl::wait_for_stop(int& status) {
     do {
       int tid = waitpid(-1, &status, __WALL | WNOHANG);
       if (tid != 0) return tid;
+      sched_yield();  // a runnable tracee on this CPU (a parallel build) goes first
     } while (now() < until);
   }
   Nanos from = now();
