@@ -191,15 +191,22 @@ bool read_process_cpu_ns(int pid, int64_t& ns) {
   return true;
 }
 
-bool read_io_bytes(int pid, uint64_t& bytes) {
-  // "rchar: N\nwchar: N\nsyscr: ..." (proc(5)); read with one read(2), no stream.
-  char buf[512];
-  int fd = open(("/proc/" + std::to_string(pid) + "/io").c_str(), O_RDONLY | O_CLOEXEC);
+// A small /proc file into `buf` (NUL-terminated) with one read(2), no stream: the files read
+// at every tick and per fd of a snapshot. False when unreadable or empty.
+template <std::size_t N>
+static bool read_proc_small(const std::string& path, char (&buf)[N]) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
+  ssize_t n = read(fd, buf, N - 1);
   close(fd);
   if (n <= 0) return false;
   buf[n] = '\0';
+  return true;
+}
+
+bool read_io_bytes(int pid, uint64_t& bytes) {
+  char buf[512];  // "rchar: N\nwchar: N\nsyscr: ..." (proc(5))
+  if (!read_proc_small("/proc/" + std::to_string(pid) + "/io", buf)) return false;
   uint64_t total = 0;
   int found = 0;
   for (const char* key : {"rchar: ", "wchar: "}) {
@@ -215,12 +222,7 @@ bool read_io_bytes(int pid, uint64_t& bytes) {
 // Whether fd has close-on-exec set: "flags:" (octal) in /proc/PID/fdinfo/FD; -1 unreadable.
 static int8_t fd_cloexec(int pid, int fd) {
   char buf[256];
-  int in = open(("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return -1;
-  ssize_t n = read(in, buf, sizeof buf - 1);
-  close(in);
-  if (n <= 0) return -1;
-  buf[n] = '\0';
+  if (!read_proc_small("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd), buf)) return -1;
   const char* flags = std::strstr(buf, "flags:");
   if (!flags) return -1;
   return (std::strtoul(flags + 6, nullptr, 8) & O_CLOEXEC) != 0 ? 1 : 0;
