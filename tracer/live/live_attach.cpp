@@ -56,7 +56,8 @@ int LiveSource::Impl::attach_process(int pid) {
   }
   if (seized == 0) return 0;  // exited during attach
   argv_of[pid] = argv;
-  counters[pid];  // Tick.io_bytes counts its reads and writes from the first tick on
+  // Tick.io_bytes counts its reads and writes from now on, not those made before the attach.
+  engine::read_io_bytes(pid, counters[pid].io_bytes);
   Nanos ts = now();
   startup.push_back(Event{ts, Pid{pid}, Tid{pid}, ProcessStart{Pid{0}, argv}});
   for (const auto& [tid, t] : tasks)

@@ -29,17 +29,21 @@ bool is_go_binary(int pid) {
 }
 
 // Whether PTRACE_INTERRUPT is invisible to a thread blocked in `s`: the kernel restarts the
-// same call (ERESTARTSYS) when it is resumed. Not the sleeps and polls with a timeout: they
-// come back as restart_syscall(), which would hide what the thread waits in (it is seen in
-// /proc meanwhile, and they make no call while they sleep).
+// same call (ERESTARTSYS) when it is resumed. Not, outside Go, the sleeps and polls with a
+// timeout: they come back as restart_syscall(), which would hide what the thread waits in
+// (it is seen in /proc meanwhile, and it makes no call while it sleeps).
 bool restarts_unseen(SysNo s, bool go) {
   switch (s) {
     case SysNo::futex:
     case SysNo::read: case SysNo::readv: case SysNo::pread64: case SysNo::write: case SysNo::writev:
     case SysNo::recvfrom: case SysNo::recvmsg: case SysNo::sendto: case SysNo::sendmsg:
     case SysNo::wait4: case SysNo::waitid: case SysNo::accept: case SysNo::accept4: case SysNo::openat:
+    case SysNo::restart_syscall:  // restarts as itself
       return true;
+    // A Go thread waiting here runs goroutines next (their reads must stop): Go retries an
+    // interrupted epoll wait, and its sleeps coming back as restart_syscall() hide nothing.
     case SysNo::epoll_wait: case SysNo::epoll_pwait: case SysNo::epoll_pwait2:
+    case SysNo::nanosleep: case SysNo::clock_nanosleep:
       return go;
     default:
       return false;
