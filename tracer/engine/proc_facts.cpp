@@ -174,23 +174,6 @@ std::size_t count_fds(int pid) {
   return n;
 }
 
-bool read_process_cpu_ns(int pid, int64_t& ns) {
-  std::string stat = read_small_file("/proc/" + std::to_string(pid) + "/stat");
-  auto close_paren = stat.rfind(')');
-  if (close_paren == std::string::npos) return false;
-  std::istringstream in(stat.substr(close_paren + 2));  // fields from 3 (state) on
-  std::string field;
-  uint64_t utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && in >> field; ++i) {
-    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
-    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
-  }
-  if (!in) return false;
-  static const long hz = sysconf(_SC_CLK_TCK);
-  ns = static_cast<int64_t>((utime + stime) * (1'000'000'000 / static_cast<uint64_t>(hz > 0 ? hz : 100)));
-  return true;
-}
-
 // A small /proc file into `buf` (NUL-terminated) with one read(2), no stream: the files read
 // at every tick and per fd of a snapshot. False when unreadable or empty.
 template <std::size_t N>
@@ -202,6 +185,51 @@ static bool read_proc_small(const std::string& path, char (&buf)[N]) {
   if (n <= 0) return false;
   buf[n] = '\0';
   return true;
+}
+
+// Numeric fields `from`..`to` of a /proc/.../stat line (proc(5) numbering: 3 is the state
+// letter, read as 0), counted after the ")" that ends the command name, which may itself
+// hold spaces and parentheses.
+static bool read_stat_fields(const std::string& path, int from, int to, uint64_t* out) {
+  char buf[1024];
+  if (!read_proc_small(path, buf)) return false;
+  const char* at = std::strrchr(buf, ')');
+  if (!at) return false;
+  int field = 2;
+  for (const char* p = at + 1; *p && field < to;) {
+    if (*p != ' ') return false;
+    ++field;
+    char* end = nullptr;
+    uint64_t v = std::strtoull(p + 1, &end, 10);
+    if (field >= from) out[field - from] = v;
+    p = end == p + 1 ? std::strchr(p + 1, ' ') : end;  // the state letter is not a number
+    if (!p) break;
+  }
+  return field == to;
+}
+
+bool read_process_cpu_ns(int pid, int64_t& ns) {
+  uint64_t times[2] = {};  // utime (14), stime (15), in clock ticks
+  if (!read_stat_fields("/proc/" + std::to_string(pid) + "/stat", 14, 15, times)) return false;
+  static const long hz = sysconf(_SC_CLK_TCK);
+  ns = static_cast<int64_t>((times[0] + times[1]) * (1'000'000'000 / static_cast<uint64_t>(hz > 0 ? hz : 100)));
+  return true;
+}
+
+int read_task_cpu(int tid) {
+  uint64_t cpu = 0;  // "processor" (39): the CPU it last ran on
+  if (!read_stat_fields("/proc/" + std::to_string(tid) + "/stat", 39, 39, &cpu)) return -1;
+  return static_cast<int>(cpu);
+}
+
+int read_running_tasks() {
+  char buf[128];  // "0.52 0.58 0.59 3/345 12345": runnable / all tasks, system-wide
+  if (!read_proc_small("/proc/loadavg", buf)) return -1;
+  const char* slash = std::strchr(buf, '/');
+  if (!slash) return -1;
+  const char* start = slash;
+  while (start > buf && start[-1] >= '0' && start[-1] <= '9') --start;
+  return start == slash ? -1 : std::atoi(start);
 }
 
 bool read_io_bytes(int pid, uint64_t& bytes) {

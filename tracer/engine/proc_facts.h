@@ -25,6 +25,10 @@ std::size_t count_fds(int pid);
 bool read_io_bytes(int pid, uint64_t& bytes);
 // utime + stime of the whole process (/proc/PID/stat), in ns. False when unreadable.
 bool read_process_cpu_ns(int pid, int64_t& ns);
+// The CPU a thread last ran on (/proc/TID/stat "processor"); -1 when unreadable.
+int read_task_cpu(int tid);
+// Runnable tasks in the whole system right now (/proc/loadavg); -1 when unreadable.
+int read_running_tasks();
 // One thread's state read without stopping it: /proc/PID/task/TID/syscall (call and args),
 // stat (state letter, utime + stime); wchan and time off CPU too when `details` is set, or
 // `in_call_details` and it is in a syscall. `now_sched_ms` is sched_now_ms(), read once for

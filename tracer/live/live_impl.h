@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cpu_follow.h"
 #include "injector.h"
 #include "light_policy.h"
 #include "launcher.h"
@@ -95,6 +96,7 @@ struct LiveSource::Impl {
   QuietFds quiet;  // fast path: fds whose reads/writes need no stop (live_quiet.cpp)
   LightPolicy light;  // light mode: which processes stop at every call (live_light.cpp)
   bool stops_close = false;  // the last wait was short: poll for the next stop (wait_for_stop)
+  CpuFollower follower{!opt.light};  // ... and keep to the stopping threads' CPU (cpu_follow.h)
   struct ProcessCounters {
     uint64_t io_bytes = 0;  // rchar + wchar at the last tick
     int64_t cpu_ns = 0;     // utime + stime at the last tick
@@ -121,7 +123,11 @@ struct LiveSource::Impl {
   static engine::Resume mode(const Task& t) {
     return t.filtered && !t.thorough && !t.in_syscall ? engine::Resume::Cont : engine::Resume::Syscall;
   }
-  void resume(const Task& t, int sig = 0) { engine::resume(t.tid, mode(t), sig); }
+  void resume(const Task& t, int sig = 0) {
+    follower.before_resume();
+    engine::resume(t.tid, mode(t), sig);
+    follower.after_resume();
+  }
 
   Task& add_task(int tid, int pid) {
     Task& t = tasks[tid];

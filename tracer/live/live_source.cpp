@@ -135,6 +135,7 @@ void LiveSource::run(EventConsumer& out) {
 // through the hypervisor (100,000 getppid under --full on the 2-vCPU VM of the README: 11-13 s
 // under strace -f, 10-11 s polling 20 us, 4 s polling 200 us).
 // Each poll yields the CPU to any runnable task first (a parallel build's compilers).
+// The follower (cpu_follow.h) keeps the tracer on the stopping threads' CPU meanwhile.
 // A wait that found nothing in that time, or slept longer, turns polling off until a wait
 // is short again: a command that stops rarely (light mode) costs no CPU for it.
 int LiveSource::Impl::wait_for_stop(int& status) {
@@ -143,13 +144,16 @@ int LiveSource::Impl::wait_for_stop(int& status) {
     Nanos until = now() + kSpin;
     do {
       int tid = waitpid(-1, &status, __WALL | WNOHANG);
+      if (tid > 0) follower.on_stop(tid, now(), true);
       if (tid != 0) return tid;
       sched_yield();  // a runnable tracee on this CPU (a parallel build) goes first
     } while (now() < until);
   }
   Nanos from = now();
   int tid = waitpid(-1, &status, __WALL);
-  stops_close = tid > 0 && now() - from < kSpin;
+  Nanos to = now();
+  stops_close = tid > 0 && to - from < kSpin;
+  if (tid > 0) follower.on_stop(tid, to, stops_close);
   return tid;
 }
 

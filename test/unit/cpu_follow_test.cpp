@@ -1,0 +1,118 @@
+// The follower moves the tracer to a stopping thread's CPU and restarts threads as
+// SCHED_IDLE (tracer/live/cpu_follow.h): checked on real threads of this test process.
+#include <catch2/catch.hpp>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "cpu_follow.h"
+#include "proc_facts.h"
+
+using gotrace::Nanos;
+using gotrace::live::CpuFollower;
+
+namespace {
+
+cpu_set_t own_mask() {
+  cpu_set_t m;
+  CPU_ZERO(&m);
+  sched_getaffinity(0, sizeof m, &m);
+  return m;
+}
+
+bool root() { return geteuid() == 0; }
+
+}  // namespace
+
+TEST_CASE("/proc readers: a thread's CPU and the runnable tasks", "[follow]") {
+  // A command name with ") (" in it must not shift the fields.
+  char old_name[16] = {};
+  prctl(PR_GET_NAME, old_name);
+  prctl(PR_SET_NAME, "a) b (c) 1 2");
+  int cpu = gotrace::engine::read_task_cpu(static_cast<int>(gettid()));
+  int64_t ns = -1;
+  bool have_cpu_time = gotrace::engine::read_process_cpu_ns(getpid(), ns);
+  prctl(PR_SET_NAME, old_name);
+  CHECK(cpu >= 0);
+  CHECK(cpu < get_nprocs_conf());
+  CHECK(have_cpu_time);
+  CHECK(ns >= 0);
+  CHECK(gotrace::engine::read_running_tasks() >= 1);  // this thread
+  CHECK(gotrace::engine::read_task_cpu(0) == -1);     // no such task
+}
+
+TEST_CASE("the follower moves to the stopping thread's CPU and restarts as SCHED_IDLE", "[follow]") {
+  cpu_set_t before = own_mask();
+  if (get_nprocs() < 2 || CPU_COUNT(&before) < 2) {
+    WARN("one CPU: nothing to follow");
+    return;
+  }
+  // A thread pinned to the CPU this one is not on, parked there.
+  int here = sched_getcpu();
+  int there = -1;
+  for (int c = 0; c < CPU_SETSIZE && there < 0; ++c)
+    if (c != here && CPU_ISSET(c, &before)) there = c;
+  std::atomic<int> tid{0};
+  std::atomic<bool> done{false};
+  std::thread parked([&] {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(there, &one);
+    sched_setaffinity(0, sizeof one, &one);
+    tid = static_cast<int>(gettid());
+    while (!done) usleep(1000);
+  });
+  while (tid == 0) usleep(1000);
+  usleep(5000);
+  REQUIRE(gotrace::engine::read_task_cpu(tid) == there);
+  {
+    CpuFollower f;
+    if (!root()) {
+      WARN("not root: the follower may not be allowed to leave SCHED_IDLE");
+    } else {
+      REQUIRE(f.enabled());
+      f.on_stop(tid, Nanos{1'000'000'000}, true);
+      if (gotrace::engine::read_running_tasks() > get_nprocs() + 1) {
+        WARN("machine busy: the follower stays put");
+      } else {
+        CHECK(f.moves() == 1);
+        CHECK(sched_getcpu() == there);
+        f.before_resume();
+        CHECK(sched_getscheduler(0) == SCHED_IDLE);
+        f.after_resume();
+        CHECK(sched_getscheduler(0) == SCHED_OTHER);
+      }
+      // Its own CPU mask is back at once: the scheduler may move it anywhere.
+      cpu_set_t after = own_mask();
+      CHECK(CPU_EQUAL(&before, &after));
+      // A stop long after the last one: not hot, restarts stay SCHED_OTHER.
+      f.on_stop(tid, Nanos{2'000'000'000}, false);
+      f.before_resume();
+      CHECK(sched_getscheduler(0) == SCHED_OTHER);
+      f.after_resume();
+    }
+  }
+  done = true;
+  parked.join();
+  CHECK(sched_getscheduler(0) == SCHED_OTHER);
+}
+
+TEST_CASE("the follower stays off unless the tracer runs SCHED_OTHER", "[follow]") {
+  sched_param none{};
+  REQUIRE(sched_setscheduler(0, SCHED_BATCH, &none) == 0);
+  {
+    CpuFollower f;
+    CHECK_FALSE(f.enabled());
+    f.on_stop(static_cast<int>(gettid()), Nanos{1'000'000'000}, true);
+    f.before_resume();
+    CHECK(sched_getscheduler(0) == SCHED_BATCH);
+    f.after_resume();
+  }
+  CHECK(sched_getscheduler(0) == SCHED_BATCH);
+  REQUIRE(sched_setscheduler(0, SCHED_OTHER, &none) == 0);  // allowed from SCHED_BATCH
+}
