@@ -1,5 +1,6 @@
 // The follower moves the tracer to a stopping thread's CPU and restarts threads as
-// SCHED_IDLE (tracer/live/cpu_follow.h): checked on real threads of this test process.
+// SCHED_IDLE, staying so until it must wait unless starved (tracer/live/cpu_follow.h):
+// checked on real threads of this test process.
 #include <catch2/catch.hpp>
 #include <pthread.h>
 #include <sched.h>
@@ -85,7 +86,28 @@ TEST_CASE("the follower moves to the stopping thread's CPU and restarts as SCHED
         f.before_resume();
         CHECK(sched_getscheduler(0) == SCHED_IDLE);
         f.after_resume();
-        CHECK(sched_getscheduler(0) == SCHED_OTHER);
+        if (!f.stays()) {
+          WARN("more runnable tasks than CPUs: back to SCHED_OTHER after each restart");
+          CHECK(sched_getscheduler(0) == SCHED_OTHER);
+        } else {
+          // It stays SCHED_IDLE until it has to wait for the next stop.
+          CHECK(sched_getscheduler(0) == SCHED_IDLE);
+          f.on_wait();
+          CHECK(sched_getscheduler(0) == SCHED_OTHER);
+          // A stop found 2 ms after the last one while SCHED_IDLE: starved. Back to
+          // SCHED_OTHER at once, and after each restart for a while.
+          f.before_resume();
+          f.after_resume();
+          REQUIRE(sched_getscheduler(0) == SCHED_IDLE);
+          f.on_stop(tid, Nanos{1'002'000'000}, true);
+          CHECK(f.starved() == 1);
+          CHECK(sched_getscheduler(0) == SCHED_OTHER);
+          CHECK_FALSE(f.stays());
+          f.before_resume();
+          CHECK(sched_getscheduler(0) == SCHED_IDLE);
+          f.after_resume();
+          CHECK(sched_getscheduler(0) == SCHED_OTHER);
+        }
       }
       // Its own CPU mask is back at once: the scheduler may move it anywhere.
       cpu_set_t after = own_mask();

@@ -15,6 +15,12 @@ namespace gotrace::live {
 namespace {
 
 constexpr Nanos kCheckEvery = std::chrono::milliseconds(10);
+// A stop found this long after the previous one while SCHED_IDLE: the tracer was starved
+// (a storm's round trip is 3-10 us; the hypervisor alone makes gaps of 0.2-1 ms now and
+// then), or a thread ran that long on its CPU. After such a stop the tracer restarts the
+// eager way until the next check. (Doubling that time at each starved stop made it eager
+// for good on a storm, whose starved stops are the hypervisor's: 2.9 s against 2.1-2.3 s.)
+constexpr Nanos kStarved = std::chrono::microseconds(500);
 
 // Whether this thread, once SCHED_IDLE, may become SCHED_OTHER again: sched(7) lets an
 // unprivileged thread leave SCHED_IDLE only within its RLIMIT_NICE.
@@ -41,14 +47,22 @@ CpuFollower::CpuFollower(bool allowed) {
 
 CpuFollower::~CpuFollower() {
   if (!enabled_) return;
-  set_idle(false);  // already so, unless a restart threw between the two calls
+  on_wait();
   sched_setaffinity(0, sizeof mask_, &mask_);
 }
 
 void CpuFollower::on_stop(int tid, Nanos ts, bool hot) {
   if (!enabled_) return;
+  if (idle_ && ts - last_stop_ > kStarved) {
+    set_idle(false);
+    stay_ = false;
+    no_stay_until_ = ts + kCheckEvery;
+    ++starved_;
+  }
+  last_stop_ = ts;
   if (!hot) {
-    window_ = false;
+    on_wait();
+    window_ = stay_ = false;
     return;
   }
   if (ts < next_check_) return;
@@ -58,6 +72,8 @@ void CpuFollower::on_stop(int tid, Nanos ts, bool hot) {
   // --full took 15.3 s with "no more than the CPUs", 15.0 s with one more, 16.5 s never).
   int running = engine::read_running_tasks();
   window_ = running > 0 && running <= cpus_ + 1;
+  stay_ = window_ && running <= cpus_ && ts >= no_stay_until_;
+  if (!stay_) on_wait();
   if (!window_) return;
   int cpu = engine::read_task_cpu(tid);
   if (cpu >= 0 && cpu != sched_getcpu() && cpu < CPU_SETSIZE && CPU_ISSET(cpu, &mask_)) move_to(cpu);
@@ -65,8 +81,13 @@ void CpuFollower::on_stop(int tid, Nanos ts, bool hot) {
 
 void CpuFollower::set_idle(bool idle) {
   sched_param none{};
-  if (sched_setscheduler(0, idle ? SCHED_IDLE : SCHED_OTHER, &none) != 0)
-    enabled_ = window_ = false;  // not expected after may_leave_idle(): stop trying
+  if (sched_setscheduler(0, idle ? SCHED_IDLE : SCHED_OTHER, &none) == 0) {
+    idle_ = idle;
+    return;
+  }
+  enabled_ = window_ = stay_ = false;  // not expected after may_leave_idle(): stop trying
+  if (idle_) sched_setscheduler(0, SCHED_OTHER, &none);
+  idle_ = false;
 }
 
 // sched_setaffinity to one CPU moves the calling thread there before it returns; the

@@ -11,9 +11,19 @@
 // while stops come close together it (1) moves to the CPU the stopped thread last ran on,
 // and (2) restarts threads as a SCHED_IDLE task. A CPU running only SCHED_IDLE tasks counts
 // as idle when the scheduler places the woken thread, so the thread is woken on the tracer's
-// CPU and runs at once; the tracer gets the CPU back when the thread stops again. Between
-// restarts the tracer runs SCHED_OTHER as before, with its own CPU mask restored right after
-// each move: the scheduler may still move it anywhere.
+// CPU and runs at once; the tracer gets the CPU back when the thread stops again. Whenever
+// it waits the tracer runs SCHED_OTHER, with its own CPU mask restored right after each
+// move: the scheduler may still move it anywhere.
+//
+// Returning to SCHED_OTHER after every restart cost two sched_setscheduler calls per stop,
+// about a fifth of the tracer's CPU under --full (perf, on the 2-vCPU AMD VM). So while at
+// most one task per CPU is runnable, the tracer stays SCHED_IDLE from a restart until it
+// next has to wait: a waitpid poll that finds nothing, or a sleep in waitpid. In a syscall
+// storm the next stop is already there when the tracer gets its CPU back, and it keeps
+// restarting as SCHED_IDLE without a single sched_setscheduler call (100,000 getppid:
+// 1.9-2.0 s against 2.6-2.8 s). A SCHED_IDLE tracer is starved by any other task on its
+// CPU: when a stop is found more than kStarved after the previous one while it was
+// SCHED_IDLE, it returns to SCHED_OTHER at once and restarts the eager way until the next check.
 //
 // Not while the machine is busy: with more runnable tasks than CPUs + 1 (/proc/loadavg,
 // system-wide, checked every 10 ms), a SCHED_IDLE tracer would wait behind other programs;
@@ -37,17 +47,24 @@ class CpuFollower {
   CpuFollower& operator=(const CpuFollower&) = delete;
 
   bool enabled() const { return enabled_; }
-  // A stop of thread `tid` at `ts`; `hot`: it came soon after the previous one.
+  // A stop of thread `tid` found at `ts`; `hot`: it came soon after the previous one.
   void on_stop(int tid, Nanos ts, bool hot);
-  // Around restarting a thread: SCHED_IDLE for the restart while hot and the machine has room.
+  // Around restarting a thread: SCHED_IDLE for the restart while hot and the machine has
+  // room; back to SCHED_OTHER after it unless the tracer may stay SCHED_IDLE (stay_).
   void before_resume() {
-    if (window_) set_idle(true);
+    if (window_ && !idle_) set_idle(true);
   }
   void after_resume() {
-    if (window_) set_idle(false);
+    if (idle_ && !stay_) set_idle(false);
   }
-  // How often it moved (for tests and the bench).
+  // The tracer is about to wait for a stop (a poll found nothing, or it will sleep).
+  void on_wait() {
+    if (idle_) set_idle(false);
+  }
+  // How often it moved, and found itself starved while SCHED_IDLE (for tests and the bench).
   unsigned long moves() const { return moves_; }
+  unsigned long starved() const { return starved_; }
+  bool stays() const { return stay_; }
 
  private:
   void set_idle(bool idle);
@@ -55,10 +72,15 @@ class CpuFollower {
 
   bool enabled_ = false;
   bool window_ = false;  // restart as SCHED_IDLE
+  bool stay_ = false;    // ... and stay so until the tracer has to wait
+  bool idle_ = false;    // the tracer runs SCHED_IDLE now
   int cpus_ = 0;         // online CPUs, to compare with the runnable tasks of /proc/loadavg
   cpu_set_t mask_{};     // the tracer's own CPU mask at start
   Nanos next_check_{0};
+  Nanos last_stop_{0};
+  Nanos no_stay_until_{0};  // eager until then, after a starved stop
   unsigned long moves_ = 0;
+  unsigned long starved_ = 0;
 };
 
 }  // namespace gotrace::live

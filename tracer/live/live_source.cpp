@@ -146,9 +146,11 @@ int LiveSource::Impl::wait_for_stop(int& status) {
       int tid = waitpid(-1, &status, __WALL | WNOHANG);
       if (tid > 0) follower.on_stop(tid, now(), true);
       if (tid != 0) return tid;
+      follower.on_wait();
       sched_yield();  // a runnable tracee on this CPU (a parallel build) goes first
     } while (now() < until);
   }
+  follower.on_wait();
   Nanos from = now();
   int tid = waitpid(-1, &status, __WALL);
   Nanos to = now();
