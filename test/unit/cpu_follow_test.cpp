@@ -138,3 +138,38 @@ TEST_CASE("the follower stays off unless the tracer runs SCHED_OTHER", "[follow]
   CHECK(sched_getscheduler(0) == SCHED_BATCH);
   REQUIRE(sched_setscheduler(0, SCHED_OTHER, &none) == 0);  // allowed from SCHED_BATCH
 }
+
+TEST_CASE("time off CPU is measured on the clock of the CPU the thread last ran on", "[follow]") {
+  // Each CPU stamps se.exec_start with its own scheduler clock; on a VM two vCPUs' clocks
+  // differ by seconds (3.3 s on the README's AMD VM), so a thread asleep for 200 ms must
+  // read as asleep about that long whichever CPU it slept on and wherever this thread runs.
+  cpu_set_t mine = own_mask();
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (!CPU_ISSET(cpu, &mine)) continue;
+    std::atomic<int> tid{0};
+    std::atomic<bool> done{false};
+    std::thread sleeper([&] {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(cpu, &one);
+      sched_setaffinity(0, sizeof one, &one);
+      tid = static_cast<int>(gettid());
+      while (!done) usleep(200'000);
+    });
+    while (tid == 0) usleep(1000);
+    usleep(100'000);  // asleep in the first usleep now, for 100 ms more
+    gotrace::ThreadState s;
+    s.state = 'S';
+    {
+      gotrace::engine::SchedClock clock;
+      gotrace::engine::read_thread_details(getpid(), tid, clock, s);
+    }
+    cpu_set_t after = own_mask();
+    CHECK(CPU_EQUAL(&mine, &after));  // the clock gave this thread its CPU mask back
+    INFO("CPU " << cpu << ": off CPU for " << s.off_cpu_ns / 1'000'000 << " ms");
+    CHECK(s.off_cpu_ns >= 50'000'000);
+    CHECK(s.off_cpu_ns <= 1'000'000'000);
+    done = true;
+    sleeper.join();
+  }
+}

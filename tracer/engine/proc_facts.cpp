@@ -77,9 +77,28 @@ double sched_exec_start_ms(const std::string& path) {
 
 }  // namespace
 
-double sched_now_ms() { return sched_exec_start_ms("/proc/thread-self/sched"); }
+SchedClock::~SchedClock() {
+  if (moved_) sched_setaffinity(0, sizeof mask_, &mask_);
+}
 
-ThreadState read_thread_state(int pid, int tid, double now_sched_ms, bool details, bool in_call_details) {
+double SchedClock::now_ms(int cpu) {
+  if (cpu < 0 || cpu >= CPU_SETSIZE) return -1;
+  for (const auto& [c, now] : read_)
+    if (c == cpu) return now;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  double now = -1;
+  if (!have_mask_) have_mask_ = sched_getaffinity(0, sizeof mask_, &mask_) == 0;
+  if (have_mask_ && sched_setaffinity(0, sizeof one, &one) == 0) {  // runs on `cpu` when it returns
+    moved_ = true;
+    now = sched_exec_start_ms("/proc/thread-self/sched");
+  }
+  read_.emplace_back(cpu, now);
+  return now;
+}
+
+ThreadState read_thread_state(int pid, int tid, SchedClock& clock, bool details, bool in_call_details) {
   ThreadState t;
   t.tid = Tid{tid};
   const std::string base = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/";
@@ -117,18 +136,20 @@ ThreadState read_thread_state(int pid, int tid, double now_sched_ms, bool detail
         t.cpu_ns = static_cast<int64_t>((utime + stime) * (1'000'000'000 / static_cast<uint64_t>(kTicksPerSecond)));
     }
   }
-  if (details || (in_call_details && t.number >= 0)) read_thread_details(pid, tid, now_sched_ms, t);
+  if (details || (in_call_details && t.number >= 0)) read_thread_details(pid, tid, clock, t);
   return t;
 }
 
-void read_thread_details(int pid, int tid, double now_sched_ms, ThreadState& t) {
+void read_thread_details(int pid, int tid, SchedClock& clock, ThreadState& t) {
   const std::string base = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/";
   t.wchan = read_small_file(base + "wchan");
   if (t.wchan == "0") t.wchan.clear();
-  // How long since it last ran: our own exec_start is "now" on the same scheduler clock
-  // (CLOCK_MONOTONIC drifts from it by seconds), so compare the two.
+  if (t.state == 'R') return;
+  // How long since it last ran: our own exec_start, read on the CPU it last ran on, is "now"
+  // on the same scheduler clock (CLOCK_MONOTONIC drifts from it by seconds).
   double last_ran = sched_exec_start_ms(base + "sched");
-  if (t.state != 'R' && last_ran >= 0 && now_sched_ms >= last_ran)
+  double now_sched_ms = last_ran >= 0 ? clock.now_ms(read_task_cpu(tid)) : -1;
+  if (last_ran >= 0 && now_sched_ms >= last_ran)
     t.off_cpu_ns = static_cast<int64_t>((now_sched_ms - last_ran) * 1e6);
 }
 
@@ -308,9 +329,9 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
     if (go_relevant_env(name)) s.env.emplace_back(name, kv.substr(eq + 1));
   }
   if (with_threads) {
-    double now_sched_ms = sched_now_ms();
+    SchedClock clock;
     for (int tid : list_numeric_dir(base + "task"))
-      s.threads.push_back(read_thread_state(pid, tid, now_sched_ms, true, true));
+      s.threads.push_back(read_thread_state(pid, tid, clock, true, true));
   }
   return s;
 }

@@ -3,6 +3,8 @@
 // They become a Snapshot event at launch and at attach.
 #pragma once
 
+#include <sched.h>
+
 #include <string>
 
 #include "gotrace/event.h"
@@ -29,14 +31,32 @@ bool read_process_cpu_ns(int pid, int64_t& ns);
 int read_task_cpu(int tid);
 // Runnable tasks in the whole system right now (/proc/loadavg); -1 when unreadable.
 int read_running_tasks();
+// "Now" on a CPU's scheduler clock. se.exec_start (/proc/.../sched: when a thread last
+// ran) is stamped with the clock of the CPU it ran on, and on a VM those clocks differ by
+// seconds (steal time: 3.3 s between the two vCPUs of the README's AMD VM), so comparing a
+// thread's with the tracer's own is right only on the same CPU. now_ms(cpu) reads the
+// calling thread's own se.exec_start while it runs on `cpu` (it moves there with
+// sched_setaffinity); the destructor gives it back its CPU mask. One reading per CPU.
+class SchedClock {
+ public:
+  SchedClock() = default;
+  ~SchedClock();
+  SchedClock(const SchedClock&) = delete;
+  SchedClock& operator=(const SchedClock&) = delete;
+  double now_ms(int cpu);  // -1: unknown (no such CPU, or not allowed to run there)
+
+ private:
+  cpu_set_t mask_{};  // the caller's own, read before the first move
+  bool have_mask_ = false;
+  bool moved_ = false;
+  std::vector<std::pair<int, double>> read_;  // cpu, now
+};
 // One thread's state read without stopping it: /proc/PID/task/TID/syscall (call and args),
 // stat (state letter, utime + stime); wchan and time off CPU too when `details` is set, or
-// `in_call_details` and it is in a syscall. `now_sched_ms` is sched_now_ms(), read once for
-// a batch of threads.
-ThreadState read_thread_state(int pid, int tid, double now_sched_ms, bool details, bool in_call_details);
+// `in_call_details` and it is in a syscall. `clock`: one for a batch of threads.
+ThreadState read_thread_state(int pid, int tid, SchedClock& clock, bool details, bool in_call_details);
 // wchan and time off CPU (/proc/.../wchan, sched) into `t`.
-void read_thread_details(int pid, int tid, double now_sched_ms, ThreadState& t);
-double sched_now_ms();  // the scheduler clock (ms) as seen by the calling thread; -1 unknown
+void read_thread_details(int pid, int tid, SchedClock& clock, ThreadState& t);
 
 // Tgid and PPid of a task from /proc/TID/status; 0 when unreadable.
 int read_tgid(int tid);

@@ -27,26 +27,21 @@ void LiveSource::Impl::on_tick(Nanos ts) {
 
 void LiveSource::Impl::report_quiet_threads(Nanos ts) {
   const Nanos quiet_for = opt.tick / 4;
-  double sched_now = 0;
-  bool sched_read = false;
+  engine::SchedClock clock;
   std::map<int, std::vector<ThreadState>> by_pid;  // ordered: one event per process, by pid
   for (auto& [tid, t] : tasks) {
     if (t.hide_until_exec || t.in_syscall || ts - t.last_stop < quiet_for) continue;
     // Held by --inject at a call's exit: still in that call for the program (its exit event
     // comes on release), whatever /proc shows of the stopped thread.
     if (injector.holding() && injector.held(tid)) continue;
-    if (!sched_read) {
-      sched_now = engine::sched_now_ms();
-      sched_read = true;
-    }
-    ThreadState s = engine::read_thread_state(t.pid, tid, sched_now, false, false);
+    ThreadState s = engine::read_thread_state(t.pid, tid, clock, false, false);
     if (s.state == '?') continue;  // gone meanwhile: its exit report follows
     bool unchanged = t.reported >= t.last_stop && s.number == t.last_state.number &&
                      s.args == t.last_state.args && s.state == t.last_state.state &&
                      s.cpu_ns == t.last_state.cpu_ns;
     if (unchanged) continue;
     // Where it waits and since when matter only for a call it was not reported in yet.
-    if (s.number >= 0) engine::read_thread_details(t.pid, tid, sched_now, s);
+    if (s.number >= 0) engine::read_thread_details(t.pid, tid, clock, s);
     t.reported = ts;
     t.last_state = s;
     by_pid[t.pid].push_back(std::move(s));
