@@ -28,6 +28,18 @@ cpu_set_t own_mask() {
 
 bool root() { return geteuid() == 0; }
 
+// A thread pinned to `cpu` that naps `nap_us` at a time until `done`; `tid` once running.
+std::thread pinned_napper(int cpu, useconds_t nap_us, std::atomic<int>& tid, std::atomic<bool>& done) {
+  return std::thread([cpu, nap_us, &tid, &done] {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    sched_setaffinity(0, sizeof one, &one);
+    tid = static_cast<int>(gettid());
+    while (!done) usleep(nap_us);
+  });
+}
+
 }  // namespace
 
 TEST_CASE("/proc readers: a thread's CPU and the runnable tasks", "[follow]") {
@@ -60,14 +72,7 @@ TEST_CASE("the follower moves to the stopping thread's CPU and restarts as SCHED
     if (c != here && CPU_ISSET(c, &before)) there = c;
   std::atomic<int> tid{0};
   std::atomic<bool> done{false};
-  std::thread parked([&] {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(there, &one);
-    sched_setaffinity(0, sizeof one, &one);
-    tid = static_cast<int>(gettid());
-    while (!done) usleep(1000);
-  });
+  std::thread parked = pinned_napper(there, 1000, tid, done);
   while (tid == 0) usleep(1000);
   usleep(5000);
   REQUIRE(gotrace::engine::read_task_cpu(tid) == there);
@@ -148,14 +153,7 @@ TEST_CASE("time off CPU is measured on the clock of the CPU the thread last ran 
     if (!CPU_ISSET(cpu, &mine)) continue;
     std::atomic<int> tid{0};
     std::atomic<bool> done{false};
-    std::thread sleeper([&] {
-      cpu_set_t one;
-      CPU_ZERO(&one);
-      CPU_SET(cpu, &one);
-      sched_setaffinity(0, sizeof one, &one);
-      tid = static_cast<int>(gettid());
-      while (!done) usleep(200'000);
-    });
+    std::thread sleeper = pinned_napper(cpu, 200'000, tid, done);
     while (tid == 0) usleep(1000);
     usleep(100'000);  // asleep in the first usleep now, for 100 ms more
     gotrace::ThreadState s;
