@@ -82,11 +82,14 @@ TEST_CASE("the follower moves to the stopping thread's CPU and restarts as SCHED
       WARN("not root: the follower may not be allowed to leave SCHED_IDLE");
     } else {
       REQUIRE(f.enabled());
+      // The scheduler may have moved this thread there by itself meanwhile (seen in CI with
+      // the unit tests running two at a time): then there is nothing to move.
+      bool already_there = sched_getcpu() == there;
       f.on_stop(tid, Nanos{1'000'000'000}, true);
       if (gotrace::engine::read_running_tasks() > get_nprocs() + 1) {
         WARN("machine busy: the follower stays put");
       } else {
-        CHECK(f.moves() == 1);
+        CHECK(f.moves() == (already_there ? 0u : 1u));
         CHECK(sched_getcpu() == there);
         f.before_resume();
         CHECK(sched_getscheduler(0) == SCHED_IDLE);
