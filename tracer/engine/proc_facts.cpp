@@ -81,16 +81,21 @@ SchedClock::~SchedClock() {
   if (moved_) sched_setaffinity(0, sizeof mask_, &mask_);
 }
 
+bool pin_to_cpu(int cpu) {
+  if (cpu < 0 || cpu >= CPU_SETSIZE) return false;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  return sched_setaffinity(0, sizeof one, &one) == 0;
+}
+
 double SchedClock::now_ms(int cpu) {
   if (cpu < 0 || cpu >= CPU_SETSIZE) return -1;
   for (const auto& [c, now] : read_)
     if (c == cpu) return now;
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  CPU_SET(cpu, &one);
   double now = -1;
   if (!have_mask_) have_mask_ = sched_getaffinity(0, sizeof mask_, &mask_) == 0;
-  if (have_mask_ && sched_setaffinity(0, sizeof one, &one) == 0) {  // runs on `cpu` when it returns
+  if (have_mask_ && pin_to_cpu(cpu)) {
     moved_ = true;
     now = sched_exec_start_ms("/proc/thread-self/sched");
   }

@@ -31,6 +31,9 @@ bool read_process_cpu_ns(int pid, int64_t& ns);
 int read_task_cpu(int tid);
 // Runnable tasks in the whole system right now (/proc/loadavg); -1 when unreadable.
 int read_running_tasks();
+// Moves the calling thread onto `cpu` (sched_setaffinity to that CPU alone: it runs there
+// when this returns). False when it may not run there. The caller restores its own mask.
+bool pin_to_cpu(int cpu);
 // "Now" on a CPU's scheduler clock. se.exec_start (/proc/.../sched: when a thread last
 // ran) is stamped with the clock of the CPU it ran on, and on a VM those clocks differ by
 // seconds (steal time: 3.3 s between the two vCPUs of the README's AMD VM), so comparing a

@@ -93,10 +93,7 @@ void CpuFollower::set_idle(bool idle) {
 // sched_setaffinity to one CPU moves the calling thread there before it returns; the
 // original mask, set again at once, lets the scheduler move it on as it sees fit.
 void CpuFollower::move_to(int cpu) {
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  CPU_SET(cpu, &one);
-  if (sched_setaffinity(0, sizeof one, &one) != 0) return;
+  if (!engine::pin_to_cpu(cpu)) return;
   sched_setaffinity(0, sizeof mask_, &mask_);
   ++moves_;
 }
