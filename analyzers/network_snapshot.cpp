@@ -173,7 +173,10 @@ void NetworkWait::match_bodies(int32_t pid, const std::vector<const OpenFd*>& co
 
 void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
   c.kernel = f;
-  c.same_tick.clear();  // match_downloads says again what this snapshot shows
+  // match_downloads set last_read back for the previous snapshot: undone here, and done
+  // again below if this snapshot still shows the download waiting.
+  const bool inferred = !c.same_tick.empty();
+  c.same_tick.clear();
   c.fetching.clear();
   c.body_file.clear();
   if (f.tcp_state == TCP_SYN_SENT) {
@@ -205,7 +208,8 @@ void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
   }
   if (f.bytes_received > 0 && f.last_recv_ms >= 0) {
     Nanos got = ts - std::chrono::milliseconds(f.last_recv_ms);
-    if (c.last_read == kNever || got > c.last_read + kSameTime) c.last_read = got;
+    if (inferred && f.last_recv_ms <= f.last_send_ms) got = std::max(got, c.last_write);  // one tick: in order
+    if (inferred || c.last_read == kNever || got > c.last_read + kSameTime) c.last_read = got;
     c.read = std::max(c.read, f.bytes_received);
   }
 }

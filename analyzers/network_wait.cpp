@@ -138,10 +138,12 @@ void NetworkWait::on_event(const Event& e) {
     case SysNo::socket:
       if (!x->failed() && (x->args[0].raw == AF_INET || x->args[0].raw == AF_INET6)) {
         auto key = std::make_pair(pid, static_cast<int>(x->ret));
-        if (auto old = open_.find(key); old != open_.end()) {  // its close was not seen
-          Conn gone = std::move(old->second);
+        // Its close was not seen (light mode runs closes unseen): when is unknown, and its
+        // answer may have been read unseen too, so no wait is concluded from it.
+        if (auto old = open_.find(key); old != open_.end()) {
+          old->second.closed = e.ts;
+          closed_.push_back(std::move(old->second));  // still counts for refused connects
           open_.erase(old);
-          retire(std::move(gone), e.ts);
         }
         Conn& c = open_[key];
         c.pid = pid;
@@ -237,6 +239,7 @@ void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos 
 void NetworkWait::on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts) {
   if (waited(c, ts) >= kSlowAnswer) remember(c, wait_finding(c, ts, WaitEnd::Answered));
   c.body_file.clear();  // data flows again
+  c.same_tick.clear();  // seen: no longer inferred
   c.last_read = ts;
   c.read += n;
   if (c.udp && c.port == 53) {

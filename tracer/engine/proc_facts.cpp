@@ -291,7 +291,10 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
   s.exe = read_link(base + "exe");
   sockets.invalidate();
   timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);  // file times are wall-clock times
+  // File times are wall-clock times, and the kernel's TCP times are ages at the moment of
+  // their dump: both count back from now_ms. (Under load the dump came 33 ms after it, and
+  // a request sent just after its .zip file was made looked sent before it.)
+  clock_gettime(CLOCK_REALTIME, &now);
   const int64_t now_ms = static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
   for (int fd : list_numeric_dir(base + "fd")) {
     OpenFd f;
@@ -303,11 +306,12 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
         if (si->tcp_state) f.target += std::string(" ") + tcp_state_name(si->tcp_state);
         if (si->proto.rfind("TCP", 0) == 0)
           if (const TcpFacts* t = sockets.tcp_facts(pid, inode, si->proto == "TCPv6")) {
+            int64_t late = std::max<int64_t>(0, sockets.tcp_dumped_ms(si->proto == "TCPv6") - now_ms);
             f.tcp_state = t->state;
             f.unacked = t->unacked;
             f.retransmits = t->retransmits;
-            f.last_send_ms = t->last_send_ms;
-            f.last_recv_ms = t->last_recv_ms;
+            f.last_send_ms = std::max<int64_t>(0, t->last_send_ms - late);
+            f.last_recv_ms = std::max<int64_t>(0, t->last_recv_ms - late);
             f.bytes_sent = t->bytes_sent;
             f.bytes_acked = t->bytes_acked;
             f.bytes_received = t->bytes_received;

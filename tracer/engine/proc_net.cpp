@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -73,6 +74,9 @@ const TcpFacts* SocketTable::tcp_facts(int pid, uint64_t inode, bool v6) {
   if (!tcp_fresh_[v6 ? 1 : 0]) {
     tcp_fresh_[v6 ? 1 : 0] = true;
     table.clear();
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    dumped_ms_[v6 ? 1 : 0] = static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
     table = dump_tcp_facts_of(pid, v6 ? AF_INET6 : AF_INET);
   }
   auto it = table.find(inode);

@@ -31,6 +31,8 @@ class SocketTable {
   // The kernel's TCP facts of the socket `inode` of `pid` (one sock_diag dump per family
   // after invalidate(), in `pid`'s network namespace); nullptr when the kernel does not say.
   const TcpFacts* tcp_facts(int pid, uint64_t inode, bool v6);
+  // CLOCK_REALTIME (ms) just before that dump: its "ms since" times count back from then.
+  int64_t tcp_dumped_ms(bool v6) const { return dumped_ms_[v6 ? 1 : 0]; }
 
  private:
   void load(int pid);
@@ -39,6 +41,7 @@ class SocketTable {
   bool fresh_ = false;
   std::unordered_map<uint64_t, TcpFacts> tcp_[2];  // IPv4, IPv6
   bool tcp_fresh_[2] = {false, false};
+  int64_t dumped_ms_[2] = {0, 0};
 };
 
 // "socket:[12345]" -> 12345; 0 when the text is not a socket link.

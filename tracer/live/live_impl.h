@@ -101,6 +101,7 @@ struct LiveSource::Impl {
     uint64_t io_bytes = 0;  // rchar + wchar at the last tick
     int64_t cpu_ns = 0;     // utime + stime at the last tick
     bool go = false;        // a Go binary: its netpoller retries an interrupted epoll wait
+    bool connected = false; // connected a socket (light mode): snapshotted as it exits
   };
   std::unordered_map<int, ProcessCounters> counters;  // by pid, for Tick.io_bytes and light mode
 
@@ -160,8 +161,10 @@ struct LiveSource::Impl {
   void light_exec(int pid);
   void light_new_process(int parent_pid, int child_pid);
   void light_gone(int pid);
+  void light_leader_exit(const Task& t);  // at its PTRACE_EVENT_EXIT stop
   void set_thorough(int pid, bool on, int stopped_tid);
   void on_pressure(int pid, bool was_pressed);
+  void emit_snapshot(int pid, int tid);  // of `pid`'s fds, now
   Task& adopt_unknown(int tid);
   void check_stop_requests(Nanos ts);
   void kill_launched(int sig);

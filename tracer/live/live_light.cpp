@@ -73,13 +73,14 @@ void LiveSource::Impl::set_thorough(int pid, bool on, int stopped_tid) {
 // Fd pressure began: the fds opened and closed unseen so far are read again (a Snapshot),
 // so that the fd count and who holds the fds are right in the findings.
 void LiveSource::Impl::on_pressure(int pid, bool was_pressed) {
-  if (!was_pressed && light.pressed(pid)) emit(now(), pid, pid, engine::read_snapshot(pid, false, sockets));
+  if (!was_pressed && light.pressed(pid)) emit_snapshot(pid, pid);
 }
 
 void LiveSource::Impl::light_exit(const Task& t, int64_t ret) {
   const SyscallInfo& info = syscall_info(t.sysno);
   bool was_pressed = light.pressed(t.pid);
   bool changed = light.on_exit(t.pid, t.sysno, t.args, ret);
+  if (t.sysno == SysNo::connect && (ret == 0 || ret == -EINPROGRESS)) counters[t.pid].connected = true;
   if (info.has(kLimits) && ret == 0)
     changed = light.on_nofile(t.pid, engine::read_nofile(t.pid).soft, engine::count_fds(t.pid)) || changed;
   if (!changed) return;
@@ -100,6 +101,22 @@ void LiveSource::Impl::light_new_process(int parent_pid, int child_pid) {
   ProcessCounters& c = counters[child_pid];
   if (auto p = counters.find(parent_pid); p != counters.end()) c.go = p->second.go;
   if (opt.light) light.on_fork(parent_pid, child_pid);
+}
+
+// A process that connected a socket is ending: its reads and writes ran unseen since the
+// last Snapshot, so the kernel's TCP facts are read once more while its fds are still open
+// (the exit stop comes before the kernel closes them). Without this, a request seen
+// waiting at a stall whose answer was read unseen later would end "without an answer".
+void LiveSource::Impl::light_leader_exit(const Task& t) {
+  if (!opt.light || !filter_active || t.tid != t.pid) return;
+  if (auto c = counters.find(t.pid); c != counters.end() && c->second.connected)
+    emit_snapshot(t.pid, t.tid);
+}
+
+// Dated before it is read: a Snapshot's ages (TCP facts, file times) count back from then.
+void LiveSource::Impl::emit_snapshot(int pid, int tid) {
+  Nanos ts = now();
+  emit(ts, pid, tid, engine::read_snapshot(pid, false, sockets));
 }
 
 void LiveSource::Impl::light_gone(int pid) {

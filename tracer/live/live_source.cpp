@@ -234,7 +234,11 @@ void LiveSource::Impl::handle(int tid, int status) {
     case PTRACE_EVENT_SECCOMP:
       on_syscall_stop(t);
       return;
-    default:  // PTRACE_EVENT_EXIT and anything else: nothing to report yet
+    case PTRACE_EVENT_EXIT:  // its ThreadExit follows; light mode may read its sockets first
+      light_leader_exit(t);
+      resume(t);
+      return;
+    default:
       resume(t);
   }
 }
