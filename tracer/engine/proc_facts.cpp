@@ -103,7 +103,7 @@ double SchedClock::now_ms(int cpu) {
   return now;
 }
 
-ThreadState read_thread_state(int pid, int tid, SchedClock& clock, bool details, bool in_call_details) {
+ThreadState read_thread_state(int pid, int tid) {
   ThreadState t;
   t.tid = Tid{tid};
   const std::string base = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/";
@@ -141,7 +141,6 @@ ThreadState read_thread_state(int pid, int tid, SchedClock& clock, bool details,
         t.cpu_ns = static_cast<int64_t>((utime + stime) * (1'000'000'000 / static_cast<uint64_t>(kTicksPerSecond)));
     }
   }
-  if (details || (in_call_details && t.number >= 0)) read_thread_details(pid, tid, clock, t);
   return t;
 }
 
@@ -339,8 +338,10 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
   }
   if (with_threads) {
     SchedClock clock;
-    for (int tid : list_numeric_dir(base + "task"))
-      s.threads.push_back(read_thread_state(pid, tid, clock, true, true));
+    for (int tid : list_numeric_dir(base + "task")) {
+      s.threads.push_back(read_thread_state(pid, tid));
+      read_thread_details(pid, tid, clock, s.threads.back());
+    }
   }
   return s;
 }

@@ -55,10 +55,10 @@ class SchedClock {
   std::vector<std::pair<int, double>> read_;  // cpu, now
 };
 // One thread's state read without stopping it: /proc/PID/task/TID/syscall (call and args),
-// stat (state letter, utime + stime); wchan and time off CPU too when `details` is set, or
-// `in_call_details` and it is in a syscall. `clock`: one for a batch of threads.
-ThreadState read_thread_state(int pid, int tid, SchedClock& clock, bool details, bool in_call_details);
-// wchan and time off CPU (/proc/.../wchan, sched) into `t`.
+// stat (state letter, utime + stime).
+ThreadState read_thread_state(int pid, int tid);
+// Where it waits and since when: wchan and time off CPU (/proc/.../wchan, sched) into `t`.
+// `clock`: one for a batch of threads.
 void read_thread_details(int pid, int tid, SchedClock& clock, ThreadState& t);
 
 // Tgid and PPid of a task from /proc/TID/status; 0 when unreadable.

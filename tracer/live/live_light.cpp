@@ -55,14 +55,13 @@ bool restarts_unseen(SysNo s, bool go) {
 void LiveSource::Impl::set_thorough(int pid, bool on, int stopped_tid) {
   bool go = false;
   if (auto c = counters.find(pid); c != counters.end()) go = c->second.go;
-  engine::SchedClock clock;  // not read: no details wanted
   for (auto& [tid, t] : tasks) {
     if (t.pid != pid || t.thorough == on) continue;
     t.thorough = on;  // off: back to the filter at its next restart
     // In a traced call it stops at the call's exit anyway (an interrupt would end the call
     // with ERESTARTSYS first, an extra call in the trace).
     if (!on || tid == stopped_tid || t.hide_until_exec || !t.filtered || t.in_syscall) continue;
-    ThreadState s = engine::read_thread_state(pid, tid, clock, false, false);
+    ThreadState s = engine::read_thread_state(pid, tid);
     bool awake = s.state == 'R' || s.state == 'S' || s.state == 'D';
     if (!awake) continue;  // stopped (group-stop, or a stop not handled yet): next restart
     if (s.number >= 0 && !restarts_unseen(sysno_from_number(kHostArch, s.number), go)) continue;

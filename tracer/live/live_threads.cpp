@@ -34,7 +34,7 @@ void LiveSource::Impl::report_quiet_threads(Nanos ts) {
     // Held by --inject at a call's exit: still in that call for the program (its exit event
     // comes on release), whatever /proc shows of the stopped thread.
     if (injector.holding() && injector.held(tid)) continue;
-    ThreadState s = engine::read_thread_state(t.pid, tid, clock, false, false);
+    ThreadState s = engine::read_thread_state(t.pid, tid);
     if (s.state == '?') continue;  // gone meanwhile: its exit report follows
     bool unchanged = t.reported >= t.last_stop && s.number == t.last_state.number &&
                      s.args == t.last_state.args && s.state == t.last_state.state &&
