@@ -177,11 +177,15 @@ class NetworkWait final : public Analyzer {
   // network_snapshot.cpp: the wording of a response that stopped mid-body.
   void body_stall_finding(const Conn& c, Nanos now, WaitEnd how, Finding& f) const;
   void retire(Conn c, Nanos ts);                  // the socket is gone: keep a wait it ended in
+  // The socket was closed unseen: when is unknown, and its answer may have been read unseen
+  // too, so no wait is concluded from it. Returns the next entry.
+  using Conns = std::map<std::pair<int32_t, int>, Conn>;  // by pid, fd
+  Conns::iterator close_unseen(Conns::iterator it, Nanos ts);
   void remember(const Conn& c, Finding f);
 
   const ProcessTable& table_;
   Nanos threshold_;
-  std::map<std::pair<int32_t, int>, Conn> open_;
+  Conns open_;
   std::vector<Conn> closed_;
   std::map<std::string, std::string> names_;  // IP -> name from DNS answers
   struct Ended {

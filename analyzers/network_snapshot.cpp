@@ -82,10 +82,7 @@ void NetworkWait::on_snapshot(int32_t pid, const Snapshot& s, Nanos ts) {
       ++it;
       continue;
     }
-    Conn gone = std::move(it->second);
-    it = open_.erase(it);
-    gone.closed = ts;
-    closed_.push_back(std::move(gone));  // still counts for refused connects
+    it = close_unseen(it, ts);
   }
   for (const OpenFd& f : s.fds) {
     bool udp = false;
@@ -169,6 +166,12 @@ void NetworkWait::match_bodies(int32_t pid, const std::vector<const OpenFd*>& co
     c->body_size = b->file_size;
     c->fetching = cache_download(b->target).first + " (.zip)";
   }
+}
+
+NetworkWait::Conns::iterator NetworkWait::close_unseen(Conns::iterator it, Nanos ts) {
+  it->second.closed = ts;
+  closed_.push_back(std::move(it->second));  // still counts for refused connects
+  return open_.erase(it);
 }
 
 void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {

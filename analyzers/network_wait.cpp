@@ -138,13 +138,7 @@ void NetworkWait::on_event(const Event& e) {
     case SysNo::socket:
       if (!x->failed() && (x->args[0].raw == AF_INET || x->args[0].raw == AF_INET6)) {
         auto key = std::make_pair(pid, static_cast<int>(x->ret));
-        // Its close was not seen (light mode runs closes unseen): when is unknown, and its
-        // answer may have been read unseen too, so no wait is concluded from it.
-        if (auto old = open_.find(key); old != open_.end()) {
-          old->second.closed = e.ts;
-          closed_.push_back(std::move(old->second));  // still counts for refused connects
-          open_.erase(old);
-        }
+        if (auto old = open_.find(key); old != open_.end()) close_unseen(old, e.ts);  // light mode runs closes unseen
         Conn& c = open_[key];
         c.pid = pid;
         c.fd = key.second;

@@ -289,12 +289,10 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
   s.cwd = read_link(base + "cwd");
   s.exe = read_link(base + "exe");
   sockets.invalidate();
-  timespec now{};
   // File times are wall-clock times, and the kernel's TCP times are ages at the moment of
   // their dump: both count back from now_ms. (Under load the dump came 33 ms after it, and
   // a request sent just after its .zip file was made looked sent before it.)
-  clock_gettime(CLOCK_REALTIME, &now);
-  const int64_t now_ms = static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
+  const int64_t now_ms = realtime_ms();
   for (int fd : list_numeric_dir(base + "fd")) {
     OpenFd f;
     f.fd = fd;
@@ -303,9 +301,9 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
       if (const SocketInfo* si = sockets.find(pid, inode)) {
         f.target = si->describe();
         if (si->tcp_state) f.target += std::string(" ") + tcp_state_name(si->tcp_state);
-        if (si->proto.rfind("TCP", 0) == 0)
-          if (const TcpFacts* t = sockets.tcp_facts(pid, inode, si->proto == "TCPv6")) {
-            int64_t late = std::max<int64_t>(0, sockets.tcp_dumped_ms(si->proto == "TCPv6") - now_ms);
+        if (const bool v6 = si->proto == "TCPv6"; si->proto.rfind("TCP", 0) == 0)
+          if (const TcpFacts* t = sockets.tcp_facts(pid, inode, v6)) {
+            int64_t late = std::max<int64_t>(0, sockets.tcp_dumped_ms(v6) - now_ms);
             f.tcp_state = t->state;
             f.unacked = t->unacked;
             f.retransmits = t->retransmits;

@@ -54,6 +54,12 @@ std::string SocketInfo::describe() const {
   return s + "]";
 }
 
+int64_t realtime_ms() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
+}
+
 uint64_t socket_inode(const std::string& t) {
   if (t.rfind("socket:[", 0) != 0) return 0;
   return std::strtoull(t.c_str() + 8, nullptr, 10);
@@ -74,9 +80,7 @@ const TcpFacts* SocketTable::tcp_facts(int pid, uint64_t inode, bool v6) {
   if (!tcp_fresh_[v6 ? 1 : 0]) {
     tcp_fresh_[v6 ? 1 : 0] = true;
     table.clear();
-    timespec now{};
-    clock_gettime(CLOCK_REALTIME, &now);
-    dumped_ms_[v6 ? 1 : 0] = static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
+    dumped_ms_[v6 ? 1 : 0] = realtime_ms();
     table = dump_tcp_facts_of(pid, v6 ? AF_INET6 : AF_INET);
   }
   auto it = table.find(inode);

@@ -44,6 +44,9 @@ class SocketTable {
   int64_t dumped_ms_[2] = {0, 0};
 };
 
+// CLOCK_REALTIME in ms: the clock of file times, and the instant a snapshot's ages count from.
+int64_t realtime_ms();
+
 // "socket:[12345]" -> 12345; 0 when the text is not a socket link.
 uint64_t socket_inode(const std::string& link_target);
 
