@@ -38,15 +38,21 @@ std::vector<std::string> stack_evidence(const Stack& st, std::size_t max,
                                         std::initializer_list<const char*> also_skip) {
   // Frames that only make the system call say nothing about who asked for it.
   auto plumbing = [&](const std::string& fn) {
-    for (const char* p : {"runtime/internal/syscall.", "syscall.", "internal/syscall/", "golang.org/x/sys/unix.",
-                          "runtime.entersyscall", "runtime.exitsyscall"})
+    // (Go 1.19's runtime/internal/syscall moved to internal/runtime/syscall in 1.21+; Go >=
+    // 1.24 makes getrandom from the vDSO, called by runtime.vgetrandom.)
+    for (const char* p : {"runtime/internal/syscall.", "internal/runtime/syscall/", "syscall.", "internal/syscall/",
+                          "golang.org/x/sys/unix.", "runtime.entersyscall", "runtime.exitsyscall", "runtime.vgetrandom",
+                          // os's own layers under os.OpenFile (deeper since Go 1.21)
+                          "os.open", "os.ignoringEINTR"})
       if (fn.rfind(p, 0) == 0) return true;
     for (const char* p : also_skip)
       if (fn.rfind(p, 0) == 0) return true;
     return false;
   };
   std::size_t first = 0;
-  while (first + 1 < st.frames.size() && plumbing(st.frames[first].function)) ++first;
+  while (first + 1 < st.frames.size() &&
+         (plumbing(st.frames[first].function) || st.frames[first].module == "[vdso]"))
+    ++first;
   std::vector<std::string> out;
   out.push_back(st.frames.empty() ? "call stack: none (" + st.note + ")" : "call stack (innermost first):");
   for (std::size_t i = first; i < st.frames.size() && out.size() <= max; ++i) {

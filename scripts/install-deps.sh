@@ -9,8 +9,9 @@ PACKAGES=(
   # C++ build
   build-essential cmake ninja-build pkg-config catch2 libfmt-dev libboost-program-options-dev
   libseccomp-dev libunwind-dev
-  # tools used by tests
-  golang-go strace iproute2 procps python3 util-linux
+  # tools used by tests; Debian's Go 1.19 at /usr/lib/go-1.19/bin/go (not golang-go, whose
+  # /usr/bin/go would shadow the machine's own Go)
+  golang-1.19-go strace iproute2 procps python3 util-linux
   # fuzzing (scripts/fuzz.sh): clang 14 with libFuzzer
   clang libclang-rt-14-dev
   # Go sources for the offline module proxy (keep in step with MODULES in build-goproxy.sh)
@@ -69,6 +70,8 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
   [[ -n ${installed[$pkg]:-} ]] || missing+=("$pkg")
 done
+# Real Go binaries of current releases for the stack tests (npm registry; optional).
+bash "$(dirname "${BASH_SOURCE[0]}")/install-npm-bins.sh" || true
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#PACKAGES[@]} packages already installed"
   exit 0

@@ -6,6 +6,15 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
 bash "$ROOT/scripts/install-deps.sh"
+# The Go toolchains the Go-dependent tests run with (each such test runs once per Go, as
+# e2e.NAME.go1.26, e2e.NAME.go1.19): by default the machine's Go and Debian's Go 1.19.
+if [[ -z ${GOTRACE_TEST_GO:-} ]]; then
+  for go in /usr/local/go/bin/go "$(command -v go || true)" /usr/lib/go-1.19/bin/go; do
+    [[ -x $go && " ${GOTRACE_TEST_GO:-} " != *" $go "* ]] && GOTRACE_TEST_GO="${GOTRACE_TEST_GO:+$GOTRACE_TEST_GO }$go"
+  done
+fi
+export GOTRACE_TEST_GO
+echo "test.sh: Go toolchains under test: $GOTRACE_TEST_GO"
 bash "$ROOT/scripts/build.sh" "$BUILD" >/dev/null
 cd "$BUILD"
 start=$SECONDS

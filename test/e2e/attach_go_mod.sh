@@ -4,10 +4,7 @@
 # the module cache files it holds (the request itself went out before the attach); after
 # detach the proxy resumes and the download completes (and `go mod verify` passes).
 source "$(dirname "$0")/lib.sh"
-command -v go >/dev/null || skip "go not installed"
-OUT=$BUILD_DIR/goproxy
-bash "$SCRIPTS_DIR/build-goproxy.sh" "$OUT" >"$WORK/build-goproxy.log" 2>&1 ||
-  { cat "$WORK/build-goproxy.log"; fail "building the offline proxy"; }
+offline_proxy
 T=$(mktemp -d /dev/shm/gotrace-e2e-attach.XXXXXX)
 track_dir "$T"
 export GOENV=off GO111MODULE=on GOPATH=$T/gopath GOSUMDB=off GONOSUMDB='' GONOPROXY='' \

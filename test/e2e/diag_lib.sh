@@ -42,11 +42,7 @@ stop_at() {
 # go_setup: the offline module proxy and a Go environment with fresh caches on tmpfs ($T);
 # no proxy variables, no sum database, no toolchain download.
 go_setup() {
-  command -v go >/dev/null || skip "go not installed"
-  OUT=$BUILD_DIR/goproxy
-  bash "$SCRIPTS_DIR/build-goproxy.sh" "$OUT" >"$WORK/build-goproxy.log" 2>&1 ||
-    { cat "$WORK/build-goproxy.log"; fail "building the offline proxy"; }
-  SAMPLE=$OUT/sample
+  offline_proxy
   T=$(mktemp -d /dev/shm/gotrace-e2e-diag.XXXXXX)
   track_dir "$T"
   unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy NO_PROXY no_proxy

@@ -18,7 +18,7 @@ grep -q done "$WORK/stdout" && fail "spin ran to its end: the test did not inter
 
 line=$(first_stall "$WORK/g.out")
 note "stall: $line"
-expect "$line" 'spin 60 is not blocked in the kernel: spinning \(1 thread burning CPU, no syscall in flight\)' "stall report"
+expect "$line" 'spin 60 is not blocked in the kernel: spinning \([0-9]+ threads? burning CPU, no syscall in flight\)' "stall report"
 expect_file "$WORK/g.out" 'evidence: tid [0-9]+: running in user space, no syscall in flight: [0-9.]+ m?s of CPU' "stall evidence"
 show_report "$WORK/g.out" 3
 line=$(final_first "$WORK/g.rep")

@@ -3,11 +3,7 @@
 # processes). Every module must land in a fresh cache, `go mod verify` must pass, the
 # build must produce a working binary, and the summary must show the syscalls.
 source "$(dirname "$0")/lib.sh"
-command -v go >/dev/null || skip "go not installed"
-OUT=$BUILD_DIR/goproxy
-bash "$SCRIPTS_DIR/build-goproxy.sh" "$OUT" >"$WORK/build-goproxy.log" 2>&1 ||
-  { cat "$WORK/build-goproxy.log"; fail "building the offline proxy"; }
-SAMPLE=$OUT/sample
+offline_proxy
 
 T=$(mktemp -d /dev/shm/gotrace-e2e-go.XXXXXX)
 track_dir "$T"

@@ -8,6 +8,13 @@ WORK=$(mktemp -d /tmp/gotrace-e2e.XXXXXX)
 # Every process this test starts inherits this marker, so the check below looks only at
 # them, not at whatever else runs on the machine (another tracer, another test run).
 export GOTRACE_E2E_MARK="gotrace-e2e-$$-$RANDOM"
+# The Go toolchain of a Go-dependent test (GO, set per test by test/e2e/CMakeLists.txt from
+# GOTRACE_TEST_GO): first in PATH, so `go` in these scripts and in every command they trace
+# is that one; GOTOOLCHAIN=local keeps it from switching to another (a test that wants the
+# switch sets GOTOOLCHAIN itself).
+if [ -n "${GO:-}" ]; then
+  export PATH="$(dirname "$GO"):$PATH" GOTOOLCHAIN=local
+fi
 E2E_PIDS=()
 E2E_DIRS=()
 
@@ -48,6 +55,16 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
+
+# offline_proxy: the offline module proxy of scripts/build-goproxy.sh, built once per Go
+# toolchain (its hash covers `go version`); sets OUT (its directory) and SAMPLE.
+offline_proxy() {
+  command -v go >/dev/null || skip "go not installed"
+  OUT=$BUILD_DIR/goproxy-$(go env GOVERSION)
+  bash "$SCRIPTS_DIR/build-goproxy.sh" "$OUT" >"$WORK/build-goproxy.log" 2>&1 ||
+    { cat "$WORK/build-goproxy.log"; fail "building the offline proxy"; }
+  SAMPLE=$OUT/sample
+}
 
 # Remembers a background pid to kill at exit.
 track() { E2E_PIDS+=("$1"); }

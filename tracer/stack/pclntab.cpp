@@ -1,12 +1,14 @@
 // Reading .gopclntab (see pclntab.h). Layout from Go's src/runtime/symtab.go and
 // src/debug/gosym/pclntab.go (read, not copied):
 //   header: u32 magic, u8 0, u8 0, u8 pc quantum, u8 pointer size, then pointer-sized
-//     nfunc, nfiles, [textStart: 1.18+], funcnameOffset, cuOffset, filetabOffset,
-//     pctabOffset, pclnOffset (all offsets from the header).
+//     nfunc, nfiles, [textStart: 1.18+, written as 0 since 1.26], funcnameOffset, cuOffset,
+//     filetabOffset, pctabOffset, pclnOffset (all offsets from the header).
 //   function table at pclnOffset: nfunc+1 pairs (1.18+: u32 entryoff from textStart, u32
 //     funcoff; 1.16: pointer-sized entry address, pointer-sized funcoff), funcoff from the
 //     function table. _func: entry (1.18+ u32 entryoff; 1.16 pointer), i32 nameoff, i32 args,
-//     u32 deferreturn, u32 pcsp, u32 pcfile, u32 pcln, u32 npcdata, u32 cuOffset, ...
+//     u32 deferreturn, u32 pcsp, u32 pcfile, u32 pcln, u32 npcdata, u32 cuOffset,
+//     [i32 startLine: 1.20+], u8 funcID, u8 flag, u8 pad, u8 nfuncdata (40 bytes; 44 in 1.20+),
+//     then u32 pcdata[npcdata], u32 funcdata[nfuncdata]. Unchanged from 1.20 to 1.27.
 //   pc-value tables: (zigzag value delta, pc delta * quantum) varint pairs from (entry, -1),
 //     ended by a zero value delta.
 #include "pclntab.h"
@@ -60,6 +62,7 @@ std::optional<Pclntab> Pclntab::parse(const uint8_t* p, std::size_t n, std::stri
     t.version_ = "go1.18";
   } else if (magic == kMagic120) {
     t.version_ = "go1.20";
+    t.go120_ = true;
   } else {
     char buf[80];
     std::snprintf(buf, sizeof buf, "unsupported pclntab version (magic %#x)", magic);
@@ -91,13 +94,45 @@ std::optional<Pclntab> Pclntab::parse(const uint8_t* p, std::size_t n, std::stri
     problem = "corrupt pclntab header (offsets outside the table)";
     return std::nullopt;
   }
-  if (t.v116_) t.text_start_ = t.entry_of(0);
-  t.text_end_ = t.entry_of(t.nfunc_);
-  if (t.text_end_ <= t.text_start_) {
+  if (t.v116_) {
+    t.text_start_ = t.entry_of(0);
+    t.text_end_ = t.entry_of(t.nfunc_);
+  } else {
+    t.set_text_start(t.text_start_);  // 0 (Go 1.26+): unusable until the caller sets it
+  }
+  if (t.text_end_ < t.text_start_ || (t.v116_ && t.text_end_ == t.text_start_)) {
     problem = "corrupt pclntab (empty text range)";
     return std::nullopt;
   }
   return t;
+}
+
+void Pclntab::set_text_start(uint64_t start) {
+  if (v116_) return;
+  text_start_ = start;
+  text_end_ = start == 0 ? 0 : start + u32(functab_ + nfunc_ * 8);
+}
+
+std::string Pclntab::name_at(uint64_t i) const {
+  uint64_t off = funcoff_of(i);
+  uint64_t fixed = v116_ ? ptr_ : 4;
+  if (i >= nfunc_ || !in(functab_ + off, fixed + 4)) return {};
+  return cstr(funcname_ + u32(functab_ + off + fixed));
+}
+
+bool Pclntab::well_formed() const {
+  uint64_t fixed = v116_ ? ptr_ : 4;
+  uint64_t prev = 0;
+  for (uint64_t i = 0; i <= nfunc_; ++i) {
+    uint64_t entry = v116_ ? word(functab_ + i * 2 * ptr_) : u32(functab_ + i * 8);
+    if (entry < prev) return false;
+    prev = entry;
+    if (i == nfunc_) break;
+    uint64_t off = funcoff_of(i);
+    if (off > 0xffffffffu || !in(functab_ + off, v116_ ? fixed + 9 * 4 : func_size())) return false;
+    if (u32(functab_ + off + fixed) >= n_ - funcname_) return false;
+  }
+  return true;
 }
 
 std::optional<std::size_t> Pclntab::find(const uint8_t* p, std::size_t n) {
@@ -204,31 +239,67 @@ std::optional<int32_t> Pclntab::sp_delta(const GoFunc& f, uint64_t pc) const {
   return d;
 }
 
-// Go 1.18/1.19: _func is 40 bytes (nfuncdata is its last byte), then u32 pcdata[npcdata],
-// then u32 funcdata[nfuncdata] (offsets from gofunc; ~0 = none). PCDATA 2 is the inline tree
-// index at a pc, FUNCDATA 3 the inline tree: 20-byte entries {i16 parent, u8 funcID, u8,
-// i32 file, i32 line, i32 nameoff, i32 parentPc}.
+// Go 1.18+: after the fixed _func come u32 pcdata[npcdata], then u32 funcdata[nfuncdata]
+// (offsets from gofunc; ~0 = none). PCDATA 2 is the inline tree index at a pc, FUNCDATA 3 the
+// inline tree. Its entries: 1.18/1.19 20 bytes {i16 parent, u8 funcID, u8, i32 file,
+// i32 line, i32 nameoff, i32 parentPc}; 1.20+ 16 bytes {u8 funcID, u8[3], i32 nameoff,
+// i32 parentPc, i32 startLine}. Go 1.19 to 1.27 runtime/symtab.go and symtabinl.go.
+namespace {
+struct InlineLayout {
+  uint64_t size, nameoff, parent_pc;
+};
+constexpr InlineLayout kInline118{20, 12, 16}, kInline120{16, 4, 8};
+}  // namespace
+
+bool Pclntab::inline_tables(uint64_t func_off, uint32_t& tree, uint32_t& index_table) const {
+  if (v116_) return false;
+  uint64_t base = functab_ + func_off;
+  if (!in(base, func_size())) return false;
+  uint32_t npcdata = u32(base + 4 + 4 + 4 * 5);
+  uint8_t nfuncdata = p_[base + func_size() - 1];
+  if (npcdata <= 2 || npcdata > 1024 || nfuncdata <= 3) return false;
+  index_table = u32(base + func_size() + 4 * 2);
+  tree = u32(base + func_size() + 4 * uint64_t{npcdata} + 4 * 3);
+  return index_table != 0 && tree != 0xffffffffu;
+}
+
+bool Pclntab::inline_trees_plausible(const uint8_t* gofunc, std::size_t n) const {
+  const InlineLayout& l = go120_ ? kInline120 : kInline118;
+  int good = 0;
+  uint64_t step = nfunc_ / 400 + 1;
+  for (uint64_t i = 0; i < nfunc_ && good < 20; i += step) {
+    uint32_t tree = 0, index_table = 0;
+    if (!inline_tables(funcoff_of(i), tree, index_table)) continue;
+    if (tree > n || n - tree < l.size) return false;
+    int32_t nameoff, parent_pc;
+    std::memcpy(&nameoff, gofunc + tree + l.nameoff, 4);
+    std::memcpy(&parent_pc, gofunc + tree + l.parent_pc, 4);
+    uint64_t name = funcname_ + static_cast<uint64_t>(nameoff);
+    uint64_t size = entry_of(i + 1) - entry_of(i);
+    if (nameoff < 0 || name >= n_ || (nameoff > 0 && p_[name - 1] != 0) || p_[name] == 0 || parent_pc < 0 ||
+        static_cast<uint64_t>(parent_pc) >= size)
+      return false;
+    ++good;
+  }
+  return good > 0;
+}
+
 std::vector<GoInlined> Pclntab::inlined_at(const GoFunc& f, uint64_t pc, uint64_t& outer_pc) const {
   std::vector<GoInlined> out;
   outer_pc = pc;
-  if (!go118_layout() || !gofunc_) return out;
-  uint64_t base = functab_ + f.func_off;
-  uint32_t npcdata = func_field(f, 5);
-  if (!in(base, 40) || npcdata <= 2 || npcdata > 1024) return out;
-  uint8_t nfuncdata = p_[base + 39];
-  if (nfuncdata <= 3) return out;
-  uint32_t index_table = u32(base + 40 + 4 * 2);
-  uint32_t tree = u32(base + 40 + 4 * uint64_t{npcdata} + 4 * 3);
-  if (index_table == 0 || tree == 0xffffffffu) return out;
+  if (!gofunc_) return out;
+  const InlineLayout& l = go120_ ? kInline120 : kInline118;
+  uint32_t tree = 0, index_table = 0;
+  if (!inline_tables(f.func_off, tree, index_table)) return out;
   uint64_t cur = pc;
   for (int depth = 0; depth < 64; ++depth) {
     std::optional<int32_t> ix = pcvalue(index_table, f.entry, cur);
     if (!ix || *ix < 0) break;
-    uint64_t at = uint64_t{tree} + 20 * static_cast<uint64_t>(*ix);
-    if (at > gofunc_n_ || gofunc_n_ - at < 20) break;
+    uint64_t at = uint64_t{tree} + l.size * static_cast<uint64_t>(*ix);
+    if (at > gofunc_n_ || gofunc_n_ - at < l.size) break;
     int32_t nameoff, parent_pc;
-    std::memcpy(&nameoff, gofunc_ + at + 12, 4);
-    std::memcpy(&parent_pc, gofunc_ + at + 16, 4);
+    std::memcpy(&nameoff, gofunc_ + at + l.nameoff, 4);
+    std::memcpy(&parent_pc, gofunc_ + at + l.parent_pc, 4);
     if (nameoff < 0 || parent_pc < 0) break;
     out.push_back({cstr(funcname_ + static_cast<uint64_t>(nameoff)), file_at(f, cur), line_at(f, cur)});
     cur = f.entry + static_cast<uint64_t>(parent_pc);

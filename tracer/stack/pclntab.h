@@ -1,9 +1,11 @@
 // Go's own symbol table, .gopclntab, kept even in binaries stripped with -ldflags=-s -w:
 // function names, source file and line, and the stack-pointer delta at every pc (what Go's
-// runtime unwinds with). Layouts read: Go 1.16/1.17 (magic 0xfffffffa) and Go 1.18+ (magic
-// 0xfffffff0; 0xfffffff1 from Go 1.20 has the same fields this reader uses). Any other magic
-// is refused with "unsupported pclntab version". Bounds-checked throughout: a truncated or
-// garbage table gives no names, never a crash.
+// runtime unwinds with). Layouts read: Go 1.16/1.17 (magic 0xfffffffa), Go 1.18/1.19
+// (0xfffffff0) and Go 1.20 to 1.27 (0xfffffff1: _func gains startLine, inline tree entries
+// shrink to 16 bytes). Any other magic is refused with "unsupported pclntab version".
+// Since Go 1.26 the header no longer holds the text start (the word is 0): the caller sets it
+// from moduledata or the .text section (go_binary.h), and vouches for the table before use.
+// Bounds-checked throughout: a truncated or garbage table gives no names, never a crash.
 // Layer: tracer/stack (live only).
 #pragma once
 
@@ -46,8 +48,8 @@ class Pclntab {
   // Bytes between SP and the return address at `pc` (pcsp table), if known.
   std::optional<int32_t> sp_delta(const GoFunc& f, uint64_t pc) const;
 
-  // Functions inlined at `pc` in `f`, innermost first (Go 1.18/1.19 layout only; empty when
-  // none or unknown). `outer_pc` gets the pc whose file:line is f's own call site.
+  // Functions inlined at `pc` in `f`, innermost first (Go 1.18+ layouts; empty when none or
+  // unknown). `outer_pc` gets the pc whose file:line is f's own call site.
   std::vector<GoInlined> inlined_at(const GoFunc& f, uint64_t pc, uint64_t& outer_pc) const;
   // The bytes at moduledata.gofunc (funcdata such as inline trees are offsets from it), up to
   // the end of its segment in the file. Without it, inlined calls are not expanded.
@@ -55,11 +57,28 @@ class Pclntab {
     gofunc_ = p;
     gofunc_n_ = n;
   }
+  bool has_gofunc() const { return gofunc_ != nullptr; }
   // Offsets in the table of fields moduledata points to (to recognize moduledata).
   uint64_t funcname_offset() const { return funcname_; }
   uint64_t functab_offset() const { return functab_; }
   uint32_t ptr_size() const { return ptr_; }
-  bool go118_layout() const { return !v116_ && std::string_view(version_) == "go1.18"; }
+  // Go 1.18+: function entries are offsets from a text start (an inline tree in funcdata).
+  bool relative_entries() const { return !v116_; }
+  // Whether an inline tree read from `gofunc` (moduledata.gofunc's bytes) is plausible: the
+  // first entry of a sample of functions' trees names a function of this table and points
+  // back inside the function. How the caller tells which moduledata word is gofunc.
+  bool inline_trees_plausible(const uint8_t* gofunc, std::size_t n) const;
+
+  // The link-time address function entries count from (Go 1.18+). parse() takes the
+  // header's; Go 1.26+ writes 0 there, leaving text_start() 0 until this is called.
+  void set_text_start(uint64_t start);
+  // Functions by index, in address order (i < nfunc()).
+  uint64_t nfunc() const { return nfunc_; }
+  uint64_t entry_at(uint64_t i) const { return entry_of(i); }
+  std::string name_at(uint64_t i) const;
+  // Whether the function table is well formed: entries in order, records and names inside
+  // the table. O(nfunc); done once per binary.
+  bool well_formed() const;
 
   uint64_t text_start() const { return text_start_; }
   uint64_t text_end() const { return text_end_; }
@@ -74,12 +93,17 @@ class Pclntab {
   uint64_t entry_of(uint64_t i) const;     // functab entry i's address
   uint64_t funcoff_of(uint64_t i) const;   // functab entry i's _func offset
   uint32_t func_field(const GoFunc& f, int index) const;  // _func's u32 field after entry/name
+  uint64_t func_size() const { return go120_ ? 44 : 40; }  // fixed part of _func (1.18+)
+  // Go 1.18+: the inline tree of the function at _func offset `func_off` (an offset from
+  // gofunc) and its PCDATA index table, when it has both.
+  bool inline_tables(uint64_t func_off, uint32_t& tree, uint32_t& index_table) const;
   // Go's pcvalue: the value of the table at `table_off` for `pc`, starting at the entry.
   std::optional<int32_t> pcvalue(uint32_t table_off, uint64_t entry, uint64_t pc) const;
 
   const uint8_t* p_ = nullptr;
   std::size_t n_ = 0;
   bool v116_ = false;
+  bool go120_ = false;
   uint32_t quantum_ = 1;
   uint32_t ptr_ = 8;
   uint64_t nfunc_ = 0;

@@ -17,6 +17,12 @@ bool read_u64(int tid, uint64_t addr, uint64_t& v) {
   return process_vm_readv(tid, &local, 1, &remote, 1, 0) == 8;
 }
 
+// The runtime's vDSO trampolines (runtime/sys_linux_amd64.s, Go 1.19 to 1.27): they save SP
+// in R12, which C code preserves, and align SP for the call, so their SP delta counts from
+// R12. vgetrandom1 is where Go >= 1.24 makes getrandom (from the vDSO); nanotime1 reaches the
+// clock_gettime syscall when the vDSO falls back to it.
+bool vdso_trampoline(const std::string& name) { return name == "runtime.vgetrandom1" || name == "runtime.nanotime1"; }
+
 // The outermost frames of a goroutine or thread: nothing calls them.
 bool go_stop_frame(const std::string& name) {
   return name == "runtime.goexit" || name == "runtime.mstart" || name == "runtime.rt0_go" ||
@@ -109,7 +115,11 @@ void StackCapture::go_walk(int pid, int tid, Regs r, Stack& out) {
     if (go_stop_frame(fn->name)) return;
     uint64_t ret = 0;
     if (std::optional<int32_t> delta = mod->go->sp_delta(*fn, look)) {
-      uint64_t slot = r.sp + static_cast<uint64_t>(*delta);
+      // The trampoline's SP before its alignment is in R12; its frame pointer (pushed by
+      // its prologue) lies a few bytes above. (libunwind's SP after a vDSO frame can be off.)
+      bool realigned = vdso_trampoline(fn->name) && r.r12 != 0 && r.r12 < r.bp && r.bp - r.r12 < 256;
+      uint64_t base = realigned ? r.r12 : r.sp;
+      uint64_t slot = base + static_cast<uint64_t>(*delta);
       if (!read_u64(tid, slot, ret)) return;
       if (*delta >= 8) read_u64(tid, slot - 8, r.bp);  // Go saves the caller's BP below the return address
       r.sp = slot + 8;
@@ -122,6 +132,7 @@ void StackCapture::go_walk(int pid, int tid, Regs r, Stack& out) {
     }
     if (ret == 0) return;
     r.pc = ret;
+    r.r12 = 0;  // only the frame entered from C had it
     first = false;
   }
 }
@@ -135,13 +146,14 @@ bool StackCapture::libunwind_walk(int pid, int tid, Stack& out, Regs& go_start) 
   bool go = false;
   if (unw_init_remote(&c, as, upt) == 0) {
     do {
-      unw_word_t ip = 0, sp = 0, bp = 0;
+      unw_word_t ip = 0, sp = 0, bp = 0, r12 = 0;
       unw_get_reg(&c, UNW_REG_IP, &ip);
       unw_get_reg(&c, UNW_REG_SP, &sp);
       unw_get_reg(&c, UNW_X86_64_RBP, &bp);
+      unw_get_reg(&c, UNW_X86_64_R12, &r12);
       if (ip == 0) break;
       if (go_module_at(pid, ip, nullptr)) {
-        go_start = {ip, sp, bp};
+        go_start = {ip, sp, bp, r12};
         go = true;
         break;
       }
@@ -180,7 +192,10 @@ void StackCapture::capture(int pid, int tid, uint64_t call, Stack& out) {
   }
   if (m && m->exec && !m->path.empty() && m->path[0] == '/') add_note(out, modules_.get(pid, *m).note);
   Regs go_start{};
-  if (libunwind_walk(pid, tid, out, go_start)) go_walk(pid, tid, go_start, out);
+  if (libunwind_walk(pid, tid, out, go_start)) {
+    if (go_start.r12 == 0) go_start.r12 = regs.r12;  // libunwind did not say: C code leaves it as is
+    go_walk(pid, tid, go_start, out);
+  }
   if (out.frames.empty()) {
     StackFrame f;
     f.pc = r.pc;

@@ -34,6 +34,9 @@ class StackCapture {
  private:
   struct Regs {
     uint64_t pc, sp, bp;
+    // R12 where Go code was entered from C or the vDSO (0 otherwise): the runtime's vDSO
+    // trampolines keep their frame's SP there while the stack is realigned for C.
+    uint64_t r12 = 0;
   };
   const Mapping* mapping_at(int pid, uint64_t pc);
   // The Go module containing pc (nullptr when pc is not in Go text).
