@@ -75,9 +75,27 @@ class BlockingGetrandom final : public Analyzer {
     std::string note;  // how it was seen, when not by its own stops
   };
   bool blocked_now(int32_t pid) const;  // a call of `pid` has been blocked past the threshold
+  // A blocked getrandom that a signal interrupted (Go >= 1.24 makes it from the vDSO without
+  // telling its scheduler, so sysmon's SIGURG preemption interrupts it every 10 ms): the
+  // kernel restarts it (ERESTARTSYS), and the next call with the same arguments on the
+  // thread is the same wait going on, from the first one's entry.
+  struct Restarted {
+    uint64_t buf, len, flags;
+    Nanos entered;
+    int times;
+    std::vector<std::string> stack;  // taken at the first call's entry
+    int32_t pid;
+    Nanos last_exit;   // of the last interrupted call
+    std::string text;  // that call, as the evidence shows it
+    bool began_unseen = false;  // its start was known from /proc only (light mode, attach)
+  };
+  void end_chain(int32_t tid);  // a restarted wait that went on no more: a block if long
+  const Restarted* restarted(int32_t tid, const SyscallEnter& call) const;
+  Nanos wait_start(int32_t tid, const InFlightCall& call) const;
   const ProcessTable& table_;
   Nanos threshold_;
   std::vector<Block> blocks_;
+  std::map<int32_t, Restarted> restarted_;  // tid -> its interrupted getrandom
   std::map<uint64_t, std::vector<std::string>> stacks_;  // call -> stack, for calls that may block
   std::map<int32_t, Nanos> last_unblocked_;  // pid -> when its last long getrandom returned
   std::map<int32_t, std::string> tls_after_;  // pid -> SNI of a ClientHello sent right after

@@ -37,11 +37,37 @@ std::string unseen_note(int32_t pid, int32_t tid) {
   return fmt::format(" (not traced: seen in /proc/{}/task/{}/syscall)", pid, tid);
 }
 
+// The kernel restarts the call after the signal handler: ERESTARTSYS, ERESTARTNOINTR,
+// ERESTARTNOHAND, ERESTART_RESTARTBLOCK.
+bool to_be_restarted(int64_t ret) { return ret == -512 || ret == -513 || ret == -514 || ret == -516; }
+
+std::string restarts_note(int times) {
+  return times == 0 ? std::string() : fmt::format(" (interrupted by signals and restarted {}x)", times);
+}
+
+// A wait first known from /proc, then seen by the tracer as it went on (the process became
+// thorough), perhaps restarted after signals.
+std::string chain_note(bool began_unseen, int32_t pid, int32_t tid, int times) {
+  if (!began_unseen) return restarts_note(times);
+  std::string note = fmt::format(" (not traced at first: seen in /proc/{}/task/{}/syscall", pid, tid);
+  if (times > 0) note += fmt::format("; interrupted by signals and restarted {}x", times);
+  return note + ")";
+}
+
 }  // namespace
 
 void BlockingGetrandom::on_event(const Event& e) {
   for (const EndedCall& c : table_.ended_unseen()) {
     if (!may_block(c.call.call, table_, c.pid)) continue;
+    if (c.call.call.sysno == SysNo::getrandom) {
+      // It may go on as a call the tracer sees (same thread, same arguments): a chain.
+      end_chain(c.tid);
+      const Args& a = c.call.call.args;
+      restarted_[c.tid] = {a[0].raw, a[1].raw, a[2].raw, c.call.entered, 0, {}, c.pid, c.ended,
+                           entry_text(c.call.call), true};
+      if (c.ended - c.call.entered >= threshold_) last_unblocked_[c.pid] = c.ended;
+      continue;
+    }
     Nanos waited = c.ended - c.call.entered;
     if (waited < threshold_) continue;
     blocks_.push_back({c.pid, c.tid, c.call.entered, waited, entry_text(c.call.call), {}, unseen_note(c.pid, c.tid)});
@@ -66,9 +92,30 @@ void BlockingGetrandom::on_event(const Event& e) {
     }
     SyscallEnter as_entry{x->call, x->sysno, x->number, x->args};
     if (!may_block(as_entry, table_, pid)) return;
-    Nanos waited = e.ts - x->entered;
+    int32_t tid = raw(e.tid);
+    Nanos entered = x->entered;
+    int times = 0;
+    bool began_unseen = false;
+    if (auto it = restarted_.find(tid); it != restarted_.end()) {
+      if (const Restarted* r = restarted(tid, as_entry)) {
+        entered = r->entered;
+        times = r->times;
+        began_unseen = r->began_unseen;
+        if (stack.empty()) stack = std::move(it->second.stack);
+        restarted_.erase(it);
+      } else {
+        end_chain(tid);
+      }
+    }
+    if (to_be_restarted(x->ret)) {
+      restarted_[tid] = {x->args[0].raw, x->args[1].raw, x->args[2].raw, entered, times + 1, std::move(stack),
+                         pid, e.ts, call_text(*x), began_unseen};
+      return;
+    }
+    Nanos waited = e.ts - entered;
     if (waited < threshold_) return;
-    blocks_.push_back({pid, raw(e.tid), x->entered, waited, call_text(*x), std::move(stack), {}});
+    blocks_.push_back({pid, tid, entered, waited, call_text(*x), std::move(stack),
+                       chain_note(began_unseen, pid, tid, times)});
     last_unblocked_[pid] = e.ts;
     return;
   }
@@ -79,9 +126,33 @@ void BlockingGetrandom::on_event(const Event& e) {
     if (auto sni = wire::parse_tls_client_hello_sni(x->args[1].data)) tls_after_[pid] = sni->empty() ? "a server" : *sni;
 }
 
+void BlockingGetrandom::end_chain(int32_t tid) {
+  auto it = restarted_.find(tid);
+  if (it == restarted_.end()) return;
+  Restarted& r = it->second;
+  if (r.last_exit - r.entered >= threshold_) {
+    blocks_.push_back({r.pid, tid, r.entered, r.last_exit - r.entered, r.text, std::move(r.stack),
+                       chain_note(r.began_unseen, r.pid, tid, r.times)});
+    last_unblocked_[r.pid] = r.last_exit;
+  }
+  restarted_.erase(it);
+}
+
+const BlockingGetrandom::Restarted* BlockingGetrandom::restarted(int32_t tid, const SyscallEnter& call) const {
+  auto it = restarted_.find(tid);
+  if (it == restarted_.end() || call.sysno != SysNo::getrandom) return nullptr;
+  const Restarted& r = it->second;
+  return r.buf == call.args[0].raw && r.len == call.args[1].raw && r.flags == call.args[2].raw ? &r : nullptr;
+}
+
+Nanos BlockingGetrandom::wait_start(int32_t tid, const InFlightCall& call) const {
+  const Restarted* r = call.unseen ? nullptr : restarted(tid, call.call);
+  return r ? r->entered : call.entered;
+}
+
 bool BlockingGetrandom::blocked_now(int32_t pid) const {
   for (const auto& [tid, call] : table_.all_in_flight())
-    if (table_.pid_of(tid) == pid && table_.now() - call.entered >= threshold_ &&
+    if (table_.pid_of(tid) == pid && table_.now() - wait_start(tid, call) >= threshold_ &&
         may_block(call.call, table_, pid))
       return true;
   return false;
@@ -90,15 +161,26 @@ bool BlockingGetrandom::blocked_now(int32_t pid) const {
 std::vector<Finding> BlockingGetrandom::findings() const {
   std::map<int32_t, std::vector<Block>> by_pid;
   for (const Block& b : blocks_) by_pid[b.pid].push_back(b);
+  // Waits that ended (or were interrupted) and did not go on as a call in flight now.
+  for (const auto& [tid, r] : restarted_) {
+    const InFlightCall* f = table_.in_flight(tid);
+    if ((f && !f->unseen && restarted(tid, f->call)) || r.last_exit - r.entered < threshold_) continue;
+    by_pid[r.pid].push_back({r.pid, tid, r.entered, r.last_exit - r.entered, r.text, r.stack,
+                             chain_note(r.began_unseen, r.pid, tid, r.times)});
+  }
   // Calls still blocked now count too: the hang may be going on.
   for (const auto& [tid, call] : table_.all_in_flight()) {
     int32_t pid = table_.pid_of(tid);
-    Nanos waited = table_.now() - call.entered;
+    Nanos entered = wait_start(tid, call);
+    Nanos waited = table_.now() - entered;
     if (waited >= threshold_ && may_block(call.call, table_, pid)) {
       auto st = stacks_.find(call.call.call);
-      by_pid[pid].push_back({pid, tid, call.entered, waited, entry_text(call.call) + " <still blocked>",
-                             st != stacks_.end() && !call.unseen ? st->second : std::vector<std::string>{},
-                             call.unseen ? unseen_note(pid, tid) : std::string()});
+      const Restarted* r = call.unseen ? nullptr : restarted(tid, call.call);
+      std::vector<std::string> stack;
+      if (!call.unseen) stack = st != stacks_.end() ? st->second : r ? r->stack : std::vector<std::string>{};
+      by_pid[pid].push_back({pid, tid, entered, waited, entry_text(call.call) + " <still blocked>", std::move(stack),
+                             call.unseen ? unseen_note(pid, tid)
+                                         : chain_note(r && r->began_unseen, pid, tid, r ? r->times : 0)});
     }
   }
   std::vector<Finding> out;

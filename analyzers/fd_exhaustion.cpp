@@ -14,7 +14,7 @@ std::string limit_text(uint64_t v) { return v == ~0ull ? "unlimited" : std::to_s
 }  // namespace
 
 std::string FdExhaustion::holders(const ProcessInfo& p) const {
-  std::size_t files = 0, modcache = 0, sockets = 0, pipes = 0, other = 0;
+  std::size_t files = 0, modcache = 0, sockets = 0, pipes = 0, pidfds = 0, other = 0;
   std::map<std::string, int> peers;
   std::string gomodcache = "/pkg/mod/";
   for (const auto& [fd, f] : p.fds) {
@@ -28,6 +28,7 @@ std::string FdExhaustion::holders(const ProcessInfo& p) const {
         if (!f.peer.empty()) ++peers[f.peer];
         break;
       case FdKind::Pipe: ++pipes; break;
+      case FdKind::Pidfd: ++pidfds; break;
       default: ++other;
     }
   }
@@ -39,7 +40,9 @@ std::string FdExhaustion::holders(const ProcessInfo& p) const {
                                 [](const auto& a, const auto& b) { return a.second < b.second; });
     s += fmt::format(" ({} to {})", top->second, top->first);
   }
-  s += fmt::format(", {} pipes, {} other", pipes, other);
+  s += fmt::format(", {} pipes", pipes);
+  if (pidfds) s += fmt::format(", {} pidfds (child processes)", pidfds);
+  s += fmt::format(", {} other", other);
   return s;
 }
 

@@ -13,12 +13,17 @@
 namespace gotrace::analyzers {
 namespace {
 
+constexpr uint64_t kClonePidfd = 0x1000;
+
 constexpr int kCloseRangeCloexec = 4;  // CLOSE_RANGE_CLOEXEC
 
 FdKind kind_of_target(const std::string& t) {
   if (t.rfind("socket:", 0) == 0 || t.find(":[") != std::string::npos) {
     if (t.rfind("pipe:", 0) == 0) return FdKind::Pipe;
-    if (t.rfind("anon_inode:", 0) == 0) return t.find("eventpoll") != std::string::npos ? FdKind::Epoll : FdKind::Other;
+    if (t.rfind("anon_inode:", 0) == 0)
+      return t.find("eventpoll") != std::string::npos ? FdKind::Epoll
+             : t.find("pidfd") != std::string::npos   ? FdKind::Pidfd
+                                                      : FdKind::Other;
     return FdKind::Socket;
   }
   if (!t.empty() && t[0] == '/') return FdKind::File;
@@ -332,6 +337,16 @@ void ProcessTable::on_exit(const Event& e, const SyscallExit& x) {
     case SysNo::epoll_create:
     case SysNo::epoll_create1:
       new_fd(ret, FdInfo{FdKind::Epoll, x.sysno == SysNo::epoll_create1 && (a[0].raw & O_CLOEXEC), {}, 0, 0, {}, {}});
+      break;
+    case SysNo::pidfd_open:  // pidfds are always close-on-exec
+      new_fd(ret, FdInfo{FdKind::Pidfd, true, {}, 0, 0, {}, {}});
+      break;
+    case SysNo::clone:  // CLONE_PIDFD: the child's pidfd, written at parent_tid (Go >= 1.23's os/exec)
+      if ((a[0].raw & kClonePidfd) && a[2].data.size() >= 4) {
+        int32_t pidfd;
+        std::memcpy(&pidfd, a[2].data.data(), 4);
+        new_fd(pidfd, FdInfo{FdKind::Pidfd, true, {}, 0, 0, {}, {}});
+      }
       break;
     case SysNo::close:
       p.fds.erase(static_cast<int>(a[0].raw));

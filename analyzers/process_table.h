@@ -15,7 +15,7 @@
 
 namespace gotrace::analyzers {
 
-enum class FdKind { File, Socket, Pipe, Epoll, Other };
+enum class FdKind { File, Socket, Pipe, Epoll, Other, Pidfd };  // Pidfd: a process, for waitid/signals
 
 struct FdInfo {
   FdKind kind = FdKind::Other;

@@ -66,7 +66,11 @@ namespace gotrace {
   X(RlimitIn)       /* entry: struct rlimit (16 bytes) */                                    \
   X(RlimitOut)      /* exit: struct rlimit (16 bytes) */                                     \
   X(MmapProt) X(MmapFlags) X(FcntlCmd) X(FcntlArg)                                           \
-  X(PipeFdsOut)     /* exit: int[2] (8 bytes) */
+  X(PipeFdsOut)     /* exit: int[2] (8 bytes) */                                            \
+  X(IdType)         /* - waitid's idtype: P_ALL, P_PID, P_PGID, P_PIDFD */                   \
+  X(SiginfoOut)     /* exit: siginfo_t's first 48 bytes (to si_stime) when the call succeeded */\
+  X(ParentTidOut)   /* exit: clone's int at parent_tid (the pidfd with CLONE_PIDFD, the     \
+                       child's tid with CLONE_PARENT_SETTID), 4 bytes, in the parent */
 
 enum class ArgKind : uint8_t {
 #define GT_ARG_KIND_ENUM(k) k,

@@ -35,6 +35,9 @@ constexpr std::size_t kTimevalSize = 16;
 constexpr std::size_t kSigsetSize = 8;
 constexpr std::size_t kSigactionSize = 32;  // handler, flags, restorer, mask (u64 each)
 constexpr std::size_t kRlimitSize = 16;
+// siginfo_t up to SIGCHLD's fields: i32 signo, errno, code, pad; i32 pid, u32 uid, i32 status,
+// pad; i64 utime, stime (clock ticks).
+constexpr std::size_t kSiginfoChldSize = 48;
 constexpr std::size_t kOpenHowSize = 24;
 constexpr std::size_t kCloneArgsSize = 88;
 constexpr std::size_t kCloneArgsMinSize = 64;  // up to and including tls

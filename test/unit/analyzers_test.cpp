@@ -129,6 +129,68 @@ TEST_CASE("a getrandom still blocked is reported while the stall lasts", "[analy
   CHECK_THAT(stalls[0], Catch::Contains("getrandom blocked"));
 }
 
+TEST_CASE("a getrandom interrupted by signals and restarted is one wait (Go >= 1.24, vDSO)", "[analyzer][entropy]") {
+  // Go >= 1.24 makes getrandom from the vDSO without telling its scheduler, so sysmon's
+  // SIGURG interrupts the blocked call every 10 ms; the kernel restarts it (ERESTARTSYS).
+  EventScript s;
+  launched(s, 5, 1024);
+  s.thread(5, 6, 5);
+  std::vector<std::string> stalls;
+  for (int i = 0; i < 300; ++i) s.enter(5, 6, SysNo::getrandom, {0x2000, 32, 0}).after_ms(10).exit(5, 6, -512);
+  s.enter(5, 6, SysNo::getrandom, {0x3000, 32, 0}).after_ms(10).exit(5, 6, -512);  // another buffer: a new wait
+  for (int i = 0; i < 150; ++i) s.enter(5, 6, SysNo::getrandom, {0x3000, 32, 0}).after_ms(10).exit(5, 6, -512);
+  s.enter(5, 6, SysNo::getrandom, {0x3000, 32, 0});
+  Diagnosis d({}, [&](const std::string& r) { stalls.push_back(r); });
+  s.after_ms(1200).tick();
+  s.play(d);
+  auto fs = d.ranked();
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].kind == "entropy");
+  // 3.0 s on the first buffer; the second wait is 1.5 s of restarts plus 1.2 s still blocked.
+  CHECK_THAT(fs[0].verdict, Catch::Contains("waited 5.7 s"));
+  REQUIRE(fs[0].evidence.size() >= 2);
+  CHECK_THAT(fs[0].evidence[0], Catch::Contains("getrandom(0x2000, 32, 0) = ? ERESTARTSYS") &&
+                                    Catch::Contains("blocked 3.0 s") && Catch::Contains("restarted 300x"));
+  bool still = false;
+  for (const std::string& ev : fs[0].evidence)
+    if (ev.find("<still blocked> blocked 2.7 s") != std::string::npos &&
+        ev.find("(interrupted by signals and restarted 151x)") != std::string::npos)
+      still = true;
+  CHECK(still);
+}
+
+TEST_CASE("short getrandom calls that each return are no wait", "[analyzer][entropy]") {
+  EventScript s;
+  launched(s, 5, 1024);
+  for (int i = 0; i < 100; ++i) s.enter(5, 6, SysNo::getrandom, {0x2000, 32, 0}).after_ms(10).exit(5, 6, 32);
+  s.end();
+  Diagnosis d({});
+  s.play(d);
+  CHECK(d.ranked().empty());
+}
+
+TEST_CASE("pidfds from pidfd_open and clone(CLONE_PIDFD) are in the fd table", "[analyzer][fd]") {
+  EventScript s;
+  launched(s, 5, 1024);
+  s.call(5, 5, SysNo::pidfd_open, {5, 0}, 11);
+  std::string ptid(4, '\0');
+  int32_t fd = 12;
+  std::memcpy(ptid.data(), &fd, 4);
+  s.enter(5, 5, SysNo::clone, {0x100 | 0x1000 | 0x4000 | 17, 0, 0x40, 0, 0}).data(5, 2, ptid).exit(5, 5, 77);
+  s.call(5, 5, SysNo::close, {11}, 0);
+  s.call(5, 5, SysNo::openat, {static_cast<uint64_t>(AT_FDCWD), 0x10, O_RDONLY}, -EMFILE);
+  s.end();
+  Diagnosis d({});
+  s.play(d);
+  auto fs = d.ranked();
+  REQUIRE(!fs.empty());
+  CHECK(fs[0].kind == "fd_exhaustion");
+  bool counted = false;
+  for (const std::string& ev : fs[0].evidence)
+    if (ev.find("1 pidfds (child processes)") != std::string::npos) counted = true;
+  CHECK(counted);
+}
+
 TEST_CASE("HTTP request to the module proxy with no response", "[analyzer][net]") {
   EventScript s;
   launched(s, 40, 1024, {{"GOPROXY", "http://127.0.0.1:8999,direct"}});

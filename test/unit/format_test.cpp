@@ -441,6 +441,39 @@ TEST_CASE("process: clone, clone3, fork, execve, wait4, exit", "[format]") {
   CHECK(tr.call(SysNo::wait4, {neg(-1), 0, 0x10000000, 0}, -22) ==
         "wait4(-1, NULL, 0x10000000 /* W??? */, NULL) = -1 EINVAL (Invalid argument)");
 
+  // Go >= 1.23's os/exec (as strace 6.1 prints): clone with CLONE_PIDFD writes the pidfd at
+  // parent_tid, read at exit; waitid(P_PIDFD) with the child's siginfo.
+  uint64_t ptid = tr.t.put(u32(0));
+  CHECK(tr.call(SysNo::clone, {0x100 | 0x1000 | 0x4000 | 17, 0, ptid, 0, 0}, 21899,
+                [&] { tr.t.poke(ptid, u32(12)); }) ==
+        "clone(child_stack=NULL, flags=CLONE_VM|CLONE_PIDFD|CLONE_VFORK|SIGCHLD, parent_tid=[12]) = 21899");
+  CHECK(tr.entry_head == "clone(child_stack=NULL, flags=CLONE_VM|CLONE_PIDFD|CLONE_VFORK|SIGCHLD, ");
+  CHECK(tr.call(SysNo::clone, {0x100 | 0x1000 | 0x4000 | 17, 0, ptid, 0, 0}, -11) ==
+        "clone(child_stack=NULL, flags=CLONE_VM|CLONE_PIDFD|CLONE_VFORK|SIGCHLD, parent_tid=" + hex(ptid) +
+            ") = -1 EAGAIN (Resource temporarily unavailable)");
+  std::string si(48, '\0');
+  auto put32 = [&](std::size_t at, int32_t v) { std::memcpy(si.data() + at, &v, 4); };
+  put32(0, 17);      // SIGCHLD
+  put32(8, 1);       // CLD_EXITED
+  put32(16, 30555);  // si_pid
+  put32(24, 3);      // si_status
+  uint64_t info = tr.t.put(std::string(48, '\0'));
+  CHECK(tr.call(SysNo::waitid, {3, 12, info, 4 | 0x80000000, 0}, 0, [&] { tr.t.poke(info, si); }) ==
+        "waitid(P_PIDFD, 12, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=30555, si_uid=0, si_status=3, "
+        "si_utime=0, si_stime=0}, WEXITED|__WCLONE, NULL) = 0");
+  CHECK(tr.entry_head == "waitid(P_PIDFD, 12, ");
+  put32(8, 2);  // CLD_KILLED
+  put32(24, 9);
+  CHECK(tr.call(SysNo::waitid, {1, 30556, info, 4, 0}, 0, [&] { tr.t.poke(info, si); }) ==
+        "waitid(P_PID, 30556, {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=30555, si_uid=0, si_status=SIGKILL, "
+        "si_utime=0, si_stime=0}, WEXITED, NULL) = 0");
+  CHECK(tr.call(SysNo::waitid, {0, 0, info, 4 | 1, 0}, 0, [&] { tr.t.poke(info, std::string(48, '\0')); }) ==
+        "waitid(P_ALL, 0, {}, WNOHANG|WEXITED, NULL) = 0");
+  CHECK(tr.call(SysNo::waitid, {3, 11, info, 4, 0}, -10) ==
+        "waitid(P_PIDFD, 11, " + hex(info) + ", WEXITED, NULL) = -1 ECHILD (No child processes)");
+  CHECK(tr.call(SysNo::waitid, {7, 11, 0, 4, 0}, -22) ==
+        "waitid(0x7 /* P_??? */, 11, NULL, WEXITED, NULL) = -1 EINVAL (Invalid argument)");
+
   CHECK(tr.call(SysNo::unshare, {0x40000000}, 0) == "unshare(CLONE_NEWNET) = 0");
   CHECK(tr.call(SysNo::close_range, {100, 0xffffffff, 0}, 0) == "close_range(100, 4294967295, 0) = 0");
   CHECK(tr.call(SysNo::sched_yield, {}, 0) == "sched_yield() = 0");

@@ -135,6 +135,12 @@ void exit_arg(const SyscallInfo& info, const Pass& p, int i) {
     case K::WaitStatusOut:
       if (p.ret > 0) capture_fixed(a, task, 4);
       break;
+    case K::SiginfoOut:
+      if (p.ret == 0 && a.raw != 0) capture_fixed(a, task, layout::kSiginfoChldSize);
+      break;
+    case K::ParentTidOut:  // written in the parent with CLONE_PIDFD or CLONE_PARENT_SETTID
+      if (p.ret > 0 && a.raw != 0 && (p.raw(0) & (0x1000 | 0x100000))) capture_fixed(a, task, 4);
+      break;
     case K::RlimitOut:
       if (p.ret == 0) capture_fixed(a, task, layout::kRlimitSize);
       break;

@@ -24,6 +24,7 @@ bool is_exit_kind(ArgKind k) {
     case ArgKind::SigsetOut:
     case ArgKind::SigactionOut:
     case ArgKind::WaitStatusOut:
+    case ArgKind::SiginfoOut:
     case ArgKind::RlimitOut:
     case ArgKind::PipeFdsOut:
       return true;
@@ -50,6 +51,7 @@ bool shown_at_exit(const Ctx& c, int i) {
 
 // Index of the first argument known only at exit (every later one is printed at exit too).
 int split_point(const Ctx& c) {
+  if (c.call.sysno == SysNo::clone && clone_writes_parent_tid(c.raw(0))) return 2;  // parent_tid at exit
   if (whole_call(c.call.sysno)) return c.info.nargs;
   for (int i = 0; i < c.info.nargs; ++i)
     if (is_exit_kind(c.kind(i)) || shown_at_exit(c, i)) return i;
@@ -58,11 +60,10 @@ int split_point(const Ctx& c) {
 
 void put_args(std::string& out, const Ctx& c, int from, int to) {
   if (whole_call(c.call.sysno)) {
-    if (from == 0 && to > 0) {
-      if (c.call.sysno == SysNo::futex)
-        put_futex_args(out, c);
-      else
-        put_clone_args(out, c);
+    if (c.call.sysno == SysNo::clone) {
+      if (from < to) put_clone_args(out, c, from == 0, to == c.info.nargs);
+    } else if (from == 0 && to > 0) {
+      put_futex_args(out, c);
     }
     return;
   }

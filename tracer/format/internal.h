@@ -93,10 +93,14 @@ void put_msghdr_out(std::string& out, const Ctx& c, const Arg& a);  // recvmsg
 void put_mmsghdrs(std::string& out, const Ctx& c, int i, const Arg& a);
 // process.cpp
 void put_process_arg(std::string& out, const Ctx& c, int i);
-void put_clone_args(std::string& out, const Ctx& c);
+// clone's head (child_stack, flags) and/or tail (the pointers its flags use).
+bool clone_writes_parent_tid(uint64_t flags);
+void put_clone_args(std::string& out, const Ctx& c, bool head, bool tail);
 void put_wait_status(std::string& out, int status);
 // signal.cpp
 void put_signal(std::string& out, int sig);  // SIGURG, or the number
+// waitid's siginfo as strace prints it ({} when no child was waited for), or the pointer.
+void put_siginfo(std::string& out, const Arg& a);
 void put_sigset(std::string& out, uint64_t mask);
 void put_signal_arg(std::string& out, const Ctx& c, int i);
 // futex_epoll.cpp

@@ -37,6 +37,8 @@ constexpr uint64_t kClonePidfd = 0x1000, kCloneSettls = 0x80000, kCloneParentSet
                    kCloneChildCleartid = 0x200000, kCloneChildSettid = 0x1000000,
                    kCloneIntoCgroup = 0x200000000;
 
+constexpr Flag kIdTypes[] = {{0, "P_ALL"}, {1, "P_PID"}, {2, "P_PGID"}, {3, "P_PIDFD"}};
+
 constexpr Flag kWaitOptions[] = {
     {1, "WNOHANG"},         {4, "WEXITED"},         {2, "WSTOPPED"},     {8, "WCONTINUED"},
     {0x01000000, "WNOWAIT"}, {0x80000000, "__WCLONE"}, {0x40000000, "__WALL"},
@@ -190,33 +192,49 @@ void put_wait_status(std::string& out, int s) {
 }
 
 // clone(2): child_stack and flags first (x86_64 order flags, stack, ptid, ctid, tls), then
-// the pointers its flags use.
-void put_clone_args(std::string& out, const Ctx& c) {
+// the pointers its flags use. Two parts when the kernel writes parent_tid (the pidfd with
+// CLONE_PIDFD, the child's tid with CLONE_PARENT_SETTID): the head at entry, the pointers at
+// exit, where parent_tid shows the value written, as strace's parent_tid=[N].
+bool clone_writes_parent_tid(uint64_t flags) { return (flags & (kCloneParentSettid | kClonePidfd)) != 0; }
+
+void put_clone_args(std::string& out, const Ctx& c, bool head, bool tail) {
   const uint64_t all = c.raw(0);
   const uint64_t flags = all & ~uint64_t{0xff};
   const int sig = static_cast<int>(all & 0xff);
-  out += "child_stack=";
-  put_ptr(out, c.raw(1));
-  out += ", flags=";
-  if (flags) {
-    put_flags(out, kCloneFlags, flags, "CLONE_???");
-    if (sig) {
-      out += '|';
+  bool first = true;
+  auto next = [&](const char* name) {
+    if (!first || head) out += ", ";
+    first = false;
+    out += name;
+  };
+  if (head) {
+    out += "child_stack=";
+    put_ptr(out, c.raw(1));
+    out += ", flags=";
+    if (flags) {
+      put_flags(out, kCloneFlags, flags, "CLONE_???");
+      if (sig) {
+        out += '|';
+        put_signal(out, sig);
+      }
+    } else {
       put_signal(out, sig);
     }
-  } else {
-    put_signal(out, sig);
   }
-  if (flags & (kCloneParentSettid | kClonePidfd)) {
-    out += ", parent_tid=";
-    put_ptr(out, c.raw(2));
+  if (!tail) return;
+  if (clone_writes_parent_tid(flags)) {
+    next("parent_tid=");
+    if (const Arg& ptid = c.arg(2); has_data(ptid) && ptid.data.size() >= 4)
+      put(out, "[{}]", load<int32_t>(ptid.data, 0));
+    else
+      put_ptr(out, c.raw(2));
   }
   if (flags & kCloneSettls) {
-    out += ", tls=";
+    next("tls=");
     put_ptr(out, c.raw(4));
   }
   if (flags & (kCloneChildSettid | kCloneChildCleartid)) {
-    out += ", child_tidptr=";
+    next("child_tidptr=");
     put_ptr(out, c.raw(3));
   }
 }
@@ -235,6 +253,9 @@ void put_process_arg(std::string& out, const Ctx& c, int i) {
         put_ptr(out, a.raw);
       break;
     case ArgKind::WaitOptions: put_flags(out, kWaitOptions, static_cast<uint32_t>(a.raw), "W???"); break;
+    case ArgKind::IdType: put_xval(out, kIdTypes, static_cast<uint32_t>(a.raw), "P_???"); break;
+    case ArgKind::SiginfoOut: put_siginfo(out, a); break;
+    case ArgKind::ParentTidOut: put_ptr(out, a.raw); break;
     case ArgKind::RlimitResource:
       put_xval(out, kResources, static_cast<uint32_t>(a.raw), "RLIMIT_???");
       break;

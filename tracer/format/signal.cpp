@@ -168,6 +168,34 @@ void put_signal_arg(std::string& out, const Ctx& c, int i) {
   }
 }
 
+void put_siginfo(std::string& out, const Arg& a) {
+  if (!has_data(a) || a.data.size() < layout::kSiginfoChldSize) {
+    put_ptr(out, a.raw);
+    return;
+  }
+  const int signo = layout::load<int32_t>(a.data, 0);
+  if (signo == 0) {  // WNOHANG and no child had changed state
+    out += "{}";
+    return;
+  }
+  const int code = layout::load<int32_t>(a.data, 8);
+  out += "{si_signo=";
+  put_signal(out, signo);
+  out += ", si_code=";
+  put_si_code(out, code, signo);
+  if (signo == SIGCHLD) {
+    const int status = layout::load<int32_t>(a.data, 24);
+    put(out, ", si_pid={}, si_uid={}, si_status=", layout::load<int32_t>(a.data, 16),
+        layout::load<uint32_t>(a.data, 20));
+    if (code == CLD_EXITED)
+      put_d(out, status);
+    else
+      put_signal(out, status);
+    put(out, ", si_utime={}, si_stime={}", layout::load<int64_t>(a.data, 32), layout::load<int64_t>(a.data, 40));
+  }
+  out += '}';
+}
+
 }  // namespace detail
 
 using namespace detail;
