@@ -64,8 +64,10 @@ bool Diagnosis::needs(SysNo s) const {
 bool Diagnosis::is_progress(const Event& e) const {
   if (const auto* x = std::get_if<SyscallExit>(&e.body)) {
     if (x->error() == EAGAIN || x->error() == ETIMEDOUT || x->ret <= -512) return false;
+    // restart_syscall continues a sleep or a timed wait that a stop interrupted (light mode
+    // interrupts Go threads in nanosleep): progress only when it returns events.
     bool polled = x->sysno == SysNo::epoll_pwait || x->sysno == SysNo::epoll_wait ||
-                  x->sysno == SysNo::epoll_pwait2;
+                  x->sysno == SysNo::epoll_pwait2 || x->sysno == SysNo::restart_syscall;
     return polled ? x->ret > 0 : !is_go_noise(x->sysno);
   }
   return std::holds_alternative<ProcessStart>(e.body) || std::holds_alternative<Exec>(e.body) ||

@@ -109,7 +109,7 @@ void BlockingGetrandom::on_event(const Event& e) {
     }
     if (to_be_restarted(x->ret)) {
       restarted_[tid] = {x->args[0].raw, x->args[1].raw, x->args[2].raw, entered, times + 1, std::move(stack),
-                         pid, e.ts, call_text(*x), began_unseen};
+                         pid, e.ts, entry_text(as_entry), began_unseen};
       return;
     }
     Nanos waited = e.ts - entered;
@@ -151,6 +151,8 @@ Nanos BlockingGetrandom::wait_start(int32_t tid, const InFlightCall& call) const
 }
 
 bool BlockingGetrandom::blocked_now(int32_t pid) const {
+  for (const auto& [tid, r] : restarted_)
+    if (r.pid == pid && r.times > 0 && table_.now() - r.entered >= threshold_) return true;
   for (const auto& [tid, call] : table_.all_in_flight())
     if (table_.pid_of(tid) == pid && table_.now() - wait_start(tid, call) >= threshold_ &&
         may_block(call.call, table_, pid))
@@ -162,10 +164,15 @@ std::vector<Finding> BlockingGetrandom::findings() const {
   std::map<int32_t, std::vector<Block>> by_pid;
   for (const Block& b : blocks_) by_pid[b.pid].push_back(b);
   // Waits that ended (or were interrupted) and did not go on as a call in flight now.
+  // One that the kernel is about to restart (times > 0) is still blocked: a report can come
+  // between a restart's exit and its entry.
   for (const auto& [tid, r] : restarted_) {
     const InFlightCall* f = table_.in_flight(tid);
-    if ((f && !f->unseen && restarted(tid, f->call)) || r.last_exit - r.entered < threshold_) continue;
-    by_pid[r.pid].push_back({r.pid, tid, r.entered, r.last_exit - r.entered, r.text, r.stack,
+    if (f && !f->unseen && restarted(tid, f->call)) continue;  // counted below, as in flight
+    bool going_on = r.times > 0;
+    Nanos waited = (going_on ? table_.now() : r.last_exit) - r.entered;
+    if (waited < threshold_) continue;
+    by_pid[r.pid].push_back({r.pid, tid, r.entered, waited, r.text + (going_on ? " <still blocked>" : ""), r.stack,
                              chain_note(r.began_unseen, r.pid, tid, r.times)});
   }
   // Calls still blocked now count too: the hang may be going on.

@@ -300,6 +300,24 @@ TEST_CASE("strace import: synthetic lines", "[strace]") {
     CHECK(x[0].second.ret == 0);
     CHECK(all<SyscallEnter>(ev).size() == 3);
   }
+  SECTION("an unreadable result carries the error the thread's previous call left (strace's u_error)") {
+    // strace 6.1 counts such a call with its thread's stale tcp->u_error: one go build under
+    // go1.26 gave sched_yield 1 error in strace's own -C table this way.
+    std::vector<Event> ev = import_text(dir,
+        "9 00:00:01.000000 futex(0x1, FUTEX_WAKE_PRIVATE, 1) = 1\n"
+        "9 00:00:01.000001 nanosleep({tv_sec=0, tv_nsec=20000}, NULL) = ? <unavailable>\n"
+        "8 00:00:01.000002 futex(0x1, FUTEX_WAIT_PRIVATE, 0, NULL) = -1 EAGAIN (Resource temporarily unavailable)\n"
+        "8 00:00:01.000003 sched_yield( <unfinished ...>\n"
+        "7 00:00:01.000010 exit_group(0) = ?\n"
+        "8 00:00:01.000020 <... sched_yield resumed>) = ? <unavailable>\n"
+        "7 00:00:01.000100 +++ exited with 0 +++\n");
+    auto x = all<SyscallExit>(ev);
+    REQUIRE(x.size() == 4);
+    CHECK(x[1].second.sysno == SysNo::nanosleep);
+    CHECK(x[1].second.ret == 0);  // after a call that succeeded
+    CHECK(x[3].second.sysno == SysNo::sched_yield);
+    CHECK(x[3].second.ret == -EAGAIN);  // after one that failed
+  }
   SECTION("no pid prefixes, no timestamps") {
     std::vector<Event> ev = import_text(dir,
         "execve(\"/bin/true\", [\"true\"], 0x7ffc /* 3 vars */) = 0\n"

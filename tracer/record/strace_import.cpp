@@ -354,7 +354,17 @@ class Emitter {
 
   void finish(const ParsedLine& p, int32_t pid, int32_t tid, SysNo sysno, int32_t number,
               uint64_t call, const std::string& text, Nanos entered, Nanos ts, bool entry_seen) {
-    SyscallExit x{call, sysno, number, p.ret, entered, entry_seen, {}, std::string(p.ret_note)};
+    // strace -c counts a "= ? <unavailable>" call (registers unreadable as the process died)
+    // with the error its thread's previous call left in tcp->u_error, which nothing resets
+    // (strace 6.1 syscall.c get_syscall_result, count.c count_syscall): so does the import.
+    int64_t ret = p.ret;
+    if (p.ret_unavailable && !p.has_ret) {
+      auto it = last_error_.find(tid);
+      ret = it != last_error_.end() ? it->second : 0;
+    } else {
+      last_error_[tid] = p.ret < 0 ? p.ret : 0;
+    }
+    SyscallExit x{call, sysno, number, ret, entered, entry_seen, {}, std::string(p.ret_note)};
     strace::parse_args(text, sysno, true, x.args);
     if ((sysno == SysNo::execve || sysno == SysNo::execveat) && p.ret == 0) {
       std::size_t path = sysno == SysNo::execveat ? 1 : 0;
@@ -379,6 +389,7 @@ class Emitter {
   std::unordered_map<int32_t, std::vector<std::string>> argv_of_;
   std::unordered_map<int32_t, Pending> pending_;
   std::unordered_map<int32_t, int32_t> superseded_;  // leader -> exec'ing thread
+  std::unordered_map<int32_t, int64_t> last_error_;  // tid -> -errno of its last call (0: none)
   uint64_t calls_ = 0;
   int32_t main_status_ = -1;
   bool detached_ = false;
