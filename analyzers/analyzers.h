@@ -228,6 +228,7 @@ class ChildHang final : public Analyzer {
 
  private:
   std::vector<Finding> current() const;
+  void child_waits(std::vector<Finding>& out) const;
   const ProcessTable& table_;
   Nanos threshold_;
   std::map<std::pair<int32_t, int>, std::pair<Nanos, int32_t>> parked_;  // (pid, fd) -> since, tid

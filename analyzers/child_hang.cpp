@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "analyzers.h"
+#include "gotrace/format.h"
 
 namespace gotrace::analyzers {
 namespace {
@@ -19,7 +20,79 @@ const FdInfo* pipe_read_end(const ProcessTable& t, int32_t pid, int fd) {
   return &it->second;
 }
 
+// The one child a wait call is for: wait4(pid > 0), waitid(P_PID, pid) or, as Go >= 1.23's
+// os/exec waits, waitid(P_PIDFD, fd) with fd a pidfd of the child; 0 for any other wait.
+int32_t waited_child(const ProcessTable& t, int32_t pid, const SyscallEnter& c) {
+  if (c.sysno == SysNo::wait4) {
+    auto child = static_cast<int32_t>(c.args[0].raw);
+    return child > 0 ? child : 0;
+  }
+  if (c.sysno != SysNo::waitid) return 0;
+  uint32_t idtype = static_cast<uint32_t>(c.args[0].raw);
+  if (idtype == 1) return static_cast<int32_t>(c.args[1].raw);  // P_PID
+  if (idtype != 3) return 0;                                      // P_PIDFD
+  const ProcessInfo* p = t.process(pid);
+  if (!p) return 0;
+  auto it = p->fds.find(static_cast<int>(c.args[1].raw));
+  return it != p->fds.end() && it->second.kind == FdKind::Pidfd ? it->second.process : 0;
+}
+
+// A call in flight in `pid` (its main thread's first), or nullptr.
+const InFlightCall* call_of(const ProcessTable& t, int32_t pid) {
+  const InFlightCall* any = nullptr;
+  for (const auto& [tid, call] : t.all_in_flight()) {
+    if (t.pid_of(tid) != pid) continue;
+    if (tid == pid) return &call;
+    if (!any) any = &call;
+  }
+  return any;
+}
+
 }  // namespace
+
+// A parent blocked waiting for one child to exit, while that child (or the child it waits
+// for in turn) is itself blocked: names the process at the end of the chain and its call.
+void ChildHang::child_waits(std::vector<Finding>& out) const {
+  Nanos now = table_.now();
+  for (const auto& [tid, call] : table_.all_in_flight()) {
+    int32_t pid = table_.pid_of(tid);
+    int32_t child = waited_child(table_, pid, call.call);
+    Nanos waited = now - call.entered;
+    if (child == 0 || waited < threshold_) continue;
+    std::vector<int32_t> chain{child};
+    const InFlightCall* leaf = nullptr;
+    for (int depth = 0; depth < 8; ++depth) {
+      const ProcessInfo* p = table_.process(chain.back());
+      if (!p || p->exited) break;
+      leaf = call_of(table_, chain.back());
+      int32_t next = leaf ? waited_child(table_, chain.back(), leaf->call) : 0;
+      if (next == 0) break;
+      chain.push_back(next);
+      leaf = nullptr;
+    }
+    // Only a blocked child: one that is running, or gone, is doing its job.
+    if (!leaf || now - leaf->entered < threshold_) continue;
+    int32_t stuck = chain.back();
+    Finding f;
+    f.severity = Severity::Warning;
+    f.kind = "child_wait";
+    f.pid = stuck;
+    f.tid = tid;
+    f.at = call.entered;
+    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
+    f.verdict = fmt::format("{} is waiting for its child {} (pid {}) to exit{}, and it is blocked in {}",
+                            table_.command(pid), table_.command(child), child,
+                            chain.size() > 1 ? fmt::format(", which waits for {} (pid {})", table_.command(stuck), stuck) : "",
+                            format::syscall_name(leaf->call.sysno, leaf->call.number));
+    f.evidence.push_back(fmt::format("{} tid {}: {} for {}", table_.command(pid), tid, call_text(call.call),
+                                     seconds_text(waited)));
+    f.evidence.push_back(fmt::format("pid {} {}: {} for {}{}", stuck, table_.command(stuck), call_text(leaf->call),
+                                     seconds_text(now - leaf->entered), leaf->unseen ? " (seen in /proc)" : ""));
+    f.tries = {fmt::format("see what pid {} waits for (`cat /proc/{}/stack`, `gotrace -p {}`); the parent goes on "
+                           "when it exits", stuck, stuck, stuck)};
+    out.push_back(std::move(f));
+  }
+}
 
 void ChildHang::on_event(const Event& e) {
   if (std::holds_alternative<Tick>(e.body)) {
@@ -118,6 +191,7 @@ std::vector<Finding> ChildHang::current() const {
                            "(`cmd >/dev/null 2>&1 &`)", f.pid, f.pid)};
     out.push_back(std::move(f));
   }
+  child_waits(out);
   return out;
 }
 

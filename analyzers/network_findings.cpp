@@ -1,6 +1,7 @@
 // NetworkWait's findings: who a peer is (GOPROXY entry, GOSUMDB, proxy, VCS host), how long
 // it has kept the command waiting, and the verdict, evidence and remedies. The tracking of
 // sockets is in network_wait.cpp.
+#include <cctype>
 #include <fmt/format.h>
 
 #include <netinet/tcp.h>
@@ -61,6 +62,22 @@ bool module_proxy_request(const std::string& request, const std::string& host, c
   std::string_view first = t.substr(1, slash - 1);
   if (first.find('.') == std::string_view::npos || first == host || first == ip) return false;
   return cut || t.find("/@v/") != std::string_view::npos || t.ends_with("/@latest");
+}
+
+// cmd/go's toolchain switch (Go >= 1.21, GOTOOLCHAIN=auto, a go.mod `go` or `toolchain`
+// line newer than the running Go): it downloads the module golang.org/toolchain at version
+// v0.0.1-goX.Y.Z.GOOS-GOARCH and execs its bin/go. "goX.Y.Z" when `s` (a request line or a
+// module cache path) names that module's zip, else "".
+std::string toolchain_download(std::string_view s) {
+  std::size_t at = s.find("golang.org/toolchain");
+  if (at == std::string_view::npos) return "";
+  std::size_t v = s.find("v0.0.1-go", at);
+  if (v == std::string_view::npos) return "";
+  std::size_t start = v + 7, end = start + 2;
+  while (end < s.size() && !(s[end] == '.' && end + 1 < s.size() && std::isalpha(static_cast<unsigned char>(s[end + 1]))) &&
+         (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '.'))
+    ++end;
+  return std::string(s.substr(start, end - start));
 }
 
 }  // namespace
@@ -269,6 +286,22 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
       f.tries = {fmt::format("test the server: `openssl s_client -connect {} -servername {}`", c.peer,
                              c.host.empty() ? host_of(c.peer) : c.host),
                  "a middlebox or proxy may swallow TLS: set HTTPS_PROXY if the network requires one"};
+    } else if (std::string tc = toolchain_download(c.request.empty() ? after : c.request); !tc.empty()) {
+      // Named for what the user asked for: a Go version, not a module.
+      f.kind = answered ? "toolchain_slow_response" : "toolchain_no_response";
+      std::string what = fmt::format("downloading the Go toolchain {} (go.mod asks for it, GOTOOLCHAIN=auto)", tc);
+      if (open)
+        f.verdict = fmt::format("{} is stuck {}: no response for {} from {}{}; cmd/go sets no response "
+                                "timeout, so this will not end by itself", cmd, what, seconds_text(waited), who, after);
+      else if (answered)
+        f.verdict = fmt::format("{}: {} waited {} for a response from {}{}", cmd, what, seconds_text(waited), who,
+                                after);
+      else
+        f.verdict = fmt::format("{}: {}: no response in {} from {}{}; the connection ended without one", cmd,
+                                what, seconds_text(waited), who, after);
+      f.tries = {fmt::format("the go or toolchain line of go.mod needs {}: install it, or set GOTOOLCHAIN=local "
+                             "(or GOTOOLCHAIN={}+path with that Go on PATH) to skip the download", tc, tc),
+                 fmt::format("check the server at {}; the toolchain zip is tens of MB", c.peer)};
     } else {
       f.kind = answered ? "http_slow_response" : "http_no_response";
       bool proxy = who.rfind("module proxy", 0) == 0 || who.rfind("checksum", 0) == 0;

@@ -135,6 +135,7 @@ void ProcessTable::on_snapshot_fds(ProcessInfo& p, const std::vector<OpenFd>& fd
         info.type = o.type;
         info.pipe_id = o.pipe_id;
         info.pipe_write = o.pipe_write;
+        info.process = o.process;
         if (info.peer.empty()) info.peer = o.peer;
       }
     }
@@ -338,14 +339,19 @@ void ProcessTable::on_exit(const Event& e, const SyscallExit& x) {
     case SysNo::epoll_create1:
       new_fd(ret, FdInfo{FdKind::Epoll, x.sysno == SysNo::epoll_create1 && (a[0].raw & O_CLOEXEC), {}, 0, 0, {}, {}});
       break;
-    case SysNo::pidfd_open:  // pidfds are always close-on-exec
-      new_fd(ret, FdInfo{FdKind::Pidfd, true, {}, 0, 0, {}, {}});
+    case SysNo::pidfd_open: {  // pidfds are always close-on-exec
+      FdInfo info{FdKind::Pidfd, true, {}, 0, 0, {}, {}};
+      info.process = static_cast<int32_t>(a[0].raw);
+      new_fd(ret, info);
       break;
+    }
     case SysNo::clone:  // CLONE_PIDFD: the child's pidfd, written at parent_tid (Go >= 1.23's os/exec)
       if ((a[0].raw & kClonePidfd) && a[2].data.size() >= 4) {
         int32_t pidfd;
         std::memcpy(&pidfd, a[2].data.data(), 4);
-        new_fd(pidfd, FdInfo{FdKind::Pidfd, true, {}, 0, 0, {}, {}});
+        FdInfo info{FdKind::Pidfd, true, {}, 0, 0, {}, {}};
+        info.process = ret;  // the child
+        new_fd(pidfd, info);
       }
       break;
     case SysNo::close:

@@ -29,6 +29,7 @@ struct FdInfo {
   // which end, so the processes still holding a write end can be found.
   uint64_t pipe_id = 0;
   bool pipe_write = false;
+  int32_t process = 0;  // pidfds: the process it refers to (0: unknown)
 };
 
 struct ProcessInfo {

@@ -19,7 +19,9 @@ read -r calls errors < <(count "$WORK/s.txt" connect)
 rc_full=0; full=$("$GOTRACE" --full -o "$WORK/full.txt" -- "$PROGS/roundtrip" 7) || rc_full=$?
 assert_eq "$want" "$full" "Go program output under --full"
 assert_eq 7 "$rc_full" "exit status under --full"
-for sc in futex epoll_pwait nanosleep; do
+# (sysmon's nanosleep shows only when one of its sleeps ends before the program does: not
+# on every run of a 20 ms program with Go 1.26.)
+for sc in futex epoll_pwait; do
   read -r calls errors < <(count "$WORK/full.txt" $sc)
   [ "$calls" -gt 0 ] || fail "no $sc in the --full summary of a Go program"
 done

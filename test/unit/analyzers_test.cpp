@@ -207,6 +207,63 @@ TEST_CASE("pidfds from pidfd_open and clone(CLONE_PIDFD) are in the fd table", "
   CHECK(counted);
 }
 
+TEST_CASE("a parent in waitid(P_PIDFD) on a blocked child: the child and its call are named", "[analyzer][child]") {
+  EventScript s;
+  launched(s, 5, 1024);
+  std::string ptid(4, '\0');
+  int32_t fd = 12;
+  std::memcpy(ptid.data(), &fd, 4);
+  s.enter(5, 5, SysNo::clone, {0x100 | 0x1000 | 0x4000 | 17, 0, 0x40, 0, 0}).data(5, 2, ptid).exit(5, 5, 77);
+  s.process(77, 5, {"git", "ls-remote", "https://example.com/x"});
+  s.enter(5, 5, SysNo::waitid, {3, 12, 0x80, 4, 0});
+  s.enter(77, 77, SysNo::read, {0, 0x1000, 1024});
+  std::vector<std::string> stalls;
+  Diagnosis d({}, [&](const std::string& r) { stalls.push_back(r); });
+  for (int i = 0; i < 11; ++i) s.after_ms(1000).tick();
+  s.play(d);
+  REQUIRE(stalls.size() == 1);
+  CHECK_THAT(stalls[0], Catch::Contains("go mod download is waiting for its child git ls-remote "
+                                        "https://example.com/x (pid 77) to exit, and it is blocked in read"));
+  CHECK_THAT(stalls[0], Catch::Contains("waitid(P_PIDFD, 12, "));
+  CHECK_THAT(stalls[0], Catch::Contains("pid 77 git ls-remote https://example.com/x: read(0, "));
+}
+
+TEST_CASE("a parent waiting for a child that computes is no finding", "[analyzer][child]") {
+  EventScript s;
+  launched(s, 5, 1024);
+  s.process(77, 5, {"compile"});
+  s.enter(5, 5, SysNo::wait4, {77, 0x80, 0, 0});
+  s.after_ms(5000).tick();
+  s.end(EndReason::Interrupted);
+  Diagnosis d({});
+  s.play(d);
+  for (const Finding& f : d.ranked()) CHECK(f.kind != "child_wait");
+}
+
+TEST_CASE("a toolchain switch waiting on the proxy is named as the Go toolchain download", "[analyzer][net]") {
+  EventScript s;
+  launched(s, 40, 1024, {{"GOPROXY", "http://127.0.0.1:8999"}});
+  s.thread(40, 41, 40);
+  s.call(40, 41, SysNo::socket, {AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0}, 7);
+  s.enter(40, 41, SysNo::connect, {7, 0x10, 16}).data(41, 1, sockaddr_bytes("127.0.0.1", 8999)).exit(40, 41, -EINPROGRESS);
+  s.enter(40, 41, SysNo::getsockopt, {7, SOL_SOCKET, SO_ERROR, 0x30, 0x40}).data(41, 3, std::string(4, '\0')).exit(40, 41, 0);
+  std::string req = "GET /golang.org/toolchain/@v/v0.0.1-go1.27.3.linux-amd64.zip HTTP/1.1\r\nHost: 127.0.0.1:8999\r\n\r\n";
+  s.enter(40, 41, SysNo::write, {7, 0x50, req.size()}).data(41, 1, req).exit(40, 41, static_cast<int64_t>(req.size()));
+  s.call(40, 41, SysNo::read, {7, 0x60, 4096}, -EAGAIN);
+  for (int i = 0; i < 12; ++i) s.after_ms(1000).tick();
+  s.end(EndReason::Interrupted);
+  Diagnosis d({});
+  s.play(d);
+  auto fs = d.ranked();
+  REQUIRE(!fs.empty());
+  CHECK(fs[0].kind == "toolchain_no_response");
+  CHECK_THAT(fs[0].verdict, Catch::Contains("is stuck downloading the Go toolchain go1.27.3 (go.mod asks for it, "
+                                            "GOTOOLCHAIN=auto): no response for 12.0 s from module proxy "
+                                            "127.0.0.1:8999 (GOPROXY entry 1 of 1)"));
+  REQUIRE(!fs[0].tries.empty());
+  CHECK_THAT(fs[0].tries[0], Catch::Contains("needs go1.27.3: install it, or set GOTOOLCHAIN=local"));
+}
+
 TEST_CASE("HTTP request to the module proxy with no response", "[analyzer][net]") {
   EventScript s;
   launched(s, 40, 1024, {{"GOPROXY", "http://127.0.0.1:8999,direct"}});

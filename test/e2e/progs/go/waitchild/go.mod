@@ -1,0 +1,3 @@
+module gotrace.test/waitchild
+
+go 1.19
