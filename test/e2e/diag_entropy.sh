@@ -69,5 +69,19 @@ show_report "$WORK/d.rep" 3
 # The replay prints the same stall report at the same trace time.
 "$GOTRACE" replay --stall 2 -o "$WORK/r.out" "$WORK/d.gtr" >/dev/null 2>&1 || fail "replay of the default-path recording"
 diff <(grep -E "$STALL_RE" "$WORK/d.out") <(grep -E "$STALL_RE" "$WORK/r.out") || fail "replay's stall report differs from the live one"
+
+# A kernel without vDSO getrandom (before 6.11, e.g. RHEL 8's 4.18): the supervisor also fails
+# Go's mmap of its vDSO getrandom states (MAP_DROPPABLE), so Go >= 1.24 makes the syscall for
+# every read, from internal/syscall/unix.GetRandom (told to its scheduler: no SIGURG restarts).
+# Go 1.19 never asks for such states: the same path as above.
+rc=0
+HOLD_GETRANDOM_NO_VDSO=1 "$GOTRACE" --full -o "$WORK/n.out" --report-file "$WORK/n.rep" -- \
+  "$PROGS/hold_getrandom" 1 4 -- "$PROGS/tlsself" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
+assert_eq 0 "$rc" "without vDSO getrandom: exit status under gotrace"
+grep -q "handshake ok" "$WORK/stdout" || fail "without vDSO getrandom: no handshake: $(cat "$WORK/stdout" "$WORK/stderr")"
+line=$(final_first "$WORK/n.rep")
+note "final (no vDSO getrandom): $line"
+expect "$line" '^gotrace: tlsself waited [4-9]\.[0-9] s for the kernel.s random numbers: getrandom blocked \(entropy starvation\); the TLS handshake with localhost waited on it$' "no-vDSO final report"
+expect_file "$WORK/n.rep" 'evidence: tid [0-9]+: getrandom\(.*, [0-9]+, 0\) = [0-9]+ blocked [4-9]\.[0-9] s' "no-vDSO evidence"
 note "elapsed $(elapsed)"
 echo "ok"

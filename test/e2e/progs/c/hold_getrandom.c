@@ -6,6 +6,9 @@
 // first K notifications for S seconds, then lets the call run (SECCOMP_USER_NOTIF_FLAG_CONTINUE);
 // later ones run at once. Exits with PROG's status (or 128+signal). A safety alarm ends
 // everything after K*S+120 seconds.
+// HOLD_GETRANDOM_NO_VDSO=1 also fails every mmap asking for MAP_DROPPABLE (0x08, Linux >=
+// 6.11) with ENOMEM: Go >= 1.24 cannot allocate its vDSO getrandom states then and makes
+// the getrandom syscall for every read, as on a kernel without vgetrandom (before 6.11).
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -39,12 +42,20 @@ static void on_alarm(int sig) {
   _exit(124);
 }
 
-static int install_filter(void) {
+#define MAP_DROPPABLE_FLAG 0x08
+
+static int install_filter(int no_vdso) {
   struct sock_filter f[] = {
       BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH, 1, 0),
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
       BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      // mmap(..., flags & MAP_DROPPABLE, ...) -> ENOMEM when asked (no_vdso)
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mmap, 0, 4),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[3])),
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, no_vdso ? MAP_DROPPABLE_FLAG : 0, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOMEM),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getrandom, 1, 0),
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
       // flags are args[2]; look at the low 32 bits only (GRND_* fit there)
@@ -119,7 +130,8 @@ int main(int argc, char** argv) {
   if (child < 0) return perror("fork"), 1;
   if (child == 0) {
     close(sv[0]);
-    int listener = install_filter();
+    const char* nv = getenv("HOLD_GETRANDOM_NO_VDSO");
+    int listener = install_filter(nv && strcmp(nv, "1") == 0);
     if (listener < 0) {
       perror("hold_getrandom: seccomp");
       _exit(126);
