@@ -60,12 +60,20 @@ void BlockingGetrandom::on_event(const Event& e) {
   for (const EndedCall& c : table_.ended_unseen()) {
     if (!may_block(c.call.call, table_, c.pid)) continue;
     if (c.call.call.sysno == SysNo::getrandom) {
-      // It may go on as a call the tracer sees (same thread, same arguments): a chain.
-      end_chain(c.tid);
+      // It may go on as a call the tracer sees, or as another one seen in /proc (same thread,
+      // same arguments: restarted after a signal): a chain from its first entry.
       const Args& a = c.call.call.args;
-      restarted_[c.tid] = {a[0].raw, a[1].raw, a[2].raw, c.call.entered, 0, {}, c.pid, c.ended,
+      Nanos entered = c.call.entered;
+      int times = 0;
+      if (const Restarted* r = restarted(c.tid, c.call.call)) {
+        entered = r->entered;
+        times = r->times;
+      } else {
+        end_chain(c.tid);
+      }
+      restarted_[c.tid] = {a[0].raw, a[1].raw, a[2].raw, entered, times, {}, c.pid, c.ended,
                            entry_text(c.call.call), true};
-      if (c.ended - c.call.entered >= threshold_) last_unblocked_[c.pid] = c.ended;
+      if (c.ended - entered >= threshold_) last_unblocked_[c.pid] = c.ended;
       continue;
     }
     Nanos waited = c.ended - c.call.entered;
@@ -146,8 +154,8 @@ const BlockingGetrandom::Restarted* BlockingGetrandom::restarted(int32_t tid, co
 }
 
 Nanos BlockingGetrandom::wait_start(int32_t tid, const InFlightCall& call) const {
-  const Restarted* r = call.unseen ? nullptr : restarted(tid, call.call);
-  return r ? r->entered : call.entered;
+  const Restarted* r = restarted(tid, call.call);
+  return r ? std::min(r->entered, call.entered) : call.entered;
 }
 
 bool BlockingGetrandom::blocked_now(int32_t pid) const {
@@ -168,7 +176,7 @@ std::vector<Finding> BlockingGetrandom::findings() const {
   // between a restart's exit and its entry.
   for (const auto& [tid, r] : restarted_) {
     const InFlightCall* f = table_.in_flight(tid);
-    if (f && !f->unseen && restarted(tid, f->call)) continue;  // counted below, as in flight
+    if (f && restarted(tid, f->call)) continue;  // counted below, as in flight
     bool going_on = r.times > 0;
     Nanos waited = (going_on ? table_.now() : r.last_exit) - r.entered;
     if (waited < threshold_) continue;
@@ -182,12 +190,13 @@ std::vector<Finding> BlockingGetrandom::findings() const {
     Nanos waited = table_.now() - entered;
     if (waited >= threshold_ && may_block(call.call, table_, pid)) {
       auto st = stacks_.find(call.call.call);
-      const Restarted* r = call.unseen ? nullptr : restarted(tid, call.call);
+      const Restarted* r = restarted(tid, call.call);
       std::vector<std::string> stack;
       if (!call.unseen) stack = st != stacks_.end() ? st->second : r ? r->stack : std::vector<std::string>{};
       by_pid[pid].push_back({pid, tid, entered, waited, entry_text(call.call) + " <still blocked>", std::move(stack),
-                             call.unseen ? unseen_note(pid, tid)
-                                         : chain_note(r && r->began_unseen, pid, tid, r ? r->times : 0)});
+                             call.unseen && !r ? unseen_note(pid, tid)
+                                               : chain_note(call.unseen || (r && r->began_unseen), pid, tid,
+                                                            r ? r->times : 0)});
     }
   }
   std::vector<Finding> out;
