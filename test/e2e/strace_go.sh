@@ -27,8 +27,23 @@ same_counts() {
   table "$WORK/$1.imported" >"$WORK/$1.gotrace-table"
   rows=$(wc -l <"$WORK/$1.strace-table")
   [ "$rows" -ge 20 ] || { cat "$log" | tail -40; fail "$1: strace's -C table has only $rows rows"; }
-  diff "$WORK/$1.strace-table" "$WORK/$1.gotrace-table" >"$WORK/$1.diff" ||
-    { cat "$WORK/$1.diff"; fail "$1: imported counts differ from strace's own table"; }
+  # Calls must be equal. Errors too, but for calls strace could not read the result of
+  # ("= ? <unavailable>": the thread died in them): strace counts those with the error its
+  # thread's previous call left behind (a stale tcp->u_error), which the import follows per
+  # thread but cannot always see (1 error apart in 2 of some 20 go build logs): such a row
+  # may be off by at most its number of unavailable lines, and this is said.
+  if ! diff "$WORK/$1.strace-table" "$WORK/$1.gotrace-table" >"$WORK/$1.diff"; then
+    grep -E '= \? <unavailable>$' "$log" | sed -E 's/^[0-9]+ +[0-9:.]+ +(<\.\.\. )?([a-z0-9_]+).*/\2/' |
+      sort | uniq -c >"$WORK/$1.unavailable" || true
+    awk 'FILENAME == ARGV[1] { u[$2] = $1; all += $1; next }
+         FILENAME == ARGV[2] { c[$1] = $2; e[$1] = $3; next }
+         { d = $3 - e[$1]; if (d < 0) d = -d; lim = ($1 == "total") ? all : u[$1]
+           if (c[$1] != $2 || d > lim + 0) { print "  " $1 ": strace " c[$1] " calls " e[$1] " errors, import " $2 " calls " $3 " errors"; bad = 1 }
+           else if (d > 0) print "  " $1 ": errors " e[$1] " vs " $3 ", within its " lim " unavailable result(s)" }
+         END { exit bad }' "$WORK/$1.unavailable" "$WORK/$1.strace-table" "$WORK/$1.gotrace-table" >"$WORK/$1.why" ||
+      { cat "$WORK/$1.diff" "$WORK/$1.why"; fail "$1: imported counts differ from strace's own table"; }
+    note "$1: $(tr '\n' ';' <"$WORK/$1.why")"
+  fi
   note "$1: $(wc -l <"$log") log lines, $rows rows (calls and errors) equal strace -C;" \
     "total $(awk '$1 == "total" { print $2, "calls,", $3, "errors" }' "$WORK/$1.gotrace-table");" \
     "$(grep -cE '= \?$' "$log" || true) '= ?' lines (not counted), $(grep -cE '= \? <unavailable>$' "$log" || true) '= ? <unavailable>' (counted)"

@@ -222,6 +222,7 @@ class Emitter {
         if (tid == main_pid_) main_status_ = status;
         tasks_.erase(tid);
         pending_.erase(tid);
+        last_error_.erase(tid);  // strace drops the thread's tcb: a reused tid starts clean
         return true;
       }
       case LineKind::Superseded: {
@@ -236,6 +237,13 @@ class Emitter {
         }
         tasks_.erase(p.other_pid);
         superseded_[tid] = p.other_pid;
+        // The exec'ing thread goes on as the leader's tid, with its own state.
+        if (auto e = last_error_.find(p.other_pid); e != last_error_.end()) {
+          last_error_[tid] = e->second;
+          last_error_.erase(e);
+        } else {
+          last_error_.erase(tid);
+        }
         return true;
       }
       case LineKind::Attached: task(p.other_pid, ts); return true;
