@@ -41,7 +41,7 @@ track $!
 for _ in $(seq 100); do [ -s "$T/addr" ] && break; sleep 0.05; done
 [ -s "$T/addr" ] || fail "proxy server did not start: $(cat "$T/serve.log")"
 download "http://$(cat "$T/addr")" http
-# Light mode (the default, README "The fast path"): the sockets, and their first request
+# Light mode (the default, docs/light-mode.md): the sockets, and their first request
 # and answer (the connection window, when every call stops), are seen; file opens only in
 # those windows.
 for sc in socket connect read write; do

@@ -24,7 +24,7 @@ for mode in --light --thorough; do
   grep -q "counts only the syscalls gotrace stopped on" "$WORK/fast$mode.txt" ||
     fail "$mode: the filtered summary does not say so"
 done
-# What each mode's set holds, as the README says.
+# What each mode's set holds, as docs/light-mode.md says.
 for sc in getrandom connect socket clone3 execve prlimit64 pipe2 dup3; do
   grep -q ",$sc," <<<",$(head -1 "$WORK/set--light")," || fail "--light set lacks $sc"
 done

@@ -149,7 +149,7 @@ TEST_CASE("the follower stays off unless the tracer runs SCHED_OTHER", "[follow]
 
 TEST_CASE("time off CPU is measured on the clock of the CPU the thread last ran on", "[follow]") {
   // Each CPU stamps se.exec_start with its own scheduler clock; on a VM two vCPUs' clocks
-  // differ by seconds (3.3 s on the README's AMD VM), so a thread asleep for 200 ms must
+  // differ by seconds (3.3 s on the AMD VM of docs/performance.md), so a thread asleep for 200 ms must
   // read as asleep about that long whichever CPU it slept on and wherever this thread runs.
   cpu_set_t mine = own_mask();
   for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
