@@ -250,15 +250,15 @@ class Spinning final : public Analyzer {
 
  private:
   struct Spin {
-    int32_t pid = 0;
-    BusyStreak streak;
+    BusyRun run;
     int killed_by = 0;  // the signal that killed it while spinning (Ctrl-C of a spinning command)
   };
-  bool spinning(const BusyStreak& b) const;
+  bool spinning(const BusyRun& r) const;
+  Finding finding(int32_t pid, const Spin& s) const;
   const ProcessTable& table_;
   Nanos min_span_;
-  std::map<int32_t, Spin> last_;    // tid -> as of the last ThreadStates
-  std::map<int32_t, Spin> killed_;  // tid -> killed while spinning
+  std::map<int32_t, BusyRun> last_;  // pid -> its run as of its last ThreadStates
+  std::map<int32_t, Spin> killed_;   // pid -> killed while spinning
 };
 
 }  // namespace gotrace::analyzers

@@ -254,8 +254,9 @@ void ProcessTable::on_event(const Event& e) {
           on_exit(e, b);
         } else if constexpr (std::is_same_v<T, ThreadExit>) {
           spare_.erase(in_flight_, tid);
-          busy_.erase(tid);
-          if (tid == pid) proc(pid).exited = true;
+          end_busy(tid, -1);
+          cpu_seen_.erase(tid);
+          if (tid == pid) proc(pid).exited = true, runs_.erase(pid);
         }
       },
       e.body);

@@ -70,6 +70,16 @@ struct BusyStreak {
   int64_t cpu_from = 0, cpu_to = 0;
 };
 
+// A process with some thread seen running at report after report: the busy streaks of its
+// threads joined. The work that spins may change threads (Go's scheduler hands a preempted
+// goroutine to another M), so a spinning process is judged over its run, not a thread's streak.
+struct BusyRun {
+  Nanos from{0}, to{0};
+  int64_t cpu_ns = 0;         // CPU time its threads used while busy in it
+  std::vector<int32_t> tids;  // the threads that were busy in it, in the order first seen
+  int busy_now = 0;           // how many of them are busy as of the last report
+};
+
 class ProcessTable final : public EventConsumer {
  public:
   void on_event(const Event& e) override;
@@ -92,6 +102,8 @@ class ProcessTable final : public EventConsumer {
   const std::vector<EndedCall>& ended_unseen() const { return ended_; }
   // Threads running with no call in flight since their last stop, by tid.
   const std::map<int32_t, BusyStreak>& busy() const { return busy_; }
+  // Processes with a thread busy now or at their last report, by pid.
+  const std::map<int32_t, BusyRun>& busy_runs() const { return runs_; }
   int32_t pid_of(int32_t tid) const;
   // The value of an environment variable of `pid` (or of the launched command), if set.
   std::optional<std::string> env(int32_t pid, const std::string& name) const;
@@ -108,6 +120,7 @@ class ProcessTable final : public EventConsumer {
   void on_stop(const Event& e);  // the thread stopped: what /proc said of it is over
   void on_snapshot_fds(ProcessInfo& p, const std::vector<OpenFd>& fds, Nanos ts);
   void end_unseen(int32_t tid, Nanos ended);
+  void end_busy(int32_t tid, int64_t cpu_ns);  // the thread's streak ends (cpu_ns: -1 unknown)
 
   std::map<int32_t, ProcessInfo> procs_;
   std::unordered_map<int32_t, int32_t> tid_pid_;
@@ -120,6 +133,8 @@ class ProcessTable final : public EventConsumer {
   std::unordered_map<int32_t, Nanos> last_active_;  // tid -> its last stop or change of state
   std::vector<EndedCall> ended_;
   std::map<int32_t, BusyStreak> busy_;
+  std::map<int32_t, BusyRun> runs_;  // pid -> its busy run
+  std::unordered_map<int32_t, std::pair<Nanos, int64_t>> cpu_seen_;  // tid -> last report, CPU then
   std::unordered_map<int32_t, std::pair<int32_t, Nanos>> restarted_;  // tid -> call number, entered
 };
 

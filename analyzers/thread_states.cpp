@@ -16,7 +16,7 @@ void ProcessTable::on_stop(const Event& e) {
               std::holds_alternative<Exec>(e.body) || std::holds_alternative<ThreadExit>(e.body);
   if (!stop) return;
   int32_t tid = raw(e.tid);
-  busy_.erase(tid);
+  end_busy(tid, -1);
   last_active_[tid] = e.ts;
   auto it = in_flight_.find(tid);
   if (it == in_flight_.end() || !it->second.unseen) return;
@@ -54,8 +54,27 @@ void ProcessTable::end_unseen(int32_t tid, Nanos ended) {
   last_active_[tid] = at;
 }
 
+void ProcessTable::end_busy(int32_t tid, int64_t cpu_ns) {
+  auto b = busy_.find(tid);
+  if (b == busy_.end()) return;
+  // The process's run goes on until a report shows none of its threads busy: the thread
+  // that took the work over has not been reported yet.
+  auto r = runs_.find(pid_of(tid));
+  if (r != runs_.end()) {
+    if (cpu_ns > b->second.cpu_to) r->second.cpu_ns += cpu_ns - b->second.cpu_to;
+    --r->second.busy_now;
+  }
+  busy_.erase(b);
+}
+
 void ProcessTable::on_thread_states(const Event& e, const std::vector<ThreadState>& threads) {
   int32_t pid = raw(e.pid);
+  // A run that saw no report for longer than this is over: the process was idle between.
+  constexpr Nanos kRunGap = std::chrono::milliseconds(2500);
+  if (auto r = runs_.find(pid); r != runs_.end() && e.ts - r->second.to > kRunGap) {
+    for (int32_t t : r->second.tids) busy_.erase(t);
+    runs_.erase(r);
+  }
   for (const ThreadState& s : threads) {
     int32_t tid = raw(s.tid);
     tid_pid_.try_emplace(tid, pid);
@@ -66,14 +85,25 @@ void ProcessTable::on_thread_states(const Event& e, const std::vector<ThreadStat
     Nanos last_ran = in_call && s.off_cpu_ns >= 0 ? e.ts - Nanos(s.off_cpu_ns) : e.ts;
 
     if (!in_call && s.number == -1 && s.cpu_ns >= 0) {
+      auto [r, new_run] = runs_.try_emplace(pid, BusyRun{e.ts, e.ts, 0, {}, 0});
       auto b = busy_.find(tid);
-      if (b == busy_.end())
+      if (b == busy_.end()) {
         busy_[tid] = BusyStreak{e.ts, e.ts, s.cpu_ns, s.cpu_ns};
-      else
+        ++r->second.busy_now;
+        // Took the work over since its last report, made during the run: that CPU is the run's.
+        auto c = cpu_seen_.find(tid);
+        if (!new_run && c != cpu_seen_.end() && c->second.first >= r->second.from)
+          r->second.cpu_ns += std::max<int64_t>(0, s.cpu_ns - c->second.second);
+        if (std::find(r->second.tids.begin(), r->second.tids.end(), tid) == r->second.tids.end())
+          r->second.tids.push_back(tid);
+      } else {
+        r->second.cpu_ns += std::max<int64_t>(0, s.cpu_ns - b->second.cpu_to);
         b->second.to = e.ts, b->second.cpu_to = s.cpu_ns;
+      }
     } else {
-      busy_.erase(tid);
+      end_busy(tid, s.cpu_ns);
     }
+    if (s.cpu_ns >= 0) cpu_seen_[tid] = {e.ts, s.cpu_ns};
 
     if (it != in_flight_.end()) {
       const SyscallEnter& c = it->second.call;
@@ -100,6 +130,12 @@ void ProcessTable::on_thread_states(const Event& e, const std::vector<ThreadStat
     f.last_seen = e.ts;
     f.wchan = s.wchan;
     in_flight_[tid] = std::move(f);
+  }
+  if (auto r = runs_.find(pid); r != runs_.end()) {
+    if (r->second.busy_now > 0)
+      r->second.to = e.ts;
+    else
+      runs_.erase(r);
   }
 }
 

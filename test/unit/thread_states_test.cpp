@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstring>
+#include <map>
 
 #include "diagnosis.h"
 #include "analyzer_fixtures.h"
@@ -227,6 +228,42 @@ TEST_CASE("threads burning CPU with no syscall in flight are spinning", "[analyz
     REQUIRE(!fs.empty());
     CHECK(fs[0].kind == "spinning");
     CHECK_THAT(fs[0].evidence[0], Catch::EndsWith("; then killed by SIGINT"));
+  }
+}
+
+TEST_CASE("a spin that moves from thread to thread is one process spinning", "[analyzer][spin][threads]") {
+  // Go 1.26's scheduler hands a preempted goroutine to another M: no one thread stays busy
+  // for long, the process does. Each report: the thread busy before sleeps, another runs.
+  EventScript s;
+  launched(s, 30, {"spin", "60"});
+  s.thread(30, 31, 30).thread(30, 32, 30);
+  std::vector<std::string> stalls;
+  Diagnosis d({.stall = std::chrono::seconds(3)}, [&](const std::string& r) { stalls.push_back(r); });
+  // The work moves halfway between two reports: each thread ran 350 ms of its 700.
+  const int busy[] = {30, 31, 32, 31, 30};
+  std::map<int, int64_t> cpu;
+  for (int i = 0; i < 5; ++i) {
+    if (i > 0) cpu[busy[i - 1]] += 350, cpu[busy[i]] += 350;
+    std::vector<ThreadState> ts;
+    for (int t : {30, 31, 32}) {
+      ThreadState st = running(t, cpu[t]);
+      if (t != busy[i]) st = in_call(t, kFutex, {0x10, 0x80, 0, 0, 0, 0}, 350), st.cpu_ns = cpu[t] * kMs;
+      ts.push_back(st);
+    }
+    s.after_ms(700).thread_states(30, ts).tick();
+  }
+  s.play(d);
+  REQUIRE(stalls.size() == 1);
+  CHECK_THAT(stalls[0], Catch::Contains("spin 60 is not blocked in the kernel: spinning (1 thread burning CPU"));
+  CHECK_THAT(stalls[0], Catch::Contains("tids 30, 31, 32 in turn: running in user space, no syscall in flight"));
+
+  SECTION("a report with no thread busy ends the run") {
+    EventScript more;
+    std::vector<ThreadState> ts;
+    for (int t : {30, 31, 32}) ts.push_back(in_call(t, kFutex, {0x20, 0x80, 0, 0, 0, 0}, 10));
+    more.after_ms(700).thread_states(30, ts).end();
+    for (const Event& e : more.events()) d.on_event(e);
+    CHECK_FALSE(has_kind(d.ranked(), "spinning"));
   }
 }
 
