@@ -46,7 +46,11 @@ using namespace gotrace;
   std::_Exit(WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 1);
 }
 
-void on_stop_signal(int sig) { live::LiveSource::request_stop(sig); }
+void on_stop_signal(int sig, siginfo_t* info, void*) {
+  // The sender, when a process sent it (kill, tgkill, sigqueue); 0 when the kernel did.
+  bool sent = info && (info->si_code == SI_USER || info->si_code == SI_TKILL || info->si_code == SI_QUEUE);
+  live::LiveSource::request_stop(sig, sent ? info->si_pid : 0);
+}
 
 // Light mode: only the diagnosis reads the trace, and nothing acts at the stops it skips.
 bool light(const cli::Options& opt) {
@@ -112,6 +116,7 @@ int run_live(const cli::Options& opt) {
   // Analyzers read request lines, TLS ClientHellos and DNS packets from socket buffers.
   lo.capture.buffer_limit = std::max<uint32_t>(opt.string_limit, opt.report == "none" ? 0 : 1024);
   lo.capture.fd_detail = opt.fd_detail;
+  lo.kill_on_exit = opt.kill_on_exit;
   lo.duration = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.duration_s));
   lo.inject = opt.inject;
   lo.rlimits = opt.rlimits;
@@ -131,9 +136,14 @@ int run_live(const cli::Options& opt) {
   if (!opt.command.empty()) source.launch(opt.command);
 
   // After the fork: the command keeps gotrace's original signal dispositions.
+  // strace's set, plus SIGUSR1/2 (which end the trace without passing anything on).
   struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+  sa.sa_sigaction = on_stop_signal;
+  sa.sa_flags = SA_SIGINFO;
+  constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+  sigemptyset(&sa.sa_mask);
+  for (int sig : kStopSignals) sigaddset(&sa.sa_mask, sig);  // one handler at a time
+  for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
   cli::Pipeline pipeline(opt);

@@ -15,7 +15,7 @@ namespace {
 struct Raw {
   bool help = false, version = false, summary_only = false, summary_and_trace = false;
   bool trace = false, no_summary = false, durations = false, follow = false, wall = false;
-  bool quiet = false;
+  bool quiet = false, kill_on_exit = false;
   std::string output, sort = "time";
   int timestamps = 0, fd_detail = 0;
   uint32_t string_limit = 32;
@@ -64,11 +64,16 @@ po::options_description describe(Raw& r) {
        "summary times are wall-clock already (accepted for strace habits)")
       ("attach,p", po::value(&r.pids)->value_name("PID[,PID...]")->composing(),
        "attach to running processes (all their threads): print what each thread is "
-       "blocked in right now, then trace until Ctrl-C, SIGTERM, SIGHUP or --duration, "
+       "blocked in right now, then trace until Ctrl-C, SIGTERM, SIGHUP, SIGQUIT or --duration, "
        "then detach, leaving them running (or stopped) exactly as they were")
       ("duration", po::value(&r.duration)->value_name("SECONDS"),
        "end the trace after SECONDS: detach from -p processes; a launched command is sent "
        "SIGTERM (SIGKILL 3 s later)")
+      ("kill-on-exit", po::bool_switch(&r.kill_on_exit),
+       "if gotrace itself dies (SIGKILL, a crash), the command and its children die too "
+       "(PTRACE_O_EXITKILL, as strace's --kill-on-exit). Always so under the seccomp filter "
+       "(light mode, the default): with its tracer gone the command's filtered calls would "
+       "fail with ENOSYS. With --full the command otherwise goes on, untraced")
       ("stall", po::value(&r.stall)->value_name("SECONDS"),
        "while tracing, when the command makes no progress for SECONDS (default 10), print "
        "the diagnosis right away; 0 turns this off")
@@ -299,6 +304,7 @@ Options parse_options(int argc, char** argv) {
   else if (r.fail_on == "error") o.fail_on = 2;
   else throw UsageError("invalid --fail-on '" + r.fail_on + "' (warning, error or never)");
   o.duration_s = r.duration;
+  o.kill_on_exit = r.kill_on_exit;
   if (r.format != "text" && r.format != "jsonl" && r.format != "chrome")
     throw UsageError("invalid --format '" + r.format + "' (text, jsonl or chrome)");
   o.format = r.format;

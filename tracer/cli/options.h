@@ -43,6 +43,7 @@ struct Options {
   bool replay = false;           // `gotrace replay FILE`
   bool from_strace = false;      // `gotrace replay --from-strace LOG`
   std::string replay_path;
+  bool kill_on_exit = false;     // --kill-on-exit: PTRACE_O_EXITKILL without the filter too
   double duration_s = 0;         // --duration: 0 = until the command ends or Ctrl-C
   std::vector<engine::TamperRule> inject;   // --inject, -e inject=, -e fault=
   std::vector<engine::ChildRlimit> rlimits; // --rlimit: the launched command's limits

@@ -48,6 +48,7 @@ bool syscall_stop_info(int tid, SyscallStopInfo& out) {
       out.op = SyscallStopInfo::Op::Seccomp;
       out.nr = static_cast<int64_t>(info.seccomp.nr);
       for (int i = 0; i < 6; ++i) out.args[i] = info.seccomp.args[i];
+      out.ret_data = info.seccomp.ret_data;
       break;
     case PTRACE_SYSCALL_INFO_EXIT:
       out.op = SyscallStopInfo::Op::Exit;

@@ -34,6 +34,7 @@ struct SyscallStopInfo {
   int64_t nr = -1;       // Entry, Seccomp
   uint64_t args[6] = {}; // Entry, Seccomp
   int64_t rval = 0;      // Exit: the raw return value (-errno on failure)
+  uint32_t ret_data = 0; // Seccomp: SECCOMP_RET_DATA of the filter that asked for the stop
 };
 
 // Reads the stop's details with PTRACE_GET_SYSCALL_INFO (Linux >= 5.3).

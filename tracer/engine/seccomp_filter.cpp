@@ -33,12 +33,12 @@ std::vector<sock_filter> build_seccomp_filter(const std::vector<bool>& traced, s
     if (cond != only_when.end() && cond->arg < 6) {
       // One rule per value (libseccomp ORs them); the kernel's int argument is the low half.
       for (uint32_t v : cond->values)
-        seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), rows[i].x86_64, 1,
+        seccomp_rule_add(ctx, SCMP_ACT_TRACE(kOwnTraceData), rows[i].x86_64, 1,
                          scmp_arg_cmp{cond->arg, SCMP_CMP_MASKED_EQ, 0xffffffffu, v});
       continue;
     }
     // Rows libseccomp does not know yet are simply not traced.
-    seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), rows[i].x86_64, 0);
+    seccomp_rule_add(ctx, SCMP_ACT_TRACE(kOwnTraceData), rows[i].x86_64, 0);
   }
   int fd = memfd_create("gotrace-seccomp", MFD_CLOEXEC);
   int rc = fd >= 0 ? seccomp_export_bpf(ctx, fd) : -errno;

@@ -93,18 +93,34 @@ void LiveSource::Impl::refuse_attach(int pid, int err) {
 }
 
 void LiveSource::Impl::check_stop_requests(Nanos ts) {
-  int requests = g_stop_requests;
   if (opt.duration.count() > 0 && ts >= opt.duration && end_reason == EndReason::AllExited) {
     end_trace(EndReason::Duration);
     return;
   }
-  if (requests != handled_requests) {
+  int requests = g_stop_requests, before = user_requests;
+  for (; handled_requests < requests; ++handled_requests) {
+    if (requests - handled_requests > kStopRing) continue;  // overwritten: a flood, take the rest
+    const StopRequest& r = g_stop_ring[handled_requests % kStopRing];
+    // `kill -TERM 0` from the command reaches gotrace too (same process group): the
+    // command's business, which it handles (or not) itself.
+    int sender = r.sender, signo = r.signo;
+    if (sender > 0 && traced_pids.count(sender)) {
+      own_signal = {signo, ts};
+      continue;
+    }
+    // A wrapper that relays what it gets to its child and group (coreutils `timeout` does)
+    // got the command's signal too and passes it on: the same signal from gotrace's parent
+    // right after the command's own is that relay, not the user.
+    if (sender > 0 && sender == getppid() && signo == own_signal.first && ts - own_signal.second < kRelayWindow)
+      continue;
+    g_stop_signal = signo;
+    ++user_requests;
+  }
+  if (user_requests != before) {
     // Two signals may arrive between two checks: the first still ends the trace (detach,
     // release held threads), the second then kills the launched command.
-    bool first = handled_requests == 0;
-    handled_requests = requests;
-    if (first) end_trace(EndReason::Interrupted);
-    if (requests >= 2) kill_launched(SIGKILL);
+    if (before == 0) end_trace(EndReason::Interrupted);
+    if (user_requests >= 2) kill_launched(SIGKILL);
   }
   if (kill_deadline.count() >= 0 && ts >= kill_deadline && !killed_all) kill_launched(SIGKILL);
 }
@@ -113,15 +129,24 @@ void LiveSource::Impl::check_stop_requests(Nanos ts) {
 // the signal gotrace got (SIGTERM for --duration) and SIGKILL after the grace period.
 void LiveSource::Impl::end_trace(EndReason why) {
   end_reason = why;
+  int sig = why == EndReason::Duration ? SIGTERM : g_stop_signal;
+  if (sig == SIGUSR1 || sig == SIGUSR2) {
+    // Not a signal to pass on (the command may use it for something else). Without the
+    // filter the command goes on untraced, as when strace dies of it; with the filter it
+    // cannot (its filtered calls would fail with ENOSYS): SIGTERM, as at --duration.
+    if (filter.empty())
+      for (auto& [tid, t] : tasks) t.attached = true, detached_launched = true;
+    sig = SIGTERM;
+  }
   detach_attached();
   bool launched_alive = std::any_of(tasks.begin(), tasks.end(),
                                     [](const auto& kv) { return !kv.second.attached; });
   if (child.pid > 0 && launched_alive) {
     // As strace does for its own child: wake it if stopped, then pass the signal on.
     kill(child.pid, SIGCONT);
-    kill(child.pid, why == EndReason::Duration ? SIGTERM : g_stop_signal);
+    kill(child.pid, sig);
     kill_deadline = now() + opt.kill_grace;
-  } else if (why == EndReason::Interrupted && !attached_pids.empty()) {
+  } else if (why == EndReason::Interrupted && (!attached_pids.empty() || detached_launched)) {
     end_reason = EndReason::Detached;
   }
 }

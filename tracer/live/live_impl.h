@@ -7,6 +7,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cpu_follow.h"
@@ -22,9 +23,17 @@
 
 namespace gotrace::live {
 
-// Set by request_stop() (a signal handler): which signal, and how many requests so far.
-extern volatile sig_atomic_t g_stop_signal;
+// Written by request_stop() (a signal handler): each request's signal and sender (0: the
+// kernel, a terminal's Ctrl-C), the last kStopRing of them, and how many so far. The loop
+// reads them (check_stop_requests) and sets g_stop_signal to the one it acted on.
+struct StopRequest {
+  volatile sig_atomic_t signo = 0;
+  volatile sig_atomic_t sender = 0;
+};
+constexpr int kStopRing = 16;
+extern StopRequest g_stop_ring[kStopRing];
 extern volatile sig_atomic_t g_stop_requests;
+extern volatile sig_atomic_t g_stop_signal;
 
 // The call's argument registers; those past the table's argument count hold whatever the
 // caller left there, which nothing reads: zero them, so the recording omits them (a
@@ -84,7 +93,12 @@ struct LiveSource::Impl {
   Nanos stop_ts{0};  // when waitpid returned the stop being handled
   Nanos kill_deadline{-1};
   bool killed_all = false;
-  int handled_requests = 0;
+  bool detached_launched = false;  // the trace ended leaving launched processes running
+  int handled_requests = 0;  // stop requests read so far
+  int user_requests = 0;     // ... of which not sent by a traced process
+  std::unordered_set<int> traced_pids;  // every process traced so far (senders to ignore)
+  std::pair<int, Nanos> own_signal{0, Nanos{0}};  // the last signal the command sent gotrace, when
+  static constexpr Nanos kRelayWindow = std::chrono::seconds(1);
   EndReason end_reason = EndReason::AllExited;
   std::vector<int32_t> attached_pids;
   std::vector<Event> startup;  // attach-time events, emitted when run() starts
@@ -131,6 +145,7 @@ struct LiveSource::Impl {
   }
 
   Task& add_task(int tid, int pid) {
+    traced_pids.insert(pid);
     Task& t = tasks[tid];
     t.tid = tid;
     t.pid = pid;

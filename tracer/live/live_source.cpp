@@ -31,6 +31,7 @@
 namespace gotrace::live {
 
 volatile sig_atomic_t g_stop_signal = 0;
+StopRequest g_stop_ring[kStopRing];
 volatile sig_atomic_t g_stop_requests = 0;
 
 namespace {
@@ -59,7 +60,7 @@ LiveSource::LiveSource(LiveOptions opt) : impl_(std::make_unique<Impl>(opt)) {}
 
 LiveSource::~LiveSource() {
   // Reached with tracees left only on an error path: do not leave them stopped or running
-  // unsupervised. Launched tracees die with us anyway (PTRACE_O_EXITKILL).
+  // unsupervised.
   if (!impl_->tasks.empty()) {
     impl_->out = nullptr;  // the consumers may be gone already: no more events
     impl_->detach_attached();
@@ -67,8 +68,11 @@ LiveSource::~LiveSource() {
   }
 }
 
-void LiveSource::request_stop(int signo) {
-  g_stop_signal = signo;
+void LiveSource::request_stop(int signo, int sender) {
+  // The handler blocks the other stop signals while it runs: no two writers at once.
+  StopRequest& r = g_stop_ring[g_stop_requests % kStopRing];
+  r.signo = signo;
+  r.sender = sender;
   g_stop_requests = g_stop_requests + 1;
 }
 
@@ -84,7 +88,10 @@ void LiveSource::launch(const std::vector<std::string>& argv) {
     impl_->filter = engine::build_seccomp_filter(impl_->opt.traced, impl_->filter_problem,
                                                  impl_->opt.traced_only_when);
   }
-  impl_->child = engine::launch_seized(path, argv, engine::kTraceOptions | PTRACE_O_EXITKILL,
+  // Without the filter the command can go on untraced if gotrace dies (SIGKILL, a crash),
+  // as under strace. With it, it cannot: its filtered calls would fail with ENOSYS.
+  bool exitkill = impl_->opt.kill_on_exit || !impl_->filter.empty();
+  impl_->child = engine::launch_seized(path, argv, engine::kTraceOptions | (exitkill ? PTRACE_O_EXITKILL : 0),
                                        impl_->filter, impl_->opt.rlimits);
   Task& t = impl_->add_task(impl_->child.pid, impl_->child.pid);
   t.hide_until_exec = true;
@@ -303,6 +310,22 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   engine::SyscallStopInfo si;
   if (!engine::syscall_stop_info(t.tid, si)) return;  // vanished (ESRCH): its exit follows
   using Op = engine::SyscallStopInfo::Op;
+  if (si.op == Op::Seccomp && si.ret_data != engine::kOwnTraceData && !t.hide_until_exec) {
+    // The program's own filter returned SECCOMP_RET_TRACE. Untraced (and under strace, which
+    // does not ask for seccomp stops) the call fails with ENOSYS, unrun: so it does here.
+    // Seen at its entry stop already (--full, attached), or traced by our filter too: its
+    // exit shows the ENOSYS; otherwise the program goes on as if we were not there.
+    engine::skip_syscall(t.tid, -ENOSYS);
+    if (t.in_syscall) {
+      engine::resume(t.tid, engine::Resume::Syscall);
+      return;
+    }
+    SysNo s = sysno_from_number(kHostArch, si.nr);
+    if (t.filtered && !(static_cast<std::size_t>(s) < opt.traced.size() && opt.traced[static_cast<std::size_t>(s)])) {
+      resume(t);
+      return;
+    }
+  }
   if (si.op == Op::Seccomp && t.in_syscall) {
     // The filter's stop for a call whose syscall-entry stop we already had (the launched
     // child's execve, stopped with PTRACE_SYSCALL while it installed the filter).

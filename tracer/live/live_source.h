@@ -21,6 +21,9 @@ struct LiveOptions {
   Nanos tick{std::chrono::seconds(1)};       // Tick event period (stall detection)
   Nanos kill_grace{std::chrono::seconds(3)};  // after interrupting the command, then SIGKILL
   Nanos duration{0};  // --duration: end the trace (detach / stop the command) after this
+  // The launched command dies with gotrace (PTRACE_O_EXITKILL). Always so with the seccomp
+  // filter: its SECCOMP_RET_TRACE calls fail with ENOSYS once no tracer is there.
+  bool kill_on_exit = false;
   // Fast path: when not empty (indexed by SysNo), the launched command gets a seccomp filter
   // so only these syscalls stop it. Attached processes are always fully traced.
   std::vector<bool> traced;
@@ -74,10 +77,12 @@ class LiveSource final : public EventSource {
   bool filtered() const;
   const std::string& filter_problem() const;
 
-  // Async-signal-safe: SIGINT/SIGTERM/SIGHUP to gotrace. Attached processes are detached
-  // and go on as before; the launched command gets the same signal (SIGKILL after
-  // kill_grace, or at once on the second request).
-  static void request_stop(int signo);
+  // Async-signal-safe: SIGINT/SIGTERM/SIGHUP/SIGQUIT to gotrace, from `sender` (si_pid of
+  // a kill(2), 0 when the kernel sent it). Attached processes are detached and go on as
+  // before; the launched command gets the same signal (SIGKILL after kill_grace, or at once
+  // on the second request). A signal a traced process sent (`kill -TERM 0` from the
+  // command, to its whole process group) is the command's business: ignored.
+  static void request_stop(int signo, int sender);
   // The signal that requested the stop, 0 if none did.
   static int stop_signal();
 
