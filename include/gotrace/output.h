@@ -1,5 +1,7 @@
 // A buffered writer on a file descriptor: what sinks and reports write to. Retries on
-// EINTR (gotrace's own timer signal interrupts syscalls) and on short writes.
+// EINTR (gotrace's own timer signal interrupts syscalls) and on short writes. A write that
+// fails (ENOSPC, EIO, EPIPE...) drops the rest, never disturbing the tracee, and is kept
+// (error()) for the caller to report once, with the output's name.
 #pragma once
 
 #include <memory>
@@ -10,7 +12,8 @@ namespace gotrace {
 
 class Output {
  public:
-  explicit Output(int fd, bool own = false);
+  // `name` says which output it is in error messages: the file's path, "stderr".
+  explicit Output(int fd, bool own = false, std::string name = "");
   ~Output();
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
@@ -27,7 +30,11 @@ class Output {
     if (interactive_) flush();
   }
   void flush();
+  // Flushes and closes an owned fd (a close can report a write error too, e.g. on NFS).
+  void close();
   bool is_file() const { return regular_file_; }
+  int error() const { return error_; }  // the first write or close error (errno), 0 if none
+  const std::string& name() const { return name_; }
 
  private:
   static constexpr std::size_t kFlushAt = 64 * 1024;
@@ -35,7 +42,8 @@ class Output {
   bool own_;
   bool interactive_ = false;
   bool regular_file_ = false;
-  bool failed_ = false;
+  int error_ = 0;
+  std::string name_;
   std::string buf_;
 };
 

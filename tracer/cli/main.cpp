@@ -175,7 +175,7 @@ int run_replay(const cli::Options& opt) {
       fmt::print(stderr, "gotrace: {}: the recording was cut short (gotrace killed or disk full); "
                  "replayed every whole record\n", opt.replay_path);
   }
-  return -1;  // a replay's exit status is not the recorded command's
+  return pipeline.output_failed() ? 1 : -1;  // a replay's exit status is not the recorded command's
 }
 
 }  // namespace

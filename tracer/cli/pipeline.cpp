@@ -1,8 +1,13 @@
 // Pipeline assembly. See pipeline.h.
 #include "pipeline.h"
 
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include "chrome_sink.h"
 #include "jsonl_sink.h"
@@ -21,7 +26,7 @@ class Pipeline::EndWatcher final : public EventConsumer {
 };
 
 Pipeline::Pipeline(const Options& opt) : opt_(opt) {
-  stderr_out_ = std::make_unique<Output>(STDERR_FILENO);
+  stderr_out_ = std::make_unique<Output>(STDERR_FILENO, false, "stderr");
   if (!opt.output_path.empty()) file_out_ = Output::open_file(opt.output_path);
   out_ = file_out_ ? file_out_.get() : stderr_out_.get();
   bool json_trace = opt.format != "text";
@@ -93,10 +98,23 @@ void Pipeline::finish() {
   }
   summary_out_->flush();
   out_->flush();
+  // Output lost (a full disk, /dev/full, a closed pipe): said once per output, as strace
+  // does ("strace: FILE: No space left on device"), and in the exit status.
+  for (Output* o : {file_out_.get(), report_file_.get()})
+    if (o) o->close();
+  for (Output* o : {file_out_.get(), report_file_.get(), stderr_out_.get()}) {
+    if (!o || o->error() == 0) continue;
+    output_failed_ = true;
+    if (o != stderr_out_.get() && o->error() != EPIPE)
+      fmt::print(stderr, "gotrace: {}: {}\n", o->name(), std::strerror(o->error()));
+  }
+  if (recorder_ && !recorder_->error().empty()) output_failed_ = true;
 }
 
 int Pipeline::exit_status() const {
   int status = end_->status;
+  // The command succeeded (or was only attached to) but what gotrace wrote was lost.
+  if (output_failed_ && (status < 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 0))) return 1 << 8;
   if (opt_.fail_on > 0 && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     std::vector<analyzers::Finding> fs = diagnosis_->ranked();
     if (!fs.empty() && static_cast<int>(fs.front().severity) >= opt_.fail_on) return 3 << 8;

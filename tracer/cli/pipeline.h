@@ -30,6 +30,8 @@ class Pipeline {
   // The launched command's wait status (-1 when nothing was launched), or "exited 3" when
   // --fail-on matched a finding and the command itself succeeded.
   int exit_status() const;
+  // After finish(): some output could not be written (said on stderr, with its name).
+  bool output_failed() const { return output_failed_; }
 
  private:
   class EndWatcher;
@@ -40,6 +42,7 @@ class Pipeline {
   Output* out_ = nullptr;         // the trace and, for text, everything else
   Output* summary_out_ = nullptr;  // stderr when the trace is JSON on the same output
   Output* report_out_ = nullptr;
+  bool output_failed_ = false;
   Fanout fanout_;
   std::vector<std::unique_ptr<EventConsumer>> owned_;
   record::RecordWriter* recorder_ = nullptr;

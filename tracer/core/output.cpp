@@ -12,34 +12,37 @@
 
 namespace gotrace {
 
-Output::Output(int fd, bool own) : fd_(fd), own_(own) {
+Output::Output(int fd, bool own, std::string name) : fd_(fd), own_(own), name_(std::move(name)) {
   interactive_ = isatty(fd) == 1;
   struct stat st {};
   regular_file_ = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   buf_.reserve(kFlushAt + 4096);
 }
 
-Output::~Output() {
+Output::~Output() { close(); }
+
+void Output::close() {
   flush();
-  if (own_) close(fd_);
+  if (own_ && fd_ >= 0 && ::close(fd_) != 0 && error_ == 0) error_ = errno;
+  if (own_) fd_ = -1;
 }
 
 std::unique_ptr<Output> Output::open_file(const std::string& path) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw SetupError("cannot open output file '" + path + "': " + std::strerror(errno), errno);
-  return std::make_unique<Output>(fd, true);
+  return std::make_unique<Output>(fd, true, path);
 }
 
 void Output::flush() {
   std::size_t done = 0;
-  while (done < buf_.size() && !failed_) {
+  while (done < buf_.size() && error_ == 0 && fd_ >= 0) {
     ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
     if (n > 0) {
       done += static_cast<std::size_t>(n);
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else {
-      failed_ = true;  // EPIPE, ENOSPC...: drop output, never disturb the tracee
+      error_ = n < 0 ? errno : ENOSPC;  // EPIPE, ENOSPC...: drop output, never disturb the tracee
     }
   }
   buf_.clear();
