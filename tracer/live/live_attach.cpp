@@ -159,19 +159,30 @@ void LiveSource::Impl::detach_attached() {
   // strace's detach(): interrupt a running tracee, wait for its stop, then PTRACE_DETACH,
   // re-injecting a signal it stopped with (never a group-stop's, which stays in effect).
   for (int tid : todo) engine::interrupt(tid);
+  // A thread in an uninterruptible wait does not stop: give up on it rather than wait for
+  // it (strace waits, and ignores --duration and signals meanwhile).
+  Nanos give_up = now() + kDetachWait;
   while (!todo.empty()) {
     int tid = todo.back();
     todo.pop_back();
-    detach_one(tid, todo);
+    detach_one(tid, todo, give_up);
   }
 }
 
-void LiveSource::Impl::detach_one(int tid, std::vector<int>& more) {
+void LiveSource::Impl::detach_one(int tid, std::vector<int>& more, Nanos give_up) {
   auto it = tasks.find(tid);
   int pid = it != tasks.end() ? it->second.pid : tid;
   for (;;) {
     int status = 0;
-    int r = waitpid(tid, &status, __WALL);
+    int r = waitpid(tid, &status, __WALL | WNOHANG);
+    if (r == 0) {
+      if (now() < give_up) {
+        usleep(1000);
+        continue;
+      }
+      late_detach.insert(tid);
+      break;
+    }
     if (r < 0) {
       if (errno == EINTR) continue;
       break;  // not ours any more

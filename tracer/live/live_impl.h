@@ -185,7 +185,14 @@ struct LiveSource::Impl {
   void kill_launched(int sig);
   void end_trace(EndReason why);
   void detach_attached();
-  void detach_one(int tid, std::vector<int>& more);
+  // Waits for `tid`'s stop (at most until give_up) and detaches it; `more`: auto-attached
+  // children found meanwhile.
+  void detach_one(int tid, std::vector<int>& more, Nanos give_up);
+  // Threads that could not be stopped to detach (uninterruptible: a parent blocked in vfork
+  // until its child execs or exits). Still seized: a stop that comes is answered with the
+  // detach; at gotrace's exit the kernel detaches them (dropping the pending interrupt).
+  std::unordered_set<int> late_detach;
+  static constexpr Nanos kDetachWait = std::chrono::milliseconds(500);
   int attach_process(int pid);
   [[noreturn]] void refuse_attach(int pid, int err);
   // --inject hooks (live_inject.cpp).

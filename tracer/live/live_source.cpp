@@ -198,11 +198,20 @@ void LiveSource::Impl::loop() {
 
 void LiveSource::Impl::handle(int tid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    if (late_detach.erase(tid)) return;  // detached already, as far as the trace goes
     if (injector.holding()) drop_hold(tid);
     on_gone(tid, status);
     return;
   }
   if (!WIFSTOPPED(status)) return;
+  if (!late_detach.empty() && late_detach.count(tid)) {
+    // Detached at the end but could not stop then: it stopped now. A signal it stopped
+    // with goes back to it.
+    bool signal_stop = (static_cast<unsigned>(status) >> 16) == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80);
+    engine::detach(tid, signal_stop ? WSTOPSIG(status) : 0);
+    late_detach.erase(tid);
+    return;
+  }
   if (injector.holding()) drop_hold(tid);
   auto it = tasks.find(tid);
   Task& t = it != tasks.end() ? it->second : adopt_unknown(tid);
