@@ -148,6 +148,7 @@ int run_live(const cli::Options& opt) {
 
   cli::Pipeline pipeline(opt);
   source.run(pipeline.consumer());
+  for (const std::string& n : source.notes()) fmt::print(stderr, "gotrace: {}\n", n);
   if (!source.filter_problem().empty())
     fmt::print(stderr, "gotrace: {}: every syscall was traced instead\n", source.filter_problem());
   pipeline.finish();

@@ -1,5 +1,7 @@
 // Attach (-p), detach, and ending the trace (Ctrl-C, --duration): the rules that keep an
 // attached process unharmed. See live_source.h.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include <fstream>
 
 #include "gotrace/error.h"
+#include "keeper.h"
 #include "live_impl.h"
 #include "proc_facts.h"
 
@@ -138,6 +141,7 @@ void LiveSource::Impl::end_trace(EndReason why) {
       for (auto& [tid, t] : tasks) t.attached = true, detached_launched = true;
     sig = SIGTERM;
   }
+  leave_daemons();
   detach_attached();
   bool launched_alive = std::any_of(tasks.begin(), tasks.end(),
                                     [](const auto& kv) { return !kv.second.attached; });
@@ -214,8 +218,51 @@ void LiveSource::Impl::detach_one(int tid, std::vector<int>& more, Nanos give_up
 void LiveSource::Impl::kill_launched(int sig) {
   killed_all = sig == SIGKILL;
   for (auto& [tid, t] : tasks)
-    if (t.pid == tid && !t.attached) kill(tid, sig);
+    if (t.pid == tid && !t.attached && !t.handover) kill(tid, sig);
   if (child.pid > 0) kill(child.pid, sig);
+}
+
+// A process of the command that left its session (setsid: a daemon) is not the command's to
+// end when the trace ends: it goes on. Without the filter it is detached, as strace does; under
+// the filter it cannot run without a tracer (its filtered calls would fail with ENOSYS), so
+// it is stopped, detached in that group-stop and handed to a keeper (keeper.h).
+void LiveSource::Impl::leave_daemons() {
+  if (child.pid <= 0) return;
+  int sid = getsid(child.pid);  // the command's session (it may have made one itself)
+  if (sid < 0) sid = getsid(0);
+  std::vector<std::pair<int, bool>> daemons;  // pid, under the filter
+  for (const auto& [tid, t] : tasks) {
+    if (t.pid != tid || t.attached || t.handover || t.hide_until_exec || tid == child.pid) continue;
+    int own = getsid(tid);
+    if (own > 0 && own != sid) daemons.push_back({tid, t.filtered});
+  }
+  for (auto [pid, filtered] : daemons) {
+    for (auto& [tid, t] : tasks)
+      if (t.pid == pid) (filtered ? t.handover : t.attached) = true;
+    std::string what = fmt::format("{} ({})", pid, fmt::join(argv_of[pid], " "));
+    if (filtered) {
+      kill(pid, SIGSTOP);  // each thread's group-stop comes to hand_over()
+      notes.push_back(fmt::format("left process {} running: it left the command's session (a daemon); "
+                                  "a gotrace-keeper process answers its seccomp filter's stops until it exits", what));
+    } else {
+      notes.push_back(fmt::format("left process {} running, untraced: it left the command's session (a daemon)", what));
+    }
+  }
+}
+
+void LiveSource::Impl::hand_over(int tid) {
+  auto it = tasks.find(tid);
+  int pid = it->second.pid;
+  engine::detach(tid, 0);  // stays in the group-stop
+  tasks.erase(it);
+  for (const auto& [other, t] : tasks)
+    if (t.pid == pid) return;  // the keeper seizes the process once every thread is off
+  argv_of.erase(pid);
+  if (!start_keeper(pid)) {
+    kill(pid, SIGCONT);
+    notes.push_back(fmt::format("could not start a keeper for process {}: it runs untraced, and its "
+                                "filtered calls fail with ENOSYS", pid));
+  }
 }
 
 }  // namespace gotrace::live

@@ -56,6 +56,7 @@ struct Task {
   bool in_syscall = false;       // between a syscall's entry and exit stops
   bool hide_until_exec = false;  // the launched child before its execve: not the command yet
   bool attached = false;         // seized with -p (or a descendant): detached, never killed
+  bool handover = false;         // a daemon under the filter, stopping to go to a keeper (keeper.h)
   bool filtered = false;         // under the seccomp filter: stops only on traced syscalls
   bool thorough = false;         // light mode: stops at every syscall for now (light_policy.h)
   bool entry_seen = true;
@@ -188,6 +189,11 @@ struct LiveSource::Impl {
   // Waits for `tid`'s stop (at most until give_up) and detaches it; `more`: auto-attached
   // children found meanwhile.
   void detach_one(int tid, std::vector<int>& more, Nanos give_up);
+  // At the end of the trace: processes that left the command's session are left running.
+  void leave_daemons();
+  // A handover thread in its group-stop: detached; the process's last one starts its keeper.
+  void hand_over(int tid);
+  std::vector<std::string> notes;  // said on stderr after the trace (LiveSource::notes)
   // Threads that could not be stopped to detach (uninterruptible: a parent blocked in vfork
   // until its child execs or exits). Still seized: a stop that comes is answered with the
   // detach; at gotrace's exit the kernel detaches them (dropping the pending interrupt).

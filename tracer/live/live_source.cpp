@@ -79,6 +79,7 @@ void LiveSource::request_stop(int signo, int sender) {
 int LiveSource::stop_signal() { return g_stop_signal; }
 bool LiveSource::filtered() const { return impl_->filter_active; }
 const std::string& LiveSource::filter_problem() const { return impl_->filter_problem; }
+const std::vector<std::string>& LiveSource::notes() const { return impl_->notes; }
 
 void LiveSource::launch(const std::vector<std::string>& argv) {
   GOTRACE_CHECK(!argv.empty());
@@ -230,7 +231,9 @@ void LiveSource::Impl::handle(int tid, int status) {
       on_signal(t, sig);
       return;
     case PTRACE_EVENT_STOP:
-      if (is_stop_signal(sig)) {
+      if (is_stop_signal(sig) && t.handover) {
+        hand_over(tid);
+      } else if (is_stop_signal(sig)) {
         // ptrace(2) "Group-stop": PTRACE_LISTEN keeps it stopped yet reports what follows.
         engine::resume(tid, engine::Resume::Listen);
         if (!t.hide_until_exec)

@@ -76,6 +76,8 @@ class LiveSource final : public EventSource {
   // was asked for).
   bool filtered() const;
   const std::string& filter_problem() const;
+  // After run(): what the trace did that the user should know (one line each).
+  const std::vector<std::string>& notes() const;
 
   // Async-signal-safe: SIGINT/SIGTERM/SIGHUP/SIGQUIT to gotrace, from `sender` (si_pid of
   // a kill(2), 0 when the kernel sent it). Attached processes are detached and go on as
