@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "compat_syscalls.h"
 #include "gotrace/syscall_table.h"
 
 using namespace gotrace;
@@ -90,4 +91,18 @@ TEST_CASE("strace classes come from the table's flags", "[table]") {
   CHECK(syscall_info(SysNo::clone3).has(kProcess));
   CHECK(syscall_info(SysNo::openat).has(kReturnsFd));
   CHECK(syscall_info(SysNo::exit_group).has(kNeverReturns));
+}
+
+TEST_CASE("32-bit calls are named from the i386 numbers", "[syscalls][compat]") {
+  // The numbers of arch/x86/entry/syscalls/syscall_32.tbl: not the x86_64 ones.
+  CHECK(engine::sysno_from_i386(4) == SysNo::write);    // x86_64 4: stat
+  CHECK(engine::sysno_from_i386(2) == SysNo::fork);     // x86_64 2: open
+  CHECK(engine::sysno_from_i386(11) == SysNo::execve);  // x86_64 11: munmap
+  CHECK(engine::sysno_from_i386(120) == SysNo::clone);
+  CHECK(engine::sysno_from_i386(359) == SysNo::socket);
+  CHECK(engine::sysno_from_i386(362) == SysNo::connect);
+  CHECK(engine::sysno_from_i386(355) == SysNo::getrandom);
+  CHECK(engine::sysno_from_i386(7) == SysNo::unknown);  // waitpid: no row
+  CHECK(engine::sysno_from_i386(-1) == SysNo::unknown);
+  CHECK(engine::sysno_from_i386(100000) == SysNo::unknown);
 }

@@ -1,6 +1,7 @@
 // ptrace(2) wrappers. See ptrace_ops.h.
 #include "ptrace_ops.h"
 
+#include <linux/audit.h>
 #include <sys/ptrace.h>
 
 #include <cerrno>
@@ -38,6 +39,9 @@ bool syscall_stop_info(int tid, SyscallStopInfo& out) {
   __ptrace_syscall_info info{};
   long n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, reinterpret_cast<void*>(sizeof info), &info);
   if (n <= 0) return false;
+#if defined(__x86_64__)
+  out.compat = info.arch == AUDIT_ARCH_I386;
+#endif
   switch (info.op) {
     case PTRACE_SYSCALL_INFO_ENTRY:
       out.op = SyscallStopInfo::Op::Entry;

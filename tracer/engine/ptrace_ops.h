@@ -35,6 +35,7 @@ struct SyscallStopInfo {
   uint64_t args[6] = {}; // Entry, Seccomp
   int64_t rval = 0;      // Exit: the raw return value (-errno on failure)
   uint32_t ret_data = 0; // Seccomp: SECCOMP_RET_DATA of the filter that asked for the stop
+  bool compat = false;   // Entry, Seccomp: a 32-bit call (i386 ABI, int 0x80) on x86_64
 };
 
 // Reads the stop's details with PTRACE_GET_SYSCALL_INFO (Linux >= 5.3).

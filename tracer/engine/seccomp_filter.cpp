@@ -25,6 +25,11 @@ std::vector<sock_filter> build_seccomp_filter(const std::vector<bool>& traced, s
   seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);  // a binary tree, not a linear scan
+#if defined(__x86_64__)
+  // 32-bit programs (GOARCH=386, gcc -m32) stop on the same calls, by name: libseccomp
+  // translates each rule to the i386 numbers (compat_syscalls.h names them back).
+  seccomp_arch_add(ctx, SCMP_ARCH_X86);
+#endif
   auto rows = all_syscalls();
   for (std::size_t i = 0; i < rows.size() && i < traced.size(); ++i) {
     if (!traced[i] || rows[i].x86_64 < 0) continue;

@@ -58,6 +58,7 @@ struct Task {
   bool attached = false;         // seized with -p (or a descendant): detached, never killed
   bool handover = false;         // a daemon under the filter, stopping to go to a keeper (keeper.h)
   bool filtered = false;         // under the seccomp filter: stops only on traced syscalls
+  bool compat = false;           // the current call is a 32-bit one (compat_syscalls.h)
   bool thorough = false;         // light mode: stops at every syscall for now (light_policy.h)
   bool entry_seen = true;
   uint64_t call = 0;
@@ -194,6 +195,8 @@ struct LiveSource::Impl {
   // A handover thread in its group-stop: detached; the process's last one starts its keeper.
   void hand_over(int tid);
   std::vector<std::string> notes;  // said on stderr after the trace (LiveSource::notes)
+  std::unordered_set<int> compat_noted;  // processes whose 32-bit calls the notes mention
+  void note_compat(const Task& t);
   // Threads that could not be stopped to detach (uninterruptible: a parent blocked in vfork
   // until its child execs or exits). Still seized: a stop that comes is answered with the
   // detach; at gotrace's exit the kernel detaches them (dropping the pending interrupt).

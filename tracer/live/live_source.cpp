@@ -26,6 +26,7 @@
 #include "gotrace/version.h"
 #include "live_impl.h"
 #include "proc_facts.h"
+#include "compat_syscalls.h"
 #include "seccomp_filter.h"
 
 namespace gotrace::live {
@@ -318,6 +319,17 @@ void LiveSource::Impl::on_gone(int tid, int status) {
   emit(ts, pid, tid, ThreadExit{status});
 }
 
+void LiveSource::Impl::note_compat(const Task& t) {
+  // Said once for the whole run (children forked before an exec are 32-bit too).
+  if (compat_noted.insert(t.pid).second && compat_noted.size() == 1) {
+    auto argv = argv_of.find(t.pid);
+    std::string what = std::to_string(t.pid);
+    if (argv != argv_of.end() && !argv->second.empty()) what += " (" + argv->second.front() + ")";
+    notes.push_back("process " + what + " makes 32-bit (i386) system calls: they are named from the i386 "
+                    "table, with their arguments as raw numbers (not decoded)");
+  }
+}
+
 void LiveSource::Impl::on_syscall_stop(Task& t) {
   engine::SyscallStopInfo si;
   if (!engine::syscall_stop_info(t.tid, si)) return;  // vanished (ESRCH): its exit follows
@@ -332,7 +344,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
       engine::resume(t.tid, engine::Resume::Syscall);
       return;
     }
-    SysNo s = sysno_from_number(kHostArch, si.nr);
+    SysNo s = si.compat ? engine::sysno_from_i386(si.nr) : sysno_from_number(kHostArch, si.nr);
     if (t.filtered && !(static_cast<std::size_t>(s) < opt.traced.size() && opt.traced[static_cast<std::size_t>(s)])) {
       resume(t);
       return;
@@ -359,7 +371,9 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
         t.filtered = filter_active;
       }
     }
-    if (skip_quiet(t, si)) return;
+    t.compat = si.compat;
+    if (t.compat) note_compat(t);
+    if (!t.compat && skip_quiet(t, si)) return;
     on_syscall_entry(t, si.nr, si.args, true);
     return;
   }
@@ -385,7 +399,7 @@ void LiveSource::Impl::on_syscall_stop(Task& t) {
   }
   const SyscallInfo& info = syscall_info(t.sysno);
   remote.bind(t.tid, t.pid);
-  decode::capture_exit(info, si.rval, t.args, remote, opt.capture);
+  if (!t.compat) decode::capture_exit(info, si.rval, t.args, remote, opt.capture);
   auto& body = std::get<SyscallExit>(exit_ev.body);
   body.ret_fd_target.clear();
   if (info.has(kReturnsFd) && si.rval >= 0 && opt.capture.fd_detail > 0)
@@ -423,15 +437,16 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
   t.in_syscall = true;
   t.entry_seen = entry_seen;
   t.call = next_call++;
-  t.sysno = sysno_from_number(kHostArch, nr);
+  // A 32-bit call: named from the i386 table, its arguments left raw (compat_syscalls.h).
+  t.sysno = t.compat ? engine::sysno_from_i386(nr) : sysno_from_number(kHostArch, nr);
   t.number = static_cast<int32_t>(nr);
   t.entered = ts;
   const SyscallInfo& info = syscall_info(t.sysno);
   take_args(info, args, t.args);
   remote.bind(t.tid, t.pid);
-  decode::capture_entry(info, t.args, remote, opt.capture);
+  if (!t.compat) decode::capture_entry(info, t.args, remote, opt.capture);
   t.stack_taken = false;
-  bool stack = wants_stack_at_entry(t);
+  bool stack = !t.compat && wants_stack_at_entry(t);
   if (stack) take_stack(t, ts);
   // --inject may skip the call, or hold the thread here for delay_enter.
   if (!(injector.active() && hold_at_entry(t, ts))) resume(t);  // in_syscall: stops at the exit

@@ -1,0 +1,3 @@
+module gotrace.test/i386calls
+
+go 1.19
