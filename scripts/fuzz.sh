@@ -36,10 +36,10 @@ version=$(sed -n 's/^project(gotrace VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLis
 sed "s/@PROJECT_VERSION@/${version:-0}/" "$root/include/gotrace/version.h.in" >"$out/generated/gotrace/version.h"
 
 lib_sources="$root/tracer/core/syscall_table.cpp $root/tracer/record/record_writer.cpp
-  $root/tracer/record/replay_source.cpp $root/tracer/record/strace_import.cpp
-  $root/tracer/record/strace_line.cpp $root/tracer/record/strace_args.cpp
-  $root/tracer/record/strace_names.cpp"
-includes="-I$root/include -I$root/tracer/record -I$root/test/unit -I$out/generated"
+  $root/tracer/record/replay_source.cpp $root/tracer/import/strace_import.cpp
+  $root/tracer/import/strace_line.cpp $root/tracer/import/strace_args.cpp
+  $root/tracer/import/strace_names.cpp"
+includes="-I$root/include -I$root/tracer/record -I$root/tracer/import -I$root/test/unit -I$out/generated"
 
 if [ "${1:-}" = "--make-seeds" ]; then
   # shellcheck disable=SC2086
