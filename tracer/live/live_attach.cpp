@@ -163,8 +163,8 @@ void LiveSource::Impl::detach_attached() {
   // strace's detach(): interrupt a running tracee, wait for its stop, then PTRACE_DETACH,
   // re-injecting a signal it stopped with (never a group-stop's, which stays in effect).
   for (int tid : todo) engine::interrupt(tid);
-  // A thread in an uninterruptible wait does not stop: give up on it rather than wait for
-  // it (strace waits, and ignores --duration and signals meanwhile).
+  // A thread in an uninterruptible wait (a parent blocked in vfork) does not stop: give up
+  // on it rather than wait for it (strace waits, ignoring --duration and signals meanwhile).
   Nanos give_up = now() + kDetachWait;
   while (!todo.empty()) {
     int tid = todo.back();
@@ -180,7 +180,9 @@ void LiveSource::Impl::detach_one(int tid, std::vector<int>& more, Nanos give_up
     int status = 0;
     int r = waitpid(tid, &status, __WALL | WNOHANG);
     if (r == 0) {
-      if (now() < give_up) {
+      // Past the deadline, only a thread in an uninterruptible wait (state D) is given up
+      // on: any other stops soon, however loaded the machine.
+      if (now() < give_up || engine::read_thread_state(pid, tid).state != 'D') {
         usleep(1000);
         continue;
       }

@@ -161,6 +161,10 @@ struct LiveSource::Impl {
   void handle(int tid, int status);
   void on_gone(int tid, int status);
   void on_syscall_stop(Task& t);
+  bool answered_seccomp_stop(Task& t, const engine::SyscallStopInfo& si);
+  void on_entry_stop(Task& t, const engine::SyscallStopInfo& si);
+  void on_exit_stop(Task& t, engine::SyscallStopInfo& si);
+  void begin_unseen_call(Task& t, Nanos ts);
   void on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6], bool entry_seen);
   void on_signal(Task& t, int sig);
   bool wants_stack_at_entry(const Task& t) const;

@@ -330,73 +330,85 @@ void LiveSource::Impl::note_compat(const Task& t) {
   }
 }
 
+// Every syscall stop: entry, exit, or a seccomp filter's (an entry for us). The tracee is
+// restarted on every path, before any consumer sees the event.
 void LiveSource::Impl::on_syscall_stop(Task& t) {
   engine::SyscallStopInfo si;
   if (!engine::syscall_stop_info(t.tid, si)) return;  // vanished (ESRCH): its exit follows
   using Op = engine::SyscallStopInfo::Op;
-  if (si.op == Op::Seccomp && si.ret_data != engine::kOwnTraceData && !t.hide_until_exec) {
+  if (si.op == Op::Seccomp && answered_seccomp_stop(t, si)) return;
+  if (si.op == Op::Entry || si.op == Op::Seccomp)
+    on_entry_stop(t, si);
+  else if (si.op == Op::Exit && !t.hide_until_exec)
+    on_exit_stop(t, si);
+  else
+    resume(t);
+}
+
+// The seccomp stops that are not a traced call's entry: answered here (true), or false.
+bool LiveSource::Impl::answered_seccomp_stop(Task& t, const engine::SyscallStopInfo& si) {
+  if (si.ret_data != engine::kOwnTraceData && !t.hide_until_exec) {
     // The program's own filter returned SECCOMP_RET_TRACE. Untraced (and under strace, which
     // does not ask for seccomp stops) the call fails with ENOSYS, unrun: so it does here.
     // Seen at its entry stop already (--full, attached), or traced by our filter too: its
     // exit shows the ENOSYS; otherwise the program goes on as if we were not there.
     engine::skip_syscall(t.tid, -ENOSYS);
-    if (t.in_syscall) {
-      engine::resume(t.tid, engine::Resume::Syscall);
-      return;
+    if (!t.in_syscall) {
+      SysNo s = si.compat ? engine::sysno_from_i386(si.nr) : sysno_from_number(kHostArch, si.nr);
+      auto row = static_cast<std::size_t>(s);
+      if (!t.filtered || (row < opt.traced.size() && opt.traced[row])) return false;  // traced: an entry
+      resume(t);
+      return true;
     }
-    SysNo s = si.compat ? engine::sysno_from_i386(si.nr) : sysno_from_number(kHostArch, si.nr);
-    if (t.filtered && !(static_cast<std::size_t>(s) < opt.traced.size() && opt.traced[static_cast<std::size_t>(s)])) {
+  }
+  if (!t.in_syscall) return false;
+  // The filter's stop for a call whose syscall-entry stop we already had (the launched
+  // child's execve, stopped with PTRACE_SYSCALL while it installed the filter; a foreign
+  // filter's stop under --full).
+  engine::resume(t.tid, engine::Resume::Syscall);
+  return true;
+}
+
+void LiveSource::Impl::on_entry_stop(Task& t, const engine::SyscallStopInfo& si) {
+  if (t.hide_until_exec) {
+    if (si.nr != syscall_number(kHostArch, SysNo::execve) && si.nr != syscall_number(kHostArch, SysNo::execveat)) {
       resume(t);
       return;
     }
-  }
-  if (si.op == Op::Seccomp && t.in_syscall) {
-    // The filter's stop for a call whose syscall-entry stop we already had (the launched
-    // child's execve, stopped with PTRACE_SYSCALL while it installed the filter).
-    engine::resume(t.tid, engine::Resume::Syscall);
-    return;
-  }
-  if (si.op == Op::Entry || si.op == Op::Seccomp) {
-    if (t.hide_until_exec) {
-      if (si.nr != syscall_number(kHostArch, SysNo::execve) &&
-          si.nr != syscall_number(kHostArch, SysNo::execveat)) {
-        resume(t);
-        return;
-      }
-      t.hide_until_exec = false;
-      if (!filter.empty()) {  // the child installed its filter (or failed to) just before
-        int err = engine::filter_result(child);
-        filter_active = err == 0;
-        if (err != 0) filter_problem = std::string("seccomp filter not installed: ") + std::strerror(err);
-        t.filtered = filter_active;
-      }
+    t.hide_until_exec = false;
+    if (!filter.empty()) {  // the child installed its filter (or failed to) just before
+      int err = engine::filter_result(child);
+      filter_active = err == 0;
+      if (err != 0) filter_problem = std::string("seccomp filter not installed: ") + std::strerror(err);
+      t.filtered = filter_active;
     }
-    t.compat = si.compat;
-    if (t.compat) note_compat(t);
-    if (!t.compat && skip_quiet(t, si)) return;
-    on_syscall_entry(t, si.nr, si.args, true);
-    return;
   }
-  if (si.op != Op::Exit || t.hide_until_exec) {
-    resume(t);
-    return;
-  }
+  t.compat = si.compat;
+  if (t.compat) note_compat(t);
+  if (!t.compat && skip_quiet(t, si)) return;
+  on_syscall_entry(t, si.nr, si.args, true);
+}
+
+// An exit whose entry we did not see (the call was in progress when we attached): the call
+// is read from the registers, its start is now.
+void LiveSource::Impl::begin_unseen_call(Task& t, Nanos ts) {
+  int64_t nr = -1;
+  uint64_t args[6] = {};
+  engine::current_syscall_regs(t.tid, nr, args);
+  t.call = next_call++;
+  t.sysno = sysno_from_number(kHostArch, nr);
+  t.number = static_cast<int32_t>(nr);
+  t.entered = ts;
+  t.entry_seen = false;
+  t.stack_taken = false;
+  take_args(syscall_info(t.sysno), args, t.args);
+}
+
+void LiveSource::Impl::on_exit_stop(Task& t, engine::SyscallStopInfo& si) {  // si.rval: --inject may replace it
   Nanos ts = now();
   // --inject: the injected result replaces the call's; delay_exit holds the thread here.
   Nanos hold_for = injector.active() && t.in_syscall ? injector.on_exit(t.tid, si.rval) : Nanos{0};
-  if (!t.in_syscall) {
-    // An exit whose entry we did not see (the call was in progress when we attached).
-    int64_t nr = -1;
-    uint64_t args[6] = {};
-    engine::current_syscall_regs(t.tid, nr, args);
-    t.call = next_call++;
-    t.sysno = sysno_from_number(kHostArch, nr);
-    t.number = static_cast<int32_t>(nr);
-    t.entered = ts;
-    t.entry_seen = false;
-    t.stack_taken = false;
-    take_args(syscall_info(t.sysno), args, t.args);
-  }
+  if (!t.in_syscall) begin_unseen_call(t, ts);
   const SyscallInfo& info = syscall_info(t.sysno);
   remote.bind(t.tid, t.pid);
   if (!t.compat) decode::capture_exit(info, si.rval, t.args, remote, opt.capture);
