@@ -192,8 +192,13 @@ class NetworkWait final : public Analyzer {
   enum class WaitEnd { Open, Closed, Answered };
   Nanos waited(const Conn& c, Nanos now) const;  // how long `c` has waited for an answer; <0: not waiting
   Finding wait_finding(const Conn& c, Nanos now, WaitEnd how = WaitEnd::Open) const;
-  // network_snapshot.cpp: the wording of a response that stopped mid-body.
-  void body_stall_finding(const Conn& c, Nanos now, WaitEnd how, Finding& f) const;
+  // network_findings.cpp: one function per phase of the wait, the wording in a table indexed
+  // by phase and outcome (0 open, 1 answered late, 2 ended unanswered).
+  struct Words;
+  void connect_finding(const Conn& c, int outcome, Words& w, Finding& f) const;
+  void dns_finding(const Conn& c, int outcome, Words& w, Finding& f) const;
+  void body_finding(const Conn& c, int outcome, Words& w, Finding& f) const;  // stopped mid-body
+  void response_finding(const Conn& c, int outcome, Words& w, Finding& f) const;
   void retire(Conn c, Nanos ts);                  // the socket is gone: keep a wait it ended in
   // The socket was closed unseen: when is unknown, and its answer may have been read unseen
   // too, so no wait is concluded from it. Returns the next entry.

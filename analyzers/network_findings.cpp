@@ -155,173 +155,145 @@ void NetworkWait::remember(const Conn& c, Finding f) {
   if (++e.count == 1 || f.seconds_lost > e.worst.seconds_lost) e.worst = std::move(f);
 }
 
+namespace {
+
+// The wording of a wait, by phase and by how it stands: [0] still open, [1] answered late,
+// [2] ended (closed, or its process ended) with no answer. Named fields: {cmd} the command,
+// {who} the peer's role, {waited}, {sock} "fd 5 TCP -> 1.2.3.4:443", {gone} how it ended,
+// and the phase's own ({query}, {after}, {what}, ...).
+enum Outcome { kOpen, kAnswered, kEnded };
+struct Wording {
+  const char* verdict;
+  const char* evidence;
+};
+struct PhaseText {
+  const char* kind[3];
+  Wording words[3];
+};
+
+constexpr const char* kStuckConnect =
+    "{cmd} is stuck: TCP connect to {who} has not completed for {at_least}{waited} (no SYN-ACK: a firewall or "
+    "route drops it); {gives_up}";
+// TCP connect, by how it is seen: the kernel's TCP info (data sent unseen), a blocking
+// connect() in flight, or Go's non-blocking connect (EINPROGRESS, then SO_ERROR).
+enum ConnectSeen { kKernel, kBlocking, kPolled };
+constexpr PhaseText kConnect[3] = {
+    {{"tcp_connect", "tcp_connect_slow", "tcp_connect"},
+     {{kStuckConnect, "{sock}: SYN_SENT, the SYN resent {retransmits} times (kernel TCP info)"}, {}, {}}},
+    {{"tcp_connect", "tcp_connect_slow", "tcp_connect"},
+     {{kStuckConnect, "{sock}: blocked in connect() for {waited}"},
+      {"{cmd}: TCP connect to {who} took {waited}", "{sock}: connect() blocked {waited}, then connected"},
+      {"{cmd}: TCP connect to {who} never completed: no SYN-ACK in {waited} (a firewall or route drops it)",
+       "{sock}: blocked in connect() {waited} until {gone}"}}},
+    {{"tcp_connect", "tcp_connect_slow", "tcp_connect"},
+     {{kStuckConnect, "{sock}: connect() returned EINPROGRESS {waited} ago, no SO_ERROR result since"},
+      {"{cmd}: TCP connect to {who} took {waited}",
+       "{sock}: connect() returned EINPROGRESS, SO_ERROR 0 (connected) {waited} later"},
+      {"{cmd}: TCP connect to {who} never completed: no SYN-ACK in {waited} (a firewall or route drops it)",
+       "{sock}: connect() returned EINPROGRESS, {gone} {waited} later with no SO_ERROR result"}}},
+};
+
+constexpr PhaseText kDns = {
+    {"dns", "dns_slow", "dns"},
+    {{"{cmd} is stuck resolving {query}: no answer for {waited} from {who}",
+      "{sock}: query for {query} sent {waited} ago, nothing read since"},
+     {"{cmd}: the DNS answer for {query} from {who} took {waited}",
+      "{sock}: query for {query} answered {waited} after it was sent"},
+     {"{cmd}: the DNS query for {query} to {who} got no answer in {waited}",
+      "{sock}: query for {query} sent, {gone} {waited} later with nothing read"}}};
+
+// Waiting for a response: the TLS handshake, a Go toolchain download, any other request.
+// The evidence is the last data sent ({last}, below).
+constexpr PhaseText kHandshake = {
+    {"tls_handshake", "tls_handshake_slow", "tls_handshake"},
+    {{"{cmd} is stuck: the TLS handshake with {who} has not completed for {waited} (ClientHello sent, no answer); "
+      "cmd/go gives up after 10 s", nullptr},
+     {"{cmd}: the TLS handshake with {who} took {waited} (ClientHello sent, first answer after that long)", nullptr},
+     {"{cmd}: the TLS handshake with {who} never completed: ClientHello sent, no answer in {waited}", nullptr}}};
+constexpr PhaseText kToolchain = {
+    {"toolchain_no_response", "toolchain_slow_response", "toolchain_no_response"},
+    {{"{cmd} is stuck {what}: no response for {waited} from {who}{after}; cmd/go sets no response timeout, so this "
+      "will not end by itself", nullptr},
+     {"{cmd}: {what} waited {waited} for a response from {who}{after}", nullptr},
+     {"{cmd}: {what}: no response in {waited} from {who}{after}; the connection ended without one", nullptr}}};
+constexpr PhaseText kResponse = {
+    {"http_no_response", "http_slow_response", "http_no_response"},
+    {{"{cmd} is stuck: no response for {waited} from {who}{after}{no_timeout}", nullptr},
+     {"{cmd}: waited {waited} for a response from {who}{after}", nullptr},
+     {"{cmd}: no response in {waited} from {who}{after}; the connection ended without one", nullptr}}};
+// The last data sent before the wait, [outcome][seen by the kernel only].
+constexpr const char* kLastSent[3][2] = {
+    {"{sock}, last write {waited} ago ({last_bytes} bytes), {read_since}",
+     "{sock}: last data sent {waited} ago ({written} bytes in all{unacked}), {received} (kernel TCP info{resent})"},
+    {"{sock}, first bytes back {waited} after the last write ({last_bytes} bytes)",
+     "{sock}, first bytes back {waited} after the last data sent (kernel TCP info)"},
+    {"{sock}, last write ({last_bytes} bytes) {waited} before {ended}, {read_after}",
+     "{sock}, last data sent (kernel TCP info: {written} bytes in all) {waited} before {ended}, {read_after}"}};
+
+// A response that stopped arriving mid-body ({what}: "the response for MODULE VERSION").
+constexpr PhaseText kBody = {
+    {"http_no_response", "http_slow_response", "http_no_response"},
+    {{"{cmd} is stuck: {what} from {who} stopped arriving {waited} ago, mid-body{no_timeout}",
+      "{sock}: last data received {waited} ago ({read} bytes in all), nothing since (kernel TCP info)"},
+     {"{cmd}: {what} from {who} paused {waited} mid-body",
+      "{sock}: the next read came {waited} after the last data the kernel had received"},
+     {"{cmd}: {what} from {who} stopped mid-body; the connection ended {waited} later",
+      "{sock}: last data received {waited} before {ended}"}}};
+
+}  // namespace
+
+// The facts every wording may name, as fmt named arguments.
+struct NetworkWait::Words {
+  std::string cmd, who, sock, gone, ended, waited, at_least, gives_up, query, after, what, no_timeout, last_bytes,
+      read_since, read_after, received, unacked, resent;
+  uint64_t written = 0, read = 0;
+  int retransmits = 0;
+  std::string say(const char* text) const {
+    return fmt::format(fmt::runtime(text), fmt::arg("cmd", cmd), fmt::arg("who", who), fmt::arg("sock", sock),
+                       fmt::arg("gone", gone), fmt::arg("ended", ended), fmt::arg("waited", waited),
+                       fmt::arg("at_least", at_least), fmt::arg("gives_up", gives_up), fmt::arg("query", query),
+                       fmt::arg("after", after), fmt::arg("what", what), fmt::arg("no_timeout", no_timeout),
+                       fmt::arg("last_bytes", last_bytes), fmt::arg("read_since", read_since),
+                       fmt::arg("read_after", read_after), fmt::arg("received", received),
+                       fmt::arg("unacked", unacked), fmt::arg("resent", resent), fmt::arg("written", written),
+                       fmt::arg("read", read), fmt::arg("retransmits", retransmits));
+  }
+  void apply(const PhaseText& p, Outcome o, Finding& f) const {
+    f.kind = p.kind[o];
+    f.verdict = say(p.words[o].verdict);
+    if (p.words[o].evidence) f.evidence.push_back(say(p.words[o].evidence));
+  }
+};
+
+namespace {
+Outcome outcome_of(bool open, bool answered) { return open ? kOpen : answered ? kAnswered : kEnded; }
+}  // namespace
+
 Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
   Finding f;
   f.kind = "network_wait";
   f.pid = c.pid;
-  std::string cmd = table_.command(c.pid);
-  std::string who = role(c);
-  std::string sock = fmt::format("fd {} {} -> {}", c.fd, c.udp ? "UDP" : "TCP", c.peer);
-  const bool open = how == WaitEnd::Open, answered = how == WaitEnd::Answered;
-  const char* slow = answered ? "_slow" : "";
-  const char* gone = c.process_ended ? "its process ended" : "closed";
-  if (c.connect_pending) {
-    Nanos waited = now - c.connect_start;
-    f.kind = std::string("tcp_connect") + slow;
-    f.at = c.connect_start;
-    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
-    if (open && c.kernel_connect) {
-      f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for at least {} (no SYN-ACK: "
-                              "a firewall or route drops it); cmd/go gives up after 30 s",
-                              cmd, who, seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: SYN_SENT, the SYN resent {} times (kernel TCP info)", sock,
-                                       c.kernel.retransmits));
-    } else if (open && c.connect_blocking) {
-      f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
-                              "a firewall or route drops it); a blocking connect gives up only when the "
-                              "kernel does (about 2 min, net.ipv4.tcp_syn_retries)",
-                              cmd, who, seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: blocked in connect() for {}", sock, seconds_text(waited)));
-    } else if (open) {
-      f.verdict = fmt::format("{} is stuck: TCP connect to {} has not completed for {} (no SYN-ACK: "
-                              "a firewall or route drops it); cmd/go gives up after 30 s",
-                              cmd, who, seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS {} ago, no SO_ERROR result since",
-                                       sock, seconds_text(waited)));
-    } else if (answered && c.connect_blocking) {
-      f.verdict = fmt::format("{}: TCP connect to {} took {}", cmd, who, seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: connect() blocked {}, then connected", sock, seconds_text(waited)));
-    } else if (answered) {
-      f.verdict = fmt::format("{}: TCP connect to {} took {}", cmd, who, seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, SO_ERROR 0 (connected) {} later",
-                                       sock, seconds_text(waited)));
-    } else {
-      f.verdict = fmt::format("{}: TCP connect to {} never completed: no SYN-ACK in {} (a firewall or "
-                              "route drops it)", cmd, who, seconds_text(waited));
-      if (c.connect_blocking)
-        f.evidence.push_back(fmt::format("{}: blocked in connect() {} until {}", sock, seconds_text(waited), gone));
-      else
-        f.evidence.push_back(fmt::format("{}: connect() returned EINPROGRESS, {} {} later with no SO_ERROR "
-                                         "result", sock, gone, seconds_text(waited)));
-    }
-    f.tries = {fmt::format("check the route and firewall to {} (`nc -vz {} {}`)", c.peer, host_of(c.peer), c.port),
-               "if the network needs a proxy, set HTTPS_PROXY; or point GOPROXY at a reachable proxy"};
-  } else if (c.port == 53 && !c.dns_query.empty()) {
-    Nanos waited = now - c.last_write;
-    f.kind = std::string("dns") + slow;
-    f.at = c.last_write;
-    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
-    if (open) {
-      f.verdict = fmt::format("{} is stuck resolving {}: no answer for {} from {}", cmd, c.dns_query,
-                              seconds_text(waited), who);
-      f.evidence.push_back(fmt::format("{}: query for {} sent {} ago, nothing read since", sock,
-                                       c.dns_query, seconds_text(waited)));
-    } else if (answered) {
-      f.verdict = fmt::format("{}: the DNS answer for {} from {} took {}", cmd, c.dns_query, who,
-                              seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: query for {} answered {} after it was sent", sock, c.dns_query,
-                                       seconds_text(waited)));
-    } else {
-      f.verdict = fmt::format("{}: the DNS query for {} to {} got no answer in {}", cmd, c.dns_query, who,
-                              seconds_text(waited));
-      f.evidence.push_back(fmt::format("{}: query for {} sent, {} {} later with nothing read", sock,
-                                       c.dns_query, gone, seconds_text(waited)));
-    }
-    f.tries = {"check the nameservers in /etc/resolv.conf (`getent hosts " + c.dns_query + "`)",
-               "GODEBUG=netdns=go+2 shows Go's resolver decisions; GODEBUG=netdns=cgo uses the C "
-               "library's resolver instead"};
-  } else if (!c.body_file.empty()) {
-    body_stall_finding(c, now, how, f);
-  } else {
-    Nanos waited = now - c.last_write;
-    f.at = c.last_write;
-    f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
-    bool handshake = c.tls && c.last_read < c.first_write;
-    std::string last;
-    if (open && c.kernel_write) {  // the data went out unseen: the kernel's tcp_info says when
-      const OpenFd& k = c.kernel;
-      last = fmt::format("last data sent {} ago ({} bytes in all{}), {} (kernel TCP info{})", seconds_text(waited),
-                         c.written, k.unacked ? fmt::format(", {} segments unacknowledged", k.unacked)
-                                              : std::string(", all acknowledged by the peer"),
-                         c.read ? "nothing received since" : "nothing received yet",
-                         k.retransmits ? fmt::format(", {} segments retransmitted", k.retransmits) : "");
-    } else if (open)
-      last = fmt::format("last write {} ago ({} bytes), {}", seconds_text(waited), c.last_write_bytes,
-                         c.last_read == kNever ? std::string("nothing read yet") : "no read since");
-    else if (answered && c.kernel_write)
-      last = fmt::format("first bytes back {} after the last data sent (kernel TCP info)", seconds_text(waited));
-    else if (answered)
-      last = fmt::format("first bytes back {} after the last write ({} bytes)", seconds_text(waited),
-                         c.last_write_bytes);
-    else if (c.kernel_write)
-      last = fmt::format("last data sent (kernel TCP info: {} bytes in all) {} before {}, {}", c.written,
-                         seconds_text(waited), c.process_ended ? "its process ended" : "the close",
-                         c.last_read == kNever ? std::string("nothing ever read") : "nothing read after it");
-    else
-      last = fmt::format("last write ({} bytes) {} before {}, {}", c.last_write_bytes,
-                         seconds_text(waited), c.process_ended ? "its process ended" : "the close",
-                         c.last_read == kNever ? std::string("nothing ever read") : "nothing read after it");
-    f.evidence.push_back(sock + (open && c.kernel_write ? ": " : ", ") + last);
-    if (open && !c.same_tick.empty())
-      f.evidence.push_back("its last data sent and received fall in one kernel clock tick; the send is the "
-                           "request still unanswered: " + c.same_tick);
-    std::string after = c.request.empty() ? "" : " after `" + c.request + "`";
-    // The request was not seen: name the download from the module cache files held now
-    // (only while the wait lasts: once it is over they may be another download's).
-    if (after.empty() && open)
-      if (std::string what = c.fetching.empty() ? fetching(c.pid) : c.fetching; !what.empty())
-        after = " while fetching " + what;
-    if (handshake) {
-      f.kind = std::string("tls_handshake") + slow;
-      if (open)
-        f.verdict = fmt::format("{} is stuck: the TLS handshake with {} has not completed for {} "
-                                "(ClientHello sent, no answer); cmd/go gives up after 10 s",
-                                cmd, who, seconds_text(waited));
-      else if (answered)
-        f.verdict = fmt::format("{}: the TLS handshake with {} took {} (ClientHello sent, first answer "
-                                "after that long)", cmd, who, seconds_text(waited));
-      else
-        f.verdict = fmt::format("{}: the TLS handshake with {} never completed: ClientHello sent, no "
-                                "answer in {}", cmd, who, seconds_text(waited));
-      f.tries = {fmt::format("test the server: `openssl s_client -connect {} -servername {}`", c.peer,
-                             c.host.empty() ? host_of(c.peer) : c.host),
-                 "a middlebox or proxy may swallow TLS: set HTTPS_PROXY if the network requires one"};
-    } else if (std::string tc = toolchain_download(c.request.empty() ? after : c.request); !tc.empty()) {
-      // Named for what the user asked for: a Go version, not a module.
-      f.kind = answered ? "toolchain_slow_response" : "toolchain_no_response";
-      std::string what = fmt::format("downloading the Go toolchain {} (go.mod asks for it, GOTOOLCHAIN=auto)", tc);
-      if (open)
-        f.verdict = fmt::format("{} is stuck {}: no response for {} from {}{}; cmd/go sets no response "
-                                "timeout, so this will not end by itself", cmd, what, seconds_text(waited), who, after);
-      else if (answered)
-        f.verdict = fmt::format("{}: {} waited {} for a response from {}{}", cmd, what, seconds_text(waited), who,
-                                after);
-      else
-        f.verdict = fmt::format("{}: {}: no response in {} from {}{}; the connection ended without one", cmd,
-                                what, seconds_text(waited), who, after);
-      f.tries = {fmt::format("the go or toolchain line of go.mod needs {}: install it, or set GOTOOLCHAIN=local "
-                             "(or GOTOOLCHAIN={}+path with that Go on PATH) to skip the download", tc, tc),
-                 fmt::format("check the server at {}; the toolchain zip is tens of MB", c.peer)};
-    } else {
-      f.kind = answered ? "http_slow_response" : "http_no_response";
-      bool proxy = who.rfind("module proxy", 0) == 0 || who.rfind("checksum", 0) == 0;
-      if (open)
-        f.verdict = fmt::format("{} is stuck: no response for {} from {}{}{}", cmd, seconds_text(waited),
-                                who, after,
-                                proxy ? "; cmd/go sets no response timeout, so this will not end by itself"
-                                      : "");
-      else if (answered)
-        f.verdict = fmt::format("{}: waited {} for a response from {}{}", cmd, seconds_text(waited), who, after);
-      else
-        f.verdict = fmt::format("{}: no response in {} from {}{}; the connection ended without one", cmd,
-                                seconds_text(waited), who, after);
-      f.tries = {fmt::format("check the server at {}", c.peer),
-                 "GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source",
-                 "`go mod download -x` prints each request and its time; GOPRIVATE / GONOSUMDB / "
-                 "GOSUMDB=off for private modules"};
-    }
-  }
-  if (open)
+  Words w;
+  w.cmd = table_.command(c.pid);
+  w.who = role(c);
+  w.sock = fmt::format("fd {} {} -> {}", c.fd, c.udp ? "UDP" : "TCP", c.peer);
+  w.gone = c.process_ended ? "its process ended" : "closed";
+  w.ended = c.process_ended ? "its process ended" : "the close";
+  Outcome o = outcome_of(how == WaitEnd::Open, how == WaitEnd::Answered);
+  // The phase the wait is in, and when it began.
+  Nanos since = c.connect_pending ? c.connect_start : !c.body_file.empty() ? c.last_read : c.last_write;
+  f.at = since;
+  f.seconds_lost = static_cast<double>((now - since).count()) / 1e9;
+  w.waited = seconds_text(now - since);
+  if (c.connect_pending)
+    connect_finding(c, o, w, f);
+  else if (c.port == 53 && !c.dns_query.empty())
+    dns_finding(c, o, w, f);
+  else if (!c.body_file.empty())
+    body_finding(c, o, w, f);
+  else
+    response_finding(c, o, w, f);
+  if (o == kOpen)
     if (std::string np = netpoller(c.pid); !np.empty()) f.evidence.push_back(np);
   if (c.dial_stack.size() > 1) {
     f.evidence.push_back("the connection was dialed here:");
@@ -329,6 +301,83 @@ Finding NetworkWait::wait_finding(const Conn& c, Nanos now, WaitEnd how) const {
   }
   f.severity = f.seconds_lost >= 10 ? Severity::Error : Severity::Warning;
   return f;
+}
+
+void NetworkWait::connect_finding(const Conn& c, int o, Words& w, Finding& f) const {
+  ConnectSeen seen = o == kOpen && c.kernel_connect ? kKernel : c.connect_blocking ? kBlocking : kPolled;
+  w.at_least = seen == kKernel ? "at least " : "";
+  w.gives_up = seen == kBlocking ? "a blocking connect gives up only when the kernel does (about 2 min, "
+                                   "net.ipv4.tcp_syn_retries)"
+                                 : "cmd/go gives up after 30 s";
+  w.retransmits = c.kernel.retransmits;
+  w.apply(kConnect[seen], Outcome(o), f);
+  f.tries = {fmt::format("check the route and firewall to {} (`nc -vz {} {}`)", c.peer, host_of(c.peer), c.port),
+             "if the network needs a proxy, set HTTPS_PROXY; or point GOPROXY at a reachable proxy"};
+}
+
+void NetworkWait::dns_finding(const Conn& c, int o, Words& w, Finding& f) const {
+  w.query = c.dns_query;
+  w.apply(kDns, Outcome(o), f);
+  f.tries = {"check the nameservers in /etc/resolv.conf (`getent hosts " + c.dns_query + "`)",
+             "GODEBUG=netdns=go+2 shows Go's resolver decisions; GODEBUG=netdns=cgo uses the C "
+             "library's resolver instead"};
+}
+
+void NetworkWait::body_finding(const Conn& c, int o, Words& w, Finding& f) const {
+  // Its own socket text: a body is always TCP.
+  w.sock = fmt::format("fd {} TCP -> {}", c.fd, c.peer);
+  w.what = c.fetching.empty() ? "the response" : "the response for " + c.fetching;
+  w.read = c.read;
+  bool proxy = w.who.rfind("module proxy", 0) == 0 || w.who.rfind("checksum", 0) == 0;
+  w.no_timeout = proxy ? "; cmd/go sets no response timeout, so this will not end by itself" : "";
+  w.apply(kBody, Outcome(o), f);
+  f.evidence.push_back(fmt::format("cmd/go's {} holds {} bytes, unchanged since that data", c.body_file, c.body_size));
+  f.tries = {fmt::format("check the server at {}", c.peer),
+             "GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source",
+             "`go mod download -x` prints each request and its time"};
+}
+
+void NetworkWait::response_finding(const Conn& c, int o, Words& w, Finding& f) const {
+  const bool open = o == kOpen;
+  const OpenFd& k = c.kernel;
+  w.written = c.written;
+  w.last_bytes = std::to_string(c.last_write_bytes);
+  w.unacked = k.unacked ? fmt::format(", {} segments unacknowledged", k.unacked) : ", all acknowledged by the peer";
+  w.received = c.read ? "nothing received since" : "nothing received yet";
+  w.resent = k.retransmits ? fmt::format(", {} segments retransmitted", k.retransmits) : "";
+  w.read_since = c.last_read == kNever ? "nothing read yet" : "no read since";
+  w.read_after = c.last_read == kNever ? "nothing ever read" : "nothing read after it";
+  f.evidence.push_back(w.say(kLastSent[o][c.kernel_write ? 1 : 0]));
+  if (open && !c.same_tick.empty())
+    f.evidence.push_back("its last data sent and received fall in one kernel clock tick; the send is the "
+                         "request still unanswered: " + c.same_tick);
+  w.after = c.request.empty() ? "" : " after `" + c.request + "`";
+  // The request was not seen: name the download from the module cache files held now
+  // (only while the wait lasts: once it is over they may be another download's).
+  if (w.after.empty() && open)
+    if (std::string what = c.fetching.empty() ? fetching(c.pid) : c.fetching; !what.empty())
+      w.after = " while fetching " + what;
+  if (c.tls && c.last_read < c.first_write) {
+    w.apply(kHandshake, Outcome(o), f);
+    f.tries = {fmt::format("test the server: `openssl s_client -connect {} -servername {}`", c.peer,
+                           c.host.empty() ? host_of(c.peer) : c.host),
+               "a middlebox or proxy may swallow TLS: set HTTPS_PROXY if the network requires one"};
+  } else if (std::string tc = toolchain_download(c.request.empty() ? w.after : c.request); !tc.empty()) {
+    // Named for what the user asked for: a Go version, not a module.
+    w.what = fmt::format("downloading the Go toolchain {} (go.mod asks for it, GOTOOLCHAIN=auto)", tc);
+    w.apply(kToolchain, Outcome(o), f);
+    f.tries = {fmt::format("the go or toolchain line of go.mod needs {}: install it, or set GOTOOLCHAIN=local "
+                           "(or GOTOOLCHAIN={}+path with that Go on PATH) to skip the download", tc, tc),
+               fmt::format("check the server at {}; the toolchain zip is tens of MB", c.peer)};
+  } else {
+    bool proxy = w.who.rfind("module proxy", 0) == 0 || w.who.rfind("checksum", 0) == 0;
+    w.no_timeout = proxy ? "; cmd/go sets no response timeout, so this will not end by itself" : "";
+    w.apply(kResponse, Outcome(o), f);
+    f.tries = {fmt::format("check the server at {}", c.peer),
+               "GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source",
+               "`go mod download -x` prints each request and its time; GOPRIVATE / GONOSUMDB / "
+               "GOSUMDB=off for private modules"};
+  }
 }
 
 std::vector<Finding> NetworkWait::findings() const {

@@ -244,38 +244,3 @@ std::string NetworkWait::fetching(int32_t pid) const {
 }
 
 }  // namespace gotrace::analyzers
-
-namespace gotrace::analyzers {
-
-void NetworkWait::body_stall_finding(const Conn& c, Nanos now, WaitEnd how, Finding& f) const {
-  Nanos waited = now - c.last_read;
-  f.kind = how == WaitEnd::Answered ? "http_slow_response" : "http_no_response";
-  f.at = c.last_read;
-  f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
-  std::string cmd = table_.command(c.pid), who = role(c);
-  std::string sock = fmt::format("fd {} TCP -> {}", c.fd, c.peer);
-  std::string what = c.fetching.empty() ? "the response" : "the response for " + c.fetching;
-  bool proxy = who.rfind("module proxy", 0) == 0 || who.rfind("checksum", 0) == 0;
-  if (how == WaitEnd::Open) {
-    f.verdict = fmt::format("{} is stuck: {} from {} stopped arriving {} ago, mid-body{}", cmd, what, who,
-                            seconds_text(waited),
-                            proxy ? "; cmd/go sets no response timeout, so this will not end by itself" : "");
-    f.evidence.push_back(fmt::format("{}: last data received {} ago ({} bytes in all), nothing since (kernel TCP info)",
-                                     sock, seconds_text(waited), c.read));
-  } else if (how == WaitEnd::Answered) {
-    f.verdict = fmt::format("{}: {} from {} paused {} mid-body", cmd, what, who, seconds_text(waited));
-    f.evidence.push_back(fmt::format("{}: the next read came {} after the last data the kernel had received",
-                                     sock, seconds_text(waited)));
-  } else {
-    f.verdict = fmt::format("{}: {} from {} stopped mid-body; the connection ended {} later", cmd, what, who,
-                            seconds_text(waited));
-    f.evidence.push_back(fmt::format("{}: last data received {} before {}", sock, seconds_text(waited),
-                                     c.process_ended ? "its process ended" : "the close"));
-  }
-  f.evidence.push_back(fmt::format("cmd/go's {} holds {} bytes, unchanged since that data", c.body_file, c.body_size));
-  f.tries = {fmt::format("check the server at {}", c.peer),
-             "GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source",
-             "`go mod download -x` prints each request and its time"};
-}
-
-}  // namespace gotrace::analyzers
