@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <time.h>
 
+#include <variant>
+
 namespace gotrace::sinks {
 
 void TextSink::begin_line(const Event& e) {
@@ -50,7 +52,63 @@ void TextSink::finish_line() {
   line_.clear();
 }
 
-void TextSink::on_stack(int32_t tid, const Stack& st) {
+void TextSink::on_event(const Event& e) {
+  std::visit([&](const auto& body) { handle(e, body); }, e.body);
+}
+
+void TextSink::handle(const Event& e, const SyscallEnter& enter) {
+  if (!opt_.filter.selected(enter.sysno)) return;
+  int32_t tid = raw(e.tid);
+  close_open_line();
+  begin_line(e);
+  format::CallView view{enter.sysno, enter.number, enter.args};
+  format::format_call_head(line_, view, opt_.format);
+  if (syscall_info(enter.sysno).has(kNeverReturns)) {  // exit, exit_group: "= ?" now, as strace
+    format::format_call_tail(line_, view, opt_.format);
+    finish_line();
+    done_call_[tid] = enter.call;
+    return;
+  }
+  open_tid_ = tid;
+  shown_[tid] = true;
+  entry_call_[tid] = enter.call;
+}
+
+void TextSink::handle(const Event& e, const SyscallExit& exit) {
+  int32_t tid = raw(e.tid);
+  bool shown = false;
+  if (auto it = shown_.find(tid); it != shown_.end()) std::swap(shown, it->second);
+  if (!opt_.filter.selected(exit.sysno)) return;
+  if (exit.entry_seen && !shown) return;  // entry was hidden (e.g. before -e changed)
+  format::CallView view{exit.sysno, exit.number, exit.args, exit.ret, true, exit.ret_fd_target};
+  if (open_tid_ != tid) {
+    close_open_line();
+    begin_line(e);
+    line_ += "<... ";
+    line_ += format::syscall_name(exit.sysno, exit.number);
+    line_ += " resumed>";
+  }
+  open_tid_ = 0;
+  format::format_call_tail(line_, view, opt_.format);
+  if (opt_.durations) {
+    int64_t ns = (e.ts - exit.entered).count();
+    fmt::format_to(std::back_inserter(line_), " <{}.{:06}>", ns / 1'000'000'000,
+                   (ns % 1'000'000'000) / 1000);
+  }
+  finish_line();
+  done_call_[tid] = exit.call;
+  auto pending = pending_stack_.find(tid);
+  if (pending != pending_stack_.end()) {
+    if (pending->second.first == exit.call) {
+      out_.write(pending->second.second);
+      out_.end_line();
+    }
+    pending_stack_.erase(pending);
+  }
+}
+
+void TextSink::handle(const Event& e, const Stack& st) {
+  int32_t tid = raw(e.tid);
   std::string text;
   for (const StackFrame& f : st.frames) {
     text += " > ";
@@ -71,117 +129,59 @@ void TextSink::on_stack(int32_t tid, const Stack& st) {
   out_.end_line();
 }
 
-void TextSink::on_event(const Event& e) {
+void TextSink::handle(const Event& e, const Signal& sig) {
+  if (!opt_.show_signals || (sig.signo == SIGURG && !opt_.show_sigurg)) return;
+  close_open_line();
+  begin_line(e);
+  format::format_signal(line_, sig);
+  finish_line();
+}
+
+void TextSink::handle(const Event& e, const ThreadExit& gone) {
   int32_t tid = raw(e.tid);
-  if (const auto* enter = std::get_if<SyscallEnter>(&e.body)) {
-    if (!opt_.filter.selected(enter->sysno)) return;
-    close_open_line();
-    begin_line(e);
-    format::CallView view{enter->sysno, enter->number, enter->args};
-    format::format_call_head(line_, view, opt_.format);
-    if (syscall_info(enter->sysno).has(kNeverReturns)) {  // exit, exit_group: "= ?" now, as strace
-      format::format_call_tail(line_, view, opt_.format);
-      finish_line();
-      done_call_[tid] = enter->call;
-      return;
-    }
-    open_tid_ = tid;
-    shown_[tid] = true;
-    entry_call_[tid] = enter->call;
-    return;
+  close_open_line();
+  begin_line(e);
+  format::format_exit(line_, gone.wait_status);
+  finish_line();
+  live_.erase(tid);
+  shown_.erase(tid);
+  pending_stack_.erase(tid);
+  entry_call_.erase(tid);
+  done_call_.erase(tid);
+}
+
+void TextSink::handle(const Event& e, const ProcessStart&) { live_.insert(raw(e.tid)); }
+
+void TextSink::handle(const Event& e, const ThreadStart&) { live_.insert(raw(e.tid)); }
+
+void TextSink::handle(const Event& e, const Exec& exec) {
+  int32_t tid = raw(e.tid);
+  int32_t former = raw(exec.former_tid);
+  if (former == tid) return;
+  live_.erase(former);
+  live_.insert(tid);
+  if (auto it = shown_.find(former); it != shown_.end()) {
+    bool shown = it->second;
+    shown_.erase(it);
+    shown_[tid] = shown;
   }
-  if (const auto* exit = std::get_if<SyscallExit>(&e.body)) {
-    bool shown = false;
-    if (auto it = shown_.find(tid); it != shown_.end()) std::swap(shown, it->second);
-    if (!opt_.filter.selected(exit->sysno)) return;
-    if (exit->entry_seen && !shown) return;  // entry was hidden (e.g. before -e changed)
-    format::CallView view{exit->sysno, exit->number, exit->args, exit->ret, true,
-                          exit->ret_fd_target};
-    if (open_tid_ != tid) {
-      close_open_line();
-      begin_line(e);
-      line_ += "<... ";
-      line_ += format::syscall_name(exit->sysno, exit->number);
-      line_ += " resumed>";
-    }
+  if (open_tid_ == former) open_tid_ = tid;
+}
+
+void TextSink::handle(const Event&, const TraceStart& start) {
+  wall_base_ns_ = start.wall_clock_ns;
+}
+
+void TextSink::handle(const Event&, const Tick&) { out_.flush(); }
+
+void TextSink::handle(const Event&, const TraceEnd& end) {
+  if (open_tid_ != 0 && end.reason == EndReason::Detached) {
+    line_ += " <detached ...>\n";  // as strace ends a call it leaves in progress
+    out_.write(line_);
     open_tid_ = 0;
-    format::format_call_tail(line_, view, opt_.format);
-    if (opt_.durations) {
-      int64_t ns = (e.ts - exit->entered).count();
-      fmt::format_to(std::back_inserter(line_), " <{}.{:06}>", ns / 1'000'000'000,
-                     (ns % 1'000'000'000) / 1000);
-    }
-    finish_line();
-    done_call_[tid] = exit->call;
-    auto pending = pending_stack_.find(tid);
-    if (pending != pending_stack_.end()) {
-      if (pending->second.first == exit->call) {
-        out_.write(pending->second.second);
-        out_.end_line();
-      }
-      pending_stack_.erase(pending);
-    }
-    return;
   }
-  if (const auto* st = std::get_if<Stack>(&e.body)) {
-    on_stack(tid, *st);
-    return;
-  }
-  if (const auto* sig = std::get_if<Signal>(&e.body)) {
-    if (!opt_.show_signals || (sig->signo == SIGURG && !opt_.show_sigurg)) return;
-    close_open_line();
-    begin_line(e);
-    format::format_signal(line_, *sig);
-    finish_line();
-    return;
-  }
-  if (const auto* gone = std::get_if<ThreadExit>(&e.body)) {
-    close_open_line();
-    begin_line(e);
-    format::format_exit(line_, gone->wait_status);
-    finish_line();
-    live_.erase(tid);
-    shown_.erase(tid);
-    pending_stack_.erase(tid);
-    entry_call_.erase(tid);
-    done_call_.erase(tid);
-    return;
-  }
-  if (std::holds_alternative<ProcessStart>(e.body) || std::holds_alternative<ThreadStart>(e.body)) {
-    live_.insert(tid);
-    return;
-  }
-  if (const auto* exec = std::get_if<Exec>(&e.body)) {
-    int32_t former = raw(exec->former_tid);
-    if (former != tid) {
-      live_.erase(former);
-      live_.insert(tid);
-      if (auto it = shown_.find(former); it != shown_.end()) {
-        bool shown = it->second;
-        shown_.erase(it);
-        shown_[tid] = shown;
-      }
-      if (open_tid_ == former) open_tid_ = tid;
-    }
-    return;
-  }
-  if (const auto* start = std::get_if<TraceStart>(&e.body)) {
-    wall_base_ns_ = start->wall_clock_ns;
-    return;
-  }
-  if (std::holds_alternative<Tick>(e.body)) {
-    out_.flush();
-    return;
-  }
-  if (const auto* end = std::get_if<TraceEnd>(&e.body)) {
-    if (open_tid_ != 0 && end->reason == EndReason::Detached) {
-      line_ += " <detached ...>\n";  // as strace ends a call it leaves in progress
-      out_.write(line_);
-      open_tid_ = 0;
-    }
-    close_open_line();
-    out_.flush();
-  }
+  close_open_line();
+  out_.flush();
 }
 
 }  // namespace gotrace::sinks

@@ -34,7 +34,22 @@ class TextSink final : public EventConsumer {
   void begin_line(const Event& e);
   void close_open_line();
   void finish_line();
-  void on_stack(int32_t tid, const Stack& st);
+
+  // One overload per event body the sink acts on; on_event dispatches with std::visit.
+  void handle(const Event& e, const SyscallEnter& enter);
+  void handle(const Event& e, const SyscallExit& exit);
+  void handle(const Event& e, const Stack& st);
+  void handle(const Event& e, const Signal& sig);
+  void handle(const Event& e, const ThreadExit& gone);
+  void handle(const Event& e, const ProcessStart& start);
+  void handle(const Event& e, const ThreadStart& start);
+  void handle(const Event& e, const Exec& exec);
+  void handle(const Event& e, const TraceStart& start);
+  void handle(const Event& e, const Tick& tick);
+  void handle(const Event& e, const TraceEnd& end);
+  // The rest (Snapshot, ThreadStates) has nothing to print.
+  template <class Body>
+  void handle(const Event&, const Body&) {}
 
   Output& out_;
   TextOptions opt_;
