@@ -30,8 +30,11 @@ struct Raw {
   std::string rlimit;
 };
 
-po::options_description describe(Raw& r) {
-  po::options_description d("Options");
+// The option table, in groups. Each group appends to the one "Options" table, so --help
+// lists them in this order, in one block aligned as one.
+
+// What is printed and how: mostly strace's own flags.
+void describe_output(po::options_description& d, Raw& r) {
   d.add_options()
       ("help,h", po::bool_switch(&r.help), "show this help and exit")
       ("version,V", po::bool_switch(&r.version), "show the version and exit")
@@ -61,7 +64,12 @@ po::options_description describe(Raw& r) {
       ("follow-forks,f", po::bool_switch(&r.follow),
        "follow children and threads (always on; accepted for strace habits)")
       ("summary-wall-clock,w", po::bool_switch(&r.wall),
-       "summary times are wall-clock already (accepted for strace habits)")
+       "summary times are wall-clock already (accepted for strace habits)");
+}
+
+// The run itself: attaching, how long it lasts, and the diagnosis and recording it leaves.
+void describe_run(po::options_description& d, Raw& r) {
+  d.add_options()
       ("attach,p", po::value(&r.pids)->value_name("PID[,PID...]")->composing(),
        "attach to running processes (all their threads): print what each thread is "
        "blocked in right now, then trace until Ctrl-C, SIGTERM, SIGHUP, SIGQUIT or --duration, "
@@ -90,7 +98,12 @@ po::options_description describe(Raw& r) {
       ("format", po::value(&r.format)->value_name("FORMAT"),
        "how the trace is written: text (strace-like, with --trace), jsonl (one JSON "
        "object per event) or chrome (trace-event JSON for Perfetto/chrome://tracing); "
-       "with jsonl/chrome the diagnosis and summary go to stderr")
+       "with jsonl/chrome the diagnosis and summary go to stderr");
+}
+
+// How much the tracee is stopped: the seccomp filter's modes.
+void describe_filter(po::options_description& d, Raw& r) {
+  d.add_options()
       ("full", po::bool_switch(&r.full),
        "stop on every syscall, as strace does. By default a launched command gets a seccomp "
        "filter (light mode, see --light); -c, -C, --trace, -e trace=, --format and --inject "
@@ -110,7 +123,12 @@ po::options_description describe(Raw& r) {
       ("show-filter", po::bool_switch(&r.show_filter),
        "print the syscalls the seccomp filter would stop a launched command on with the "
        "other options given (one comma-separated line, for strace -e trace=; then '#' lines "
-       "for the calls that stop only for some argument values) and exit")
+       "for the calls that stop only for some argument values) and exit");
+}
+
+// Acting on the command: failing or delaying its calls, its resource limits.
+void describe_tampering(po::options_description& d, Raw& r) {
+  d.add_options()
       ("inject", po::value(&r.inject)->value_name("SET:ACTION")->composing(),
        "tamper with syscalls as strace -e inject= does (also spelled -e inject=): "
        "SET:error=ERRNO|retval=N[:delay_enter=DUR][:delay_exit=DUR][:when=FIRST[..LAST][+STEP]]. "
@@ -124,7 +142,16 @@ po::options_description describe(Raw& r) {
       ("rlimit", po::value(&r.rlimit)->value_name("nofile=N[:HARD],nproc=N[:HARD]"),
        "start the launched COMMAND with these limits, as prlimit(1) would (N alone sets soft "
        "and hard; `unlimited` is allowed); not for -p processes. Go raises its soft fd limit to "
-       "the hard one, so for Go give the hard limit: --rlimit nofile=20")
+       "the hard one, so for Go give the hard limit: --rlimit nofile=20");
+}
+
+po::options_description describe(Raw& r) {
+  po::options_description d("Options");
+  describe_output(d, r);
+  describe_run(d, r);
+  describe_filter(d, r);
+  describe_tampering(d, r);
+  d.add_options()
       ("stack,k", po::bool_switch(&r.stacks),
        "print the call stack of the program under every syscall line (as strace -k; "
        "implies --trace): C/C++ frames through libunwind, Go frames named from the binary's "
@@ -172,45 +199,11 @@ void apply_expr(const std::string& expr, Options& o) {
   }
 }
 
-}  // namespace
-
-std::string help_text() {
-  Raw r;
-  std::ostringstream s;
-  s << "usage: gotrace [OPTIONS] [--] COMMAND [ARGS...] "
-       "       gotrace [OPTIONS] -p PID[,PID...] [--duration SECONDS] [-- COMMAND...] "
-       "       gotrace replay [OPTIONS] FILE.gtr "
-       "       gotrace replay --from-strace [OPTIONS] STRACE.LOG "
-       " "
-       "Runs COMMAND under ptrace, following every thread, child and exec, and tells why it "
-       "is slow or hung. By default it prints no per-syscall lines: only what it finds and a "
-       "strace -c style summary when the command ends (or when interrupted: the command is "
-       "sent the same signal, then SIGKILL after 3 s; the summary is still printed). "
-       "Summary times are wall-clock from syscall entry to exit (strace -c -w), so blocking "
-       "calls show their real cost; calls that never returned are listed below the table. "
-       "Before the summary comes the diagnosis: why the command is hung or slow (file "
-       "descriptors exhausted, getrandom blocked on entropy, DNS / TCP connect / TLS / module "
-       "proxy waits named by host and GOPROXY/GOSUMDB role), with evidence and what to try. "
-       "Exit status: the command's; if it was killed by a signal, gotrace dies of the same "
-       "signal. 2: bad usage or command not found; 1: command cannot be executed or traced; "
-       "3: --fail-on matched. Replay prints what the live run printed, from the recording; "
-       "it exits 1 for a file it cannot read (and says where). "
-       "\n"
-       << describe(r)
-       << "\nShort forms as in strace: -t -tt -ttt, -y -yy, -e trace=read,%net, -o FILE, -s N.\n"
-          "\nReproduce a cause on a healthy machine:\n"
-          "  gotrace --rlimit nofile=12 -- go mod download       # a low fd limit: EMFILE\n"
-          "  gotrace --inject getrandom:delay_enter=3s -- ./prog  # a 3 s entropy stall\n"
-          "  gotrace --inject openat:error=EMFILE:when=50+ -- go build ./...\n"
-          "  gotrace -c -e fault=connect:error=ECONNREFUSED:when=1 -- ./prog\n";
-  return s.str();
-}
-
-Options parse_options(int argc, char** argv) {
+// Splits argv into the option words for Boost (strace spellings translated) and, into o,
+// the command (from the first non-option word or after "--") or replay's file.
+std::vector<std::string> split_argv(int argc, char** argv, const po::options_description& desc,
+                                    Options& o) {
   std::vector<std::string> opt_args;
-  Options o;
-  Raw r;
-  po::options_description desc = describe(r);
   int i = 1;
   if (argc > 1 && std::string(argv[1]) == "replay") {
     o.replay = true;
@@ -246,21 +239,28 @@ Options parse_options(int argc, char** argv) {
     o.replay_path = o.command[0];  // gotrace replay [OPTIONS] -- FILE
     o.command.clear();
   }
+  return opt_args;
+}
 
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(opt_args)
-                  .options(desc)
-                  .style(po::command_line_style::unix_style)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
+// -p's list: PID[,PID...], each a positive process id.
+void parse_pids(const std::string& list, std::vector<int>& pids) {
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    std::string one = list.substr(start, end - start);
+    char* rest = nullptr;
+    long pid = std::strtol(one.c_str(), &rest, 10);
+    if (one.empty() || *rest != '\0' || pid <= 0 || pid > 0x3fffffff)
+      throw UsageError("invalid process id '" + one + "' for -p");
+    pids.push_back(static_cast<int>(pid));
+    start = end + 1;
   }
-  o.help = r.help;
-  o.version = r.version;
-  if (o.help || o.version) return o;
+}
+
+// Checks each value and fills o from it. The checks run in this order, so when several
+// options are wrong the one reported stays the same.
+void build_options(const Raw& r, Options& o) {
   if (r.summary_only && (r.trace || r.summary_and_trace || r.stacks))
     throw UsageError("-c (summary only) cannot be combined with --trace, -C or -k");
   o.trace = r.trace || r.summary_and_trace || r.stacks;
@@ -278,20 +278,7 @@ Options parse_options(int argc, char** argv) {
   for (const std::string& spec : r.inject) o.inject.push_back(parse_inject(spec));
   for (const std::string& spec : r.fault) o.inject.push_back(parse_inject(spec, true));
   if (!r.rlimit.empty()) o.rlimits = parse_rlimits(r.rlimit);
-  for (const std::string& list : r.pids) {
-    std::size_t start = 0;
-    while (start <= list.size()) {
-      std::size_t end = list.find(',', start);
-      if (end == std::string::npos) end = list.size();
-      std::string one = list.substr(start, end - start);
-      char* rest = nullptr;
-      long pid = std::strtol(one.c_str(), &rest, 10);
-      if (one.empty() || *rest != '\0' || pid <= 0 || pid > 0x3fffffff)
-        throw UsageError("invalid process id '" + one + "' for -p");
-      o.attach_pids.push_back(static_cast<int>(pid));
-      start = end + 1;
-    }
-  }
+  for (const std::string& list : r.pids) parse_pids(list, o.attach_pids);
   if (r.duration < 0) throw UsageError("--duration must not be negative");
   if (r.stall < 0) throw UsageError("--stall must not be negative");
   o.stall_s = r.stall;
@@ -315,21 +302,83 @@ Options parse_options(int argc, char** argv) {
   o.light = !r.full && !r.thorough;
   o.selection_explicit = r.summary_only || o.trace || !r.exprs.empty() || o.format != "text";
   o.from_strace = r.from_strace;
+  o.show_filter = r.show_filter && !o.replay;  // a replay shows no filter
+}
+
+// Checks that the options fit what is traced: a replay file, or a launched command and/or
+// -p processes (--show-filter needs neither).
+void check_target(const Options& o) {
   if (o.replay) {
     if (o.replay_path.empty()) throw UsageError("replay needs a file (usage: gotrace replay [OPTIONS] FILE)");
-    if (!o.command.empty() || !o.attach_pids.empty() || r.duration > 0)
+    if (!o.command.empty() || !o.attach_pids.empty() || o.duration_s > 0)
       throw UsageError("replay takes a file, not a command, -p or --duration");
     if (!o.inject.empty() || !o.rlimits.empty())
       throw UsageError("--inject and --rlimit act on a live trace, not on a replay");
-    return o;
+    return;
   }
-  o.show_filter = r.show_filter;
-  if (o.show_filter) return o;
+  if (o.show_filter) return;
   if (o.from_strace) throw UsageError("--from-strace is for `gotrace replay --from-strace LOG`");
   if (o.command.empty() && o.attach_pids.empty())
     throw UsageError("no command to trace and no -p PID (usage: gotrace [OPTIONS] -- COMMAND [ARGS...])");
   if (!o.rlimits.empty() && o.command.empty())
     throw UsageError("--rlimit sets a launched command's limits: give a COMMAND (not only -p)");
+}
+
+}  // namespace
+
+std::string help_text() {
+  Raw r;
+  std::ostringstream s;
+  s << "usage: gotrace [OPTIONS] [--] COMMAND [ARGS...] "
+       "       gotrace [OPTIONS] -p PID[,PID...] [--duration SECONDS] [-- COMMAND...] "
+       "       gotrace replay [OPTIONS] FILE.gtr "
+       "       gotrace replay --from-strace [OPTIONS] STRACE.LOG "
+       " "
+       "Runs COMMAND under ptrace, following every thread, child and exec, and tells why it "
+       "is slow or hung. By default it prints no per-syscall lines: only what it finds and a "
+       "strace -c style summary when the command ends (or when interrupted: the command is "
+       "sent the same signal, then SIGKILL after 3 s; the summary is still printed). "
+       "Summary times are wall-clock from syscall entry to exit (strace -c -w), so blocking "
+       "calls show their real cost; calls that never returned are listed below the table. "
+       "Before the summary comes the diagnosis: why the command is hung or slow (file "
+       "descriptors exhausted, getrandom blocked on entropy, DNS / TCP connect / TLS / module "
+       "proxy waits named by host and GOPROXY/GOSUMDB role), with evidence and what to try. "
+       "Exit status: the command's; if it was killed by a signal, gotrace dies of the same "
+       "signal. 2: bad usage or command not found; 1: command cannot be executed or traced; "
+       "3: --fail-on matched. Replay prints what the live run printed, from the recording; "
+       "it exits 1 for a file it cannot read (and says where). "
+       "\n"
+       << describe(r)
+       << "\nShort forms as in strace: -t -tt -ttt, -y -yy, -e trace=read,%net, -o FILE, -s N.\n"
+          "\nReproduce a cause on a healthy machine:\n"
+          "  gotrace --rlimit nofile=12 -- go mod download       # a low fd limit: EMFILE\n"
+          "  gotrace --inject getrandom:delay_enter=3s -- ./prog  # a 3 s entropy stall\n"
+          "  gotrace --inject openat:error=EMFILE:when=50+ -- go build ./...\n"
+          "  gotrace -c -e fault=connect:error=ECONNREFUSED:when=1 -- ./prog\n";
+  return s.str();
+}
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  Raw r;
+  po::options_description desc = describe(r);
+  std::vector<std::string> opt_args = split_argv(argc, argv, desc, o);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(opt_args)
+                  .options(desc)
+                  .style(po::command_line_style::unix_style)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  o.help = r.help;
+  o.version = r.version;
+  if (o.help || o.version) return o;
+  build_options(r, o);
+  check_target(o);
   return o;
 }
 
