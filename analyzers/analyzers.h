@@ -175,6 +175,11 @@ class NetworkWait final : public Analyzer {
 
  private:
   Conn* conn(int32_t pid, int fd);
+  void on_process_end(int32_t pid, Nanos ts);
+  void on_connect_entry(int32_t pid, const SyscallEnter& in, Nanos ts);
+  void on_exit(int32_t pid, const SyscallExit& x, Nanos ts);
+  void on_connect_exit(Conn& c, const SyscallExit& x, std::vector<std::string> dial_stack, Nanos ts);
+  void on_so_error(Conn& c, const SyscallExit& x, Nanos ts);
   void on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
   void on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
   // network_snapshot.cpp: a Snapshot is the truth about `pid`'s sockets at its time.

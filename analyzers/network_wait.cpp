@@ -60,14 +60,8 @@ std::string payload(const SyscallExit& x) {
   }
 }
 
-bool is_write(SysNo s) {
-  return s == SysNo::write || s == SysNo::writev || s == SysNo::sendto || s == SysNo::sendmsg ||
-         s == SysNo::sendmmsg || s == SysNo::pwrite64;
-}
-bool is_read(SysNo s) {
-  return s == SysNo::read || s == SysNo::readv || s == SysNo::recvfrom || s == SysNo::recvmsg ||
-         s == SysNo::pread64;
-}
+bool is_write(SysNo s) { return syscall_info(s).has(kSends); }
+bool is_read(SysNo s) { return syscall_info(s).has(kReceives); }
 
 // A wait that ended with an answer is reported only when it was this long: a proxy
 // fetching from its origin on a cache miss answers in seconds, and that is normal.
@@ -87,117 +81,122 @@ NetworkWait::Conn* NetworkWait::conn(int32_t pid, int fd) {
 
 void NetworkWait::on_event(const Event& e) {
   if (std::holds_alternative<ThreadExit>(e.body)) {
-    if (raw(e.tid) != raw(e.pid)) return;
-    // The process is gone, and its sockets with it.
-    for (auto it = open_.begin(); it != open_.end();) {
-      if (it->first.first != raw(e.pid)) {
-        ++it;
-        continue;
-      }
-      Conn gone = std::move(it->second);
-      gone.process_ended = true;
-      it = open_.erase(it);
-      retire(std::move(gone), e.ts);
-    }
-    return;
-  }
-  if (const auto* snap = std::get_if<Snapshot>(&e.body)) {
+    if (raw(e.tid) == raw(e.pid)) on_process_end(raw(e.pid), e.ts);
+  } else if (const auto* snap = std::get_if<Snapshot>(&e.body)) {
     on_snapshot(raw(e.pid), *snap, e.ts);
-    return;
-  }
-  if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
-    // A blocking connect (C programs, git, curl, ssh): the wait is inside the call. Go's
-    // non-blocking connect returns at once and its exit below takes over.
-    if (in->sysno != SysNo::connect) return;
-    if (Conn* c = conn(raw(e.pid), static_cast<int>(in->args[0].raw))) {
-      connect_stacks_[in->call];  // its stack (taken at entry) follows
-      c->peer = sockaddr_text(in->args[1].data);
-      c->port = sockaddr_port(in->args[1].data);
-      c->connect_start = e.ts;
-      c->connect_pending = c->connect_blocking = true;
-      if (auto n = names_.find(host_of(c->peer)); n != names_.end() && c->host.empty()) c->host = n->second;
-    }
-    return;
-  }
-  if (const auto* st = std::get_if<Stack>(&e.body)) {
+  } else if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
+    if (in->sysno == SysNo::connect) on_connect_entry(raw(e.pid), *in, e.ts);
+  } else if (const auto* st = std::get_if<Stack>(&e.body)) {
     // Go's dialer (net.*) is the same for every connection: show who asked for it.
     if (auto it = connect_stacks_.find(st->call); it != connect_stacks_.end())
       it->second = stack_evidence(*st, 8, {"net.", "internal/poll."});
-    return;
+  } else if (const auto* x = std::get_if<SyscallExit>(&e.body)) {
+    on_exit(raw(e.pid), *x, e.ts);
   }
-  const auto* x = std::get_if<SyscallExit>(&e.body);
-  if (!x) return;
-  int32_t pid = raw(e.pid);
-  int fd = static_cast<int>(x->args[0].raw);
+}
+
+void NetworkWait::on_process_end(int32_t pid, Nanos ts) {
+  // The process is gone, and its sockets with it.
+  for (auto it = open_.begin(); it != open_.end();) {
+    if (it->first.first != pid) {
+      ++it;
+      continue;
+    }
+    Conn gone = std::move(it->second);
+    gone.process_ended = true;
+    it = open_.erase(it);
+    retire(std::move(gone), ts);
+  }
+}
+
+void NetworkWait::on_connect_entry(int32_t pid, const SyscallEnter& in, Nanos ts) {
+  // A blocking connect (C programs, git, curl, ssh): the wait is inside the call. Go's
+  // non-blocking connect returns at once and its exit takes over.
+  Conn* c = conn(pid, static_cast<int>(in.args[0].raw));
+  if (!c) return;
+  connect_stacks_[in.call];  // its stack (taken at entry) follows
+  c->peer = sockaddr_text(in.args[1].data);
+  c->port = sockaddr_port(in.args[1].data);
+  c->connect_start = ts;
+  c->connect_pending = c->connect_blocking = true;
+  if (auto n = names_.find(host_of(c->peer)); n != names_.end() && c->host.empty()) c->host = n->second;
+}
+
+void NetworkWait::on_exit(int32_t pid, const SyscallExit& x, Nanos ts) {
   std::vector<std::string> dial_stack;
-  if (auto it = connect_stacks_.find(x->call); it != connect_stacks_.end()) {
+  if (auto it = connect_stacks_.find(x.call); it != connect_stacks_.end()) {
     dial_stack = std::move(it->second);
     connect_stacks_.erase(it);
   }
-  switch (x->sysno) {
-    case SysNo::socket:
-      if (!x->failed() && (x->args[0].raw == AF_INET || x->args[0].raw == AF_INET6)) {
-        auto key = std::make_pair(pid, static_cast<int>(x->ret));
-        if (auto old = open_.find(key); old != open_.end()) close_unseen(old, e.ts);  // light mode runs closes unseen
+  int fd = static_cast<int>(x.args[0].raw);
+  if (x.sysno == SysNo::connect) {
+    if (Conn* c = conn(pid, fd)) on_connect_exit(*c, x, std::move(dial_stack), ts);
+    return;
+  }
+  if (x.sysno == SysNo::getsockopt) {
+    if (Conn* c = conn(pid, fd)) on_so_error(*c, x, ts);
+    return;
+  }
+  if (syscall_info(x.sysno).has(kReturnsFd | kFdTable)) {
+    const FdEffects fx = fd_effects(x);
+    if (fx.close_first >= 0 && !fx.cloexec_only) {
+      for (auto it = open_.lower_bound({pid, static_cast<int>(fx.close_first)});
+           it != open_.end() && it->first.first == pid && fx.closes(it->first.second);) {
+        Conn gone = std::move(it->second);
+        it = open_.erase(it);
+        retire(std::move(gone), ts);
+      }
+    }
+    for (const NewFd& n : fx.news())
+      if (n.kind == FdKind::Socket && (n.domain == AF_INET || n.domain == AF_INET6)) {
+        auto key = std::make_pair(pid, n.fd);
+        if (auto old = open_.find(key); old != open_.end()) close_unseen(old, ts);  // light mode runs closes unseen
         Conn& c = open_[key];
         c.pid = pid;
-        c.fd = key.second;
-        c.udp = (x->args[1].raw & 0xf) == SOCK_DGRAM;
+        c.fd = n.fd;
+        c.udp = n.type == SOCK_DGRAM;
       }
-      return;
-    case SysNo::connect: {
-      Conn* c = conn(pid, fd);
-      if (!c) return;
-      // ERESTART*: a signal interrupted a blocking connect; it restarts, or the thread dies.
-      if (c->connect_blocking && x->ret <= -512 && x->ret >= -516) return;
-      c->peer = sockaddr_text(x->args[1].data);
-      c->port = sockaddr_port(x->args[1].data);
-      c->connect_start = x->entered;
-      if (!dial_stack.empty()) c->dial_stack = std::move(dial_stack);
-      if (auto n = names_.find(host_of(c->peer)); n != names_.end() && c->host.empty()) c->host = n->second;
-      // A blocking connect that took long is a wait that ended with an answer.
-      if (c->connect_blocking && !x->failed() && e.ts - c->connect_start >= kSlowAnswer)
-        remember(*c, wait_finding(*c, e.ts, WaitEnd::Answered));
-      c->connect_pending = x->error() == EINPROGRESS;
-      c->connect_blocking = false;
-      if (!x->failed()) {
-        c->connected = e.ts;
-      } else if (connect_failure(x->error())) {
-        c->connect_error = x->error();
-      }
-      return;
-    }
-    case SysNo::getsockopt: {
-      Conn* c = conn(pid, fd);
-      if (!c || x->failed() || x->args[1].raw != SOL_SOCKET || x->args[2].raw != SO_ERROR ||
-          x->args[3].data.size() < 4)
-        return;
-      int value;
-      std::memcpy(&value, x->args[3].data.data(), 4);
-      if (!c->connect_pending) return;
-      if (value == 0 && e.ts - c->connect_start >= kSlowAnswer) remember(*c, wait_finding(*c, e.ts, WaitEnd::Answered));
-      c->connect_pending = false;
-      if (value == 0)
-        c->connected = e.ts;
-      else
-        c->connect_error = value;
-      return;
-    }
-    case SysNo::close:
-      if (auto it = open_.find({pid, fd}); it != open_.end()) {
-        Conn gone = std::move(it->second);
-        open_.erase(it);
-        retire(std::move(gone), e.ts);
-      }
-      return;
-    default:
-      break;
+    return;
   }
-  if (x->ret <= 0) return;  // EAGAIN and friends are how Go waits, not failures
+  if (x.ret <= 0) return;  // EAGAIN and friends are how Go waits, not failures
   Conn* c = conn(pid, fd);
   if (!c) return;
-  if (is_write(x->sysno)) on_write(*c, payload(*x), static_cast<uint64_t>(x->ret), e.ts);
-  else if (is_read(x->sysno)) on_read(*c, payload(*x), static_cast<uint64_t>(x->ret), e.ts);
+  if (is_write(x.sysno)) on_write(*c, payload(x), static_cast<uint64_t>(x.ret), ts);
+  else if (is_read(x.sysno)) on_read(*c, payload(x), static_cast<uint64_t>(x.ret), ts);
+}
+
+void NetworkWait::on_connect_exit(Conn& c, const SyscallExit& x, std::vector<std::string> dial_stack, Nanos ts) {
+  // ERESTART*: a signal interrupted a blocking connect; it restarts, or the thread dies.
+  if (c.connect_blocking && x.ret <= -512 && x.ret >= -516) return;
+  c.peer = sockaddr_text(x.args[1].data);
+  c.port = sockaddr_port(x.args[1].data);
+  c.connect_start = x.entered;
+  if (!dial_stack.empty()) c.dial_stack = std::move(dial_stack);
+  if (auto n = names_.find(host_of(c.peer)); n != names_.end() && c.host.empty()) c.host = n->second;
+  // A blocking connect that took long is a wait that ended with an answer.
+  if (c.connect_blocking && !x.failed() && ts - c.connect_start >= kSlowAnswer)
+    remember(c, wait_finding(c, ts, WaitEnd::Answered));
+  c.connect_pending = x.error() == EINPROGRESS;
+  c.connect_blocking = false;
+  if (!x.failed()) {
+    c.connected = ts;
+  } else if (connect_failure(x.error())) {
+    c.connect_error = x.error();
+  }
+}
+
+// getsockopt(SO_ERROR): how Go learns that its non-blocking connect ended.
+void NetworkWait::on_so_error(Conn& c, const SyscallExit& x, Nanos ts) {
+  if (x.failed() || x.args[1].raw != SOL_SOCKET || x.args[2].raw != SO_ERROR || x.args[3].data.size() < 4) return;
+  int value;
+  std::memcpy(&value, x.args[3].data.data(), 4);
+  if (!c.connect_pending) return;
+  if (value == 0 && ts - c.connect_start >= kSlowAnswer) remember(c, wait_finding(c, ts, WaitEnd::Answered));
+  c.connect_pending = false;
+  if (value == 0)
+    c.connected = ts;
+  else
+    c.connect_error = value;
 }
 
 void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos ts) {

@@ -13,10 +13,6 @@
 namespace gotrace::analyzers {
 namespace {
 
-constexpr uint64_t kClonePidfd = 0x1000;
-
-constexpr int kCloseRangeCloexec = 4;  // CLOSE_RANGE_CLOEXEC
-
 FdKind kind_of_target(const std::string& t) {
   if (t.rfind("socket:", 0) == 0 || t.find(":[") != std::string::npos) {
     if (t.rfind("pipe:", 0) == 0) return FdKind::Pipe;
@@ -265,126 +261,67 @@ void ProcessTable::on_event(const Event& e) {
 void ProcessTable::on_exit(const Event& e, const SyscallExit& x) {
   ProcessInfo& p = proc(raw(e.pid));
   const Args& a = x.args;
-  auto new_fd = [&](int fd, FdInfo info) {
-    info.opened = e.ts;
-    p.fds[fd] = std::move(info);
-  };
-  auto copy_fd = [&](int from, int to, bool cloexec) {
-    FdInfo info;
-    if (auto it = p.fds.find(from); it != p.fds.end()) info = it->second;
-    info.cloexec = cloexec;
-    new_fd(to, info);
-  };
   if (x.sysno == SysNo::connect && (!x.failed() || x.error() == EINPROGRESS))
     if (auto it = p.fds.find(static_cast<int>(a[0].raw)); it != p.fds.end())
       it->second.peer = sockaddr_text(a[1].data);
   if (x.failed()) return;
-  int ret = static_cast<int>(x.ret);
-  switch (x.sysno) {
-    case SysNo::open:
-    case SysNo::creat:
-    case SysNo::openat:
-    case SysNo::openat2: {
-      std::size_t path = x.sysno == SysNo::open || x.sysno == SysNo::creat ? 0 : 1;
-      uint64_t flags = x.sysno == SysNo::openat ? a[2].raw : x.sysno == SysNo::open ? a[1].raw : 0;
-      if (x.sysno == SysNo::openat2 && a[2].data.size() >= 8) std::memcpy(&flags, a[2].data.data(), 8);
-      new_fd(ret, FdInfo{FdKind::File, (flags & O_CLOEXEC) != 0, a[path].data, 0, 0, {}, {}});
-      break;
-    }
-    case SysNo::socket:
-      new_fd(ret, FdInfo{FdKind::Socket, (a[1].raw & SOCK_CLOEXEC) != 0, {},
-                         static_cast<int>(a[0].raw), static_cast<int>(a[1].raw & 0xf), {}, {}});
-      break;
-    case SysNo::accept:
-    case SysNo::accept4: {
-      FdInfo info{FdKind::Socket, x.sysno == SysNo::accept4 && (a[3].raw & SOCK_CLOEXEC), {}, 0,
-                  SOCK_STREAM, sockaddr_text(a[1].data), {}};
-      if (auto l = p.fds.find(static_cast<int>(a[0].raw)); l != p.fds.end()) info.domain = l->second.domain;
-      new_fd(ret, info);
-      break;
-    }
-    case SysNo::dup:
-      copy_fd(static_cast<int>(a[0].raw), ret, false);
-      break;
-    case SysNo::dup2:
-    case SysNo::dup3:
-      copy_fd(static_cast<int>(a[0].raw), ret, x.sysno == SysNo::dup3 && (a[2].raw & O_CLOEXEC));
-      break;
-    case SysNo::fcntl:
-      if (a[1].raw == F_DUPFD || a[1].raw == F_DUPFD_CLOEXEC)
-        copy_fd(static_cast<int>(a[0].raw), ret, a[1].raw == F_DUPFD_CLOEXEC);
-      else if (a[1].raw == F_SETFD)
-        if (auto it = p.fds.find(static_cast<int>(a[0].raw)); it != p.fds.end())
-          it->second.cloexec = (a[2].raw & FD_CLOEXEC) != 0;
-      break;
-    case SysNo::pipe:
-    case SysNo::pipe2:
-    case SysNo::socketpair: {
-      std::size_t out = x.sysno == SysNo::socketpair ? 3 : 0;
-      if (a[out].data.size() < 8) break;
-      int fds[2];
-      std::memcpy(fds, a[out].data.data(), 8);
-      bool cloexec = x.sysno == SysNo::pipe2 ? (a[1].raw & O_CLOEXEC) != 0
-                     : x.sysno == SysNo::socketpair ? (a[1].raw & SOCK_CLOEXEC) != 0 : false;
-      FdKind kind = x.sysno == SysNo::socketpair ? FdKind::Socket : FdKind::Pipe;
-      uint64_t id = kind == FdKind::Pipe ? ++pipes_ : 0;
-      for (int end = 0; end < 2; ++end) {
-        FdInfo info{kind, cloexec, {}, AF_UNIX, 0, {}, {}};
-        info.pipe_id = id;
-        info.pipe_write = kind == FdKind::Pipe && end == 1;
-        new_fd(fds[end], info);
+  if (x.sysno == SysNo::setrlimit || x.sysno == SysNo::prlimit64) {
+    on_rlimit(p, x);
+    return;
+  }
+  apply_fd_effects(p, x, e.ts);
+}
+
+void ProcessTable::apply_fd_effects(ProcessInfo& p, const SyscallExit& x, Nanos ts) {
+  const FdEffects fx = fd_effects(x);
+  if (fx.close_first >= 0) {
+    for (auto it = p.fds.lower_bound(static_cast<int>(fx.close_first));
+         it != p.fds.end() && static_cast<uint64_t>(it->first) <= fx.close_last;) {
+      if (fx.cloexec_only) {
+        it->second.cloexec = true;
+        ++it;
+      } else {
+        it = p.fds.erase(it);
       }
-      break;
     }
-    case SysNo::epoll_create:
-    case SysNo::epoll_create1:
-      new_fd(ret, FdInfo{FdKind::Epoll, x.sysno == SysNo::epoll_create1 && (a[0].raw & O_CLOEXEC), {}, 0, 0, {}, {}});
-      break;
-    case SysNo::pidfd_open: {  // pidfds are always close-on-exec
-      FdInfo info{FdKind::Pidfd, true, {}, 0, 0, {}, {}};
-      info.process = static_cast<int32_t>(a[0].raw);
-      new_fd(ret, info);
-      break;
+  }
+  if (fx.cloexec_fd >= 0)
+    if (auto it = p.fds.find(fx.cloexec_fd); it != p.fds.end()) it->second.cloexec = fx.cloexec;
+  // A pipe's two ends share its number: fork and dup copy it, so its writers can be found.
+  uint64_t pipe_id = fx.n_opened > 0 && fx.opened[0].kind == FdKind::Pipe ? ++pipes_ : 0;
+  for (const NewFd& n : fx.news()) {
+    FdInfo info;
+    if (n.copy_of >= 0) {
+      if (auto it = p.fds.find(n.copy_of); it != p.fds.end()) info = it->second;
+    } else {
+      info.kind = n.kind;
+      info.domain = n.domain;
+      info.type = n.type;
+      info.process = n.process;
+      info.pipe_write = n.pipe_write;
+      if (n.kind == FdKind::Pipe) info.pipe_id = pipe_id;
+      if (n.path_arg >= 0) info.path = x.args[static_cast<std::size_t>(n.path_arg)].data;
+      if (n.peer_arg >= 0) info.peer = sockaddr_text(x.args[static_cast<std::size_t>(n.peer_arg)].data);
+      if (n.listener >= 0)
+        if (auto l = p.fds.find(n.listener); l != p.fds.end()) info.domain = l->second.domain;
     }
-    case SysNo::clone:  // CLONE_PIDFD: the child's pidfd, written at parent_tid (Go >= 1.23's os/exec)
-      if ((a[0].raw & kClonePidfd) && a[2].data.size() >= 4) {
-        int32_t pidfd;
-        std::memcpy(&pidfd, a[2].data.data(), 4);
-        FdInfo info{FdKind::Pidfd, true, {}, 0, 0, {}, {}};
-        info.process = ret;  // the child
-        new_fd(pidfd, info);
-      }
-      break;
-    case SysNo::close:
-      p.fds.erase(static_cast<int>(a[0].raw));
-      break;
-    case SysNo::close_range:
-      for (auto it = p.fds.lower_bound(static_cast<int>(a[0].raw));
-           it != p.fds.end() && static_cast<uint64_t>(it->first) <= a[1].raw;) {
-        if (a[2].raw & kCloseRangeCloexec) {
-          it->second.cloexec = true;
-          ++it;
-        } else {
-          it = p.fds.erase(it);
-        }
-      }
-      break;
-    case SysNo::setrlimit:
-    case SysNo::prlimit64: {
-      bool is_prlimit = x.sysno == SysNo::prlimit64;
-      uint64_t resource = is_prlimit ? a[1].raw : a[0].raw;
-      int64_t target = is_prlimit ? static_cast<int64_t>(a[0].raw) : 0;
-      const Arg& lim = is_prlimit ? a[2] : a[1];
-      uint64_t soft, hard;
-      if (resource == RLIMIT_NOFILE && read_u64_pair(lim, soft, hard)) {
-        ProcessInfo& t = target == 0 ? p : proc(static_cast<int32_t>(target));
-        t.nofile = Rlimit{soft, hard};
-        t.nofile_known = true;
-      }
-      break;
-    }
-    default:
-      if (syscall_info(x.sysno).has(kReturnsFd) && ret >= 0) new_fd(ret, FdInfo{});
+    info.cloexec = n.cloexec;
+    info.opened = ts;
+    p.fds[n.fd] = std::move(info);
+  }
+}
+
+void ProcessTable::on_rlimit(ProcessInfo& p, const SyscallExit& x) {
+  const Args& a = x.args;
+  bool is_prlimit = x.sysno == SysNo::prlimit64;
+  uint64_t resource = is_prlimit ? a[1].raw : a[0].raw;
+  int64_t target = is_prlimit ? static_cast<int64_t>(a[0].raw) : 0;
+  const Arg& lim = is_prlimit ? a[2] : a[1];
+  uint64_t soft, hard;
+  if (resource == RLIMIT_NOFILE && read_u64_pair(lim, soft, hard)) {
+    ProcessInfo& t = target == 0 ? p : proc(static_cast<int32_t>(target));
+    t.nofile = Rlimit{soft, hard};
+    t.nofile_known = true;
   }
 }
 

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "gotrace/consumer.h"
+#include "gotrace/fd_effects.h"
 #include "node_cache.h"
 
 namespace gotrace::analyzers {
 
-enum class FdKind { File, Socket, Pipe, Epoll, Other, Pidfd };  // Pidfd: a process, for waitid/signals
 
 struct FdInfo {
   FdKind kind = FdKind::Other;
@@ -114,6 +114,8 @@ class ProcessTable final : public EventConsumer {
 
  private:
   void on_exit(const Event& e, const SyscallExit& x);
+  void apply_fd_effects(ProcessInfo& p, const SyscallExit& x, Nanos ts);  // fd_effects.h
+  void on_rlimit(ProcessInfo& p, const SyscallExit& x);                    // RLIMIT_NOFILE set
   ProcessInfo& proc(int32_t pid);
   // thread_states.cpp: /proc reports merged as unseen calls and busy streaks.
   void on_thread_states(const Event& e, const std::vector<ThreadState>& threads);

@@ -47,6 +47,8 @@ enum SyscallFlag : uint32_t {
   kStreamIo = 1u << 22,     // plain read/write family, used on sockets as on files
   kRandom = 1u << 23,       // getrandom
   kLimits = 1u << 24,       // getrlimit, setrlimit, prlimit64
+  kSends = 1u << 25,        // moves data out through its fd (write, pwrite64, send*...)
+  kReceives = 1u << 26,     // moves data in through its fd (read, pread64, recv*...)
 };
 
 struct SyscallInfo {

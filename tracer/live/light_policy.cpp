@@ -3,22 +3,16 @@
 
 #include <cerrno>
 
+#include "gotrace/fd_effects.h"
+
 namespace gotrace::live {
 namespace {
 
 enum class Io { None, Send, Receive };
 
 Io direction(SysNo s) {
-  switch (s) {
-    case SysNo::write: case SysNo::writev: case SysNo::sendto: case SysNo::sendmsg:
-    case SysNo::sendmmsg:
-      return Io::Send;
-    case SysNo::read: case SysNo::readv: case SysNo::recvfrom: case SysNo::recvmsg:
-    case SysNo::recvmmsg:
-      return Io::Receive;
-    default:
-      return Io::None;
-  }
+  const SyscallInfo& info = syscall_info(s);
+  return info.has(kSends) ? Io::Send : info.has(kReceives) ? Io::Receive : Io::None;
 }
 
 }  // namespace
@@ -52,23 +46,14 @@ bool LightPolicy::on_exit(int pid, SysNo s, const Args& a, int64_t ret) {
       w = w->first >= from && w->first <= to ? p->second.erase(w) : std::next(w);
     if (p->second.empty()) windows_.erase(p);
   };
-  switch (s) {
-    case SysNo::connect:
-      // A connect that is under way or done; a failed one has nothing to wait for.
-      if (ret == 0 || ret == -EINPROGRESS) windows_[pid][fd] = Window{};
-      break;
-    case SysNo::close:
-      forget(fd, fd);
-      break;
-    case SysNo::dup2: case SysNo::dup3:
-      if (ret >= 0) forget(static_cast<int>(a[1].raw), static_cast<int>(a[1].raw));
-      break;
-    case SysNo::close_range:
-      if (ret == 0 && (a[2].raw & 4u /* CLOSE_RANGE_CLOEXEC */) == 0)
-        forget(fd, a[1].raw > 0x7fffffffu ? 0x7fffffff : static_cast<int>(a[1].raw));
-      break;
-    default:
-      if (Io io = direction(s); io != Io::None) window_io(pid, fd, io == Io::Send, ret);
+  if (s == SysNo::connect) {
+    // A connect that is under way or done; a failed one has nothing to wait for.
+    if (ret == 0 || ret == -EINPROGRESS) windows_[pid][fd] = Window{};
+  } else if (Io io = direction(s); io != Io::None) {
+    window_io(pid, fd, io == Io::Send, ret);
+  } else if (const FdEffects fx = fd_effects(s, a, ret); fx.close_first >= 0 && !fx.cloexec_only) {
+    // Closed (close, close_range, dup2's target): a window on that fd is over.
+    forget(static_cast<int>(fx.close_first), fx.close_last > 0x7fffffffu ? 0x7fffffff : static_cast<int>(fx.close_last));
   }
   return before != thorough(pid);
 }

@@ -13,25 +13,12 @@
 #include <sstream>
 #include <string>
 
+#include "gotrace/fd_effects.h"
+
 namespace gotrace::live {
 namespace {
 
 constexpr int kFirstQuietFd = 3;  // stdin, stdout, stderr are never quiet (Go's stderr messages)
-
-// The open flags of an open-family call, from its captured arguments.
-uint64_t open_flags(SysNo s, const Args& a) {
-  switch (s) {
-    case SysNo::open: return a[1].raw;
-    case SysNo::openat: return a[2].raw;
-    case SysNo::creat: return O_CREAT | O_WRONLY | O_TRUNC;
-    case SysNo::openat2: {
-      uint64_t flags = 0;  // struct open_how starts with the u64 flags
-      if (a[2].data.size() >= sizeof flags) std::memcpy(&flags, a[2].data.data(), sizeof flags);
-      return flags;
-    }
-    default: return 0;
-  }
-}
 
 // Filesystems whose reads and writes do not wait on another machine or a user-space server
 // (linux/magic.h). Anything else (NFS, SMB, FUSE, 9p, Ceph...) keeps its calls stopped.
@@ -103,56 +90,26 @@ void QuietFds::on_exit(int pid, SysNo s, const Args& a, int64_t ret,
   // Any fd-table change creates the entry: a fork event arriving later must not copy the
   // parent's set over what this process already changed (see on_clone).
   Proc& p = procs_[pid];
-  bool ok = ret >= 0;
-  switch (s) {
-    case SysNo::open:
-    case SysNo::openat:
-    case SysNo::openat2:
-    case SysNo::creat: {
-      if (!ok) return;
-      uint64_t flags = open_flags(s, a);
-      bool quiet = false;
-      // Even a file the call created (O_CREAT|O_EXCL) is asked: its filesystem matters.
-      if (!p.disabled && ret >= kFirstQuietFd && (flags & O_PATH) == 0 &&
-          ((flags & O_DIRECTORY) == 0 || (flags & O_TMPFILE) == O_TMPFILE))
-        quiet = never_blocks(static_cast<int>(ret));
-      set(p, ret, quiet);
-      return;
-    }
-    case SysNo::close:
-      set(p, static_cast<int64_t>(static_cast<int>(a[0].raw)), false);
-      return;
-    case SysNo::close_range: {
-      // Closed, or marked close-on-exec (forgotten at exec anyway): not quiet either way.
-      uint64_t last = a[1].raw < p.quiet.size() ? a[1].raw : p.quiet.size();
-      for (uint64_t fd = a[0].raw; fd < last + 1 && fd < p.quiet.size(); ++fd) p.quiet[fd] = false;
-      return;
-    }
-    case SysNo::io_uring_setup:
-      // io_uring can open and close fds without a syscall the filter sees.
-      if (ok) {
-        p.disabled = true;
-        p.quiet.clear();
-      }
-      return;
-    case SysNo::pipe:
-    case SysNo::pipe2:
-    case SysNo::socketpair: {
-      const Arg& out = a[s == SysNo::socketpair ? 3 : 0];
-      if (!ok || out.data.size() < 2 * sizeof(int)) return;
-      int fds[2];
-      std::memcpy(fds, out.data.data(), sizeof fds);
-      for (int fd : fds) set(p, fd, false);
-      return;
-    }
-    case SysNo::fcntl:
-      if (ok && (a[1].raw == F_DUPFD || a[1].raw == F_DUPFD_CLOEXEC)) set(p, ret, false);
-      return;
-    default:
-      // dup/dup2/dup3, socket, accept, epoll_create, eventfd...: the fd now means something
-      // else (a dup of a quiet fd stays unquiet: fewer quiet fds, never a wrong one).
-      if (ok && info.has(kReturnsFd)) set(p, ret, false);
-      return;
+  const FdEffects fx = fd_effects(s, a, ret);
+  if (fx.unseen_changes) {  // io_uring can open and close fds without a syscall the filter sees
+    p.disabled = true;
+    p.quiet.clear();
+    return;
+  }
+  // Closed, or marked close-on-exec (forgotten at exec anyway): not quiet either way.
+  if (fx.close_first >= 0)
+    for (uint64_t fd = static_cast<uint64_t>(fx.close_first); fd <= fx.close_last && fd < p.quiet.size(); ++fd)
+      p.quiet[fd] = false;
+  for (const NewFd& n : fx.news()) {
+    // A file: quiet when its reads and writes cannot block (asked even of one the call created,
+    // O_CREAT|O_EXCL: its filesystem matters). Anything else (a dup of a quiet fd included: fewer
+    // quiet fds, never a wrong one) now means something that may block.
+    bool quiet = false;
+    uint64_t flags = n.open_flags;
+    if (n.path_arg >= 0 && !p.disabled && n.fd >= kFirstQuietFd && (flags & O_PATH) == 0 &&
+        ((flags & O_DIRECTORY) == 0 || (flags & O_TMPFILE) == O_TMPFILE))
+      quiet = never_blocks(n.fd);
+    set(p, n.fd, quiet);
   }
 }
 
