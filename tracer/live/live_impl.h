@@ -2,9 +2,12 @@
 // the trace (live_attach.cpp). Private to tracer/live.
 #pragma once
 
+#include <sched.h>
 #include <signal.h>
 #include <time.h>
 
+#include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -49,6 +52,21 @@ inline int64_t clock_ns(clockid_t clk) {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
+
+// The clone flags of the call that made a new task, from the parent's call in flight at the
+// fork/clone event: clone's first argument, clone3's clone_args.flags, vfork's and fork's
+// implied ones; nullopt when unknown (a call whose entry was not seen).
+inline std::optional<uint64_t> clone_flags(SysNo call, const Args& args, int event) {
+  if (call == SysNo::clone) return args[0].raw;
+  if (call == SysNo::clone3 && args[0].data.size() >= 8) {
+    uint64_t flags = 0;
+    std::memcpy(&flags, args[0].data.data(), 8);
+    return flags;
+  }
+  if (call == SysNo::vfork || event == PTRACE_EVENT_VFORK) return CLONE_VM | CLONE_VFORK;
+  if (call == SysNo::fork) return 0;
+  return std::nullopt;
+}
 
 struct Task {
   int tid = 0;
@@ -175,7 +193,7 @@ struct LiveSource::Impl {
   // live_quiet.cpp: the quiet-fd hooks.
   bool skip_quiet(const Task& t, const engine::SyscallStopInfo& si);
   void quiet_exit(const Task& t, int64_t ret);
-  void quiet_clone(const Task& parent, int event, int child_tid, bool thread);
+  void quiet_clone(const Task& parent, std::optional<uint64_t> flags, int child_tid, bool thread);
   // live_light.cpp: light mode and the per-process counters behind Tick.io_bytes.
   uint64_t count_io(Nanos ts);  // bytes moved since the last call; light mode's tick decision
   void light_exit(const Task& t, int64_t ret);

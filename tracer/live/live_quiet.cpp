@@ -58,20 +58,11 @@ void LiveSource::Impl::quiet_exit(const Task& t, int64_t ret) {
 }
 
 // At a fork/clone event of `parent` (before it is restarted).
-void LiveSource::Impl::quiet_clone(const Task& parent, int event, int child_tid, bool thread) {
+void LiveSource::Impl::quiet_clone(const Task& parent, std::optional<uint64_t> flags, int child_tid, bool thread) {
   if (!opt.quiet_files || child_tid <= 0) return;
-  uint64_t flags = 0;
-  if (parent.sysno == SysNo::clone) {
-    flags = parent.args[0].raw;
-  } else if (parent.sysno == SysNo::clone3 && parent.args[0].data.size() >= 8) {
-    std::memcpy(&flags, parent.args[0].data.data(), 8);
-  } else if (parent.sysno == SysNo::vfork || event == PTRACE_EVENT_VFORK) {
-    flags = CLONE_VM | CLONE_VFORK;
-  } else if (parent.sysno != SysNo::fork) {
-    flags = thread ? CLONE_THREAD : CLONE_FILES;  // unknown: assume a shared fd table
-  }
   if (!thread && !tasks.count(child_tid)) quiet.on_new_process(child_tid);
-  quiet.on_clone(parent.pid, child_tid, flags);
+  // Unknown flags: assume a shared fd table.
+  quiet.on_clone(parent.pid, child_tid, flags.value_or(thread ? CLONE_THREAD : CLONE_FILES));
 }
 
 }  // namespace gotrace::live

@@ -498,24 +498,16 @@ void LiveSource::Impl::on_new_task(Task& parent, int event) {
   unsigned long msg = 0;
   engine::event_message(parent.tid, msg);
   int child_tid = static_cast<int>(msg);
+  std::optional<uint64_t> flags = clone_flags(parent.sysno, parent.args, event);
   bool thread = false;
-  if (event == PTRACE_EVENT_CLONE) {
-    if (parent.sysno == SysNo::clone) {
-      thread = (parent.args[0].raw & CLONE_THREAD) != 0;
-    } else if (parent.sysno == SysNo::clone3 && parent.args[0].data.size() >= 8) {
-      uint64_t flags = 0;
-      std::memcpy(&flags, parent.args[0].data.data(), 8);
-      thread = (flags & CLONE_THREAD) != 0;
-    } else {
-      thread = engine::read_tgid(child_tid) == parent.pid;
-    }
-  }
+  if (event == PTRACE_EVENT_CLONE)
+    thread = flags ? (*flags & CLONE_THREAD) != 0 : engine::read_tgid(child_tid) == parent.pid;
   Nanos ts = now();
   int parent_tid = parent.tid;
   int parent_pid = parent.pid;
   bool attached = parent.attached;
   bool filtered = parent.filtered;  // the filter is inherited by every child and thread
-  quiet_clone(parent, event, child_tid, thread);
+  quiet_clone(parent, flags, child_tid, thread);
   resume(parent);
   if (child_tid <= 0) return;
   if (auto known = tasks.find(child_tid); known != tasks.end()) {
