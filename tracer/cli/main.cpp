@@ -16,8 +16,8 @@
 #include "gotrace/error.h"
 #include "gotrace/output.h"
 #include "gotrace/version.h"
-#include "light_policy.h"
 #include "live_source.h"
+#include "trace_mode.h"
 #include "options.h"
 #include "diagnosis.h"
 #include "pipeline.h"
@@ -52,48 +52,25 @@ void on_stop_signal(int sig, siginfo_t* info, void*) {
   live::LiveSource::request_stop(sig, sent ? info->si_pid : 0);
 }
 
-// Light mode: only the diagnosis reads the trace, and nothing acts at the stops it skips.
-bool light(const cli::Options& opt) {
-  return opt.light && !opt.full && !opt.selection_explicit && opt.inject.empty() &&
-         (opt.report != "none" || opt.fail_on > 0);
-}
-
-// The fast path's set: what the diagnosis needs plus what the user asked to see. Empty
-// (trace everything) when that is everything anyway, or with --full. `only_when` gets the
-// diagnosis's argument conditions for the calls the user did not ask to see.
-std::vector<bool> traced_set(const cli::Options& opt, std::vector<ArgCondition>& only_when) {
-  if (opt.full) return {};
+// The trace mode and filter set for these options (live::plan_trace decides).
+live::TracePlan trace_plan(const cli::Options& opt) {
+  live::TraceRequest r;
+  r.full = opt.full;
+  r.light = opt.light;
+  r.shows_calls = opt.selection_explicit;
+  r.shown = opt.filter;
+  r.diagnose = opt.report != "none" || opt.fail_on > 0;
+  r.inject = opt.inject;
   analyzers::Diagnosis diagnosis({});
-  bool diagnose = opt.report != "none" || opt.fail_on > 0;
-  std::vector<bool> traced(kSyscallCount + 1, false);
-  bool all = true;
-  for (std::size_t i = 0; i < kSyscallCount; ++i) {
-    auto s = static_cast<SysNo>(i);
-    traced[i] = (diagnose && diagnosis.needs(s) && !(light(opt) && live::LightPolicy::per_file(s, syscall_info(s)))) ||
-                (opt.selection_explicit && opt.filter.selected(s));
-    // --inject acts at the syscall's stops, so they must happen with the filter too.
-    for (const engine::TamperRule& r : opt.inject) traced[i] = traced[i] || r.applies(s);
-    all = all && traced[i];
-  }
-  if (light(opt))
-    for (const ArgCondition& c : live::LightPolicy::kept_per_file()) {
-      traced[static_cast<std::size_t>(c.sysno)] = true;
-      only_when.push_back(c);
-    }
-  if (all) return {};
-  if (diagnose)
-    for (const ArgCondition& c : diagnosis.needed_only_when())
-      if (!(opt.selection_explicit && opt.filter.selected(c.sysno)) &&
-          std::none_of(opt.inject.begin(), opt.inject.end(),
-                       [&](const engine::TamperRule& r) { return r.applies(c.sysno); }))
-        only_when.push_back(c);  // an --inject'ed call stops for every value
-  return traced;
+  r.diagnosis_needs = [&diagnosis](SysNo s) { return diagnosis.needs(s); };
+  r.diagnosis_only_when = diagnosis.needed_only_when();
+  return live::plan_trace(r);
 }
 
 // --show-filter: the set run_live would give the filter, as strace's -e trace= spells it.
 int show_filter(const cli::Options& opt) {
-  std::vector<ArgCondition> only_when;
-  std::vector<bool> traced = traced_set(opt, only_when);
+  live::TracePlan plan = trace_plan(opt);
+  const std::vector<bool>& traced = plan.traced;
   if (traced.empty()) {
     std::puts("all");
     return 0;
@@ -103,7 +80,7 @@ int show_filter(const cli::Options& opt) {
     if (traced[i] && syscall_number(kHostArch, static_cast<SysNo>(i)) >= 0)
       names += (names.empty() ? "" : ",") + std::string(syscall_info(static_cast<SysNo>(i)).name);
   std::puts(names.c_str());
-  for (const ArgCondition& c : only_when) {
+  for (const ArgCondition& c : plan.only_when) {
     std::string values;
     for (uint32_t v : c.values) values += (values.empty() ? "" : ",") + std::to_string(v);
     fmt::print("# {} stops only when argument {} is {}\n", syscall_info(c.sysno).name, c.arg + 1, values);
@@ -122,12 +99,10 @@ int run_live(const cli::Options& opt) {
   lo.rlimits = opt.rlimits;
   lo.stacks = opt.stacks;
   lo.stack_filter = opt.filter;
-  lo.traced = traced_set(opt, lo.traced_only_when);
-  // Only the diagnosis (and the default summary, which says so) reads the trace: file data
-  // is nobody's business. -c, -C, --trace, -e trace= and --format keep every call they show.
-  // --inject acts at the stops quiet fds skip.
-  lo.light = !lo.traced.empty() && light(opt);
-  lo.quiet_files = !lo.traced.empty() && !opt.selection_explicit && opt.inject.empty() && !lo.light;
+  live::TracePlan plan = trace_plan(opt);
+  lo.mode = plan.mode;
+  lo.traced = std::move(plan.traced);
+  lo.traced_only_when = std::move(plan.only_when);
   live::LiveSource source(lo);
   if (!opt.attach_pids.empty()) {
     for (const live::AttachedProcess& a : source.attach(opt.attach_pids))

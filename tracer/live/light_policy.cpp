@@ -34,9 +34,9 @@ bool LightPolicy::window_io(int pid, int fd, bool send, int64_t ret) {
 
 bool LightPolicy::on_exit(int pid, SysNo s, const Args& a, int64_t ret) {
   bool exhausted = ret == -EMFILE || ret == -ENFILE;
-  // Every exit of a thorough process comes here: most change nothing, decided without a lookup.
+  // Every exit of a process stopping at every call comes here: most change nothing, decided without a lookup.
   if (!exhausted && windows_.empty() && s != SysNo::connect) return false;
-  bool before = thorough(pid);
+  bool before = every_call(pid);
   if (exhausted) exhausted_.insert(pid);
   int fd = static_cast<int>(a[0].raw);
   auto forget = [&](int from, int to) {
@@ -55,15 +55,15 @@ bool LightPolicy::on_exit(int pid, SysNo s, const Args& a, int64_t ret) {
     // Closed (close, close_range, dup2's target): a window on that fd is over.
     forget(static_cast<int>(fx.close_first), fx.close_last > 0x7fffffffu ? 0x7fffffff : static_cast<int>(fx.close_last));
   }
-  return before != thorough(pid);
+  return before != every_call(pid);
 }
 
 bool LightPolicy::on_nofile(int pid, uint64_t soft, std::size_t open) {
-  bool before = thorough(pid);
+  bool before = every_call(pid);
   bool pressed = soft <= kSmallNofile || open * 4 >= soft * 3;
   if (pressed) small_limit_.insert(pid);
   else small_limit_.erase(pid);
-  return before != thorough(pid);
+  return before != every_call(pid);
 }
 
 void LightPolicy::on_fork(int parent, int child) {

@@ -1,7 +1,7 @@
 // Light mode (gotrace's default when it launches the command): the seccomp filter stops the
 // command only on calls that change what the analyzers know (processes, sockets and connect,
 // limits, pipes and dups, getrandom) and lets every file open, read, write and close run
-// unseen. A process is traced in full ("thorough": PTRACE_SYSCALL, every call stops) only
+// unseen. A process stops at every call (every_call(): PTRACE_SYSCALL) only
 // while that matters:
 //  - connection window: from a socket's connect() until the first answer is read on it (or
 //    it is closed), so the DNS query, TLS ClientHello or first request and the time to the
@@ -10,9 +10,9 @@
 //    a call that failed with EMFILE/ENFILE: the failing calls and the fds behind them are
 //    seen;
 //  - stuck: a tick in which the traced processes moved no bytes (/proc/PID/io) and used
-//    little CPU turns every process thorough until bytes move again (the live source also
+//    little CPU makes every process stop at every call until bytes move again (the live source also
 //    emits a fresh Snapshot of each, so the analyzers' fd tables are right again).
-// Cheap while healthy, thorough while hung. Plain data in, decisions out: no ptrace, no
+// Cheap while healthy, every call seen while hung. Plain data in, decisions out: no ptrace, no
 // /proc (live_light.cpp does that), unit-tested.
 #pragma once
 
@@ -40,24 +40,24 @@ class LightPolicy {
   static std::vector<ArgCondition> kept_per_file() { return {{SysNo::write, 0, {2}}}; }
 
   // Whether every call of process `pid` must stop now.
-  bool thorough(int pid) const {
+  bool every_call(int pid) const {
     return stuck_ || windows_.count(pid) != 0 || small_limit_.count(pid) != 0 || exhausted_.count(pid) != 0;
   }
   bool stuck() const { return stuck_; }
   // Under fd pressure (a small limit, 3/4 used, or EMFILE/ENFILE seen).
   bool pressed(int pid) const { return small_limit_.count(pid) != 0 || exhausted_.count(pid) != 0; }
 
-  // A call's exit seen in `pid` (a traced call, or any call while thorough). True when
-  // thorough(pid) changed.
+  // A call's exit seen in `pid` (a traced call, or any call while every call stops). True when
+  // every_call(pid) changed.
   bool on_exit(int pid, SysNo s, const Args& a, int64_t ret);
   // RLIMIT_NOFILE's soft limit and the fds open, read at exec, after a limits call and at
-  // ticks. True when thorough(pid) changed.
+  // ticks. True when every_call(pid) changed.
   bool on_nofile(int pid, uint64_t soft, std::size_t open);
   void on_fork(int parent, int child);  // the child shares the parent's limits
   void on_exec(int pid);                // close-on-exec sockets are gone; limits re-read next
   void on_gone(int pid);
   // At a tick: whether the traced processes moved bytes, or used CPU, since the last one.
-  // +1 when every process just became thorough (stuck), -1 when that ended, else 0.
+  // +1 when every process just began stopping at every call (stuck), -1 when that ended, else 0.
   int on_tick(bool bytes_moved, bool busy);
 
  private:

@@ -77,7 +77,7 @@ struct Task {
   bool handover = false;         // a daemon under the filter, stopping to go to a keeper (keeper.h)
   bool filtered = false;         // under the seccomp filter: stops only on traced syscalls
   bool compat = false;           // the current call is a 32-bit one (compat_syscalls.h)
-  bool thorough = false;         // light mode: stops at every syscall for now (light_policy.h)
+  bool every_call = false;       // light mode: stops at every syscall for now (light_policy.h)
   bool entry_seen = true;
   uint64_t call = 0;
   SysNo sysno = SysNo::unknown;
@@ -130,7 +130,7 @@ struct LiveSource::Impl {
   QuietFds quiet;  // fast path: fds whose reads/writes need no stop (live_quiet.cpp)
   LightPolicy light;  // light mode: which processes stop at every call (live_light.cpp)
   bool stops_close = false;  // the last wait was short: poll for the next stop (wait_for_stop)
-  CpuFollower follower{!opt.light};  // ... and keep to the stopping threads' CPU (cpu_follow.h)
+  CpuFollower follower{opt.mode != TraceMode::Light};  // ... and keep to the stopping threads' CPU (cpu_follow.h)
   struct ProcessCounters {
     uint64_t io_bytes = 0;  // rchar + wchar at the last tick
     int64_t cpu_ns = 0;     // utime + stime at the last tick
@@ -156,13 +156,16 @@ struct LiveSource::Impl {
   // Between a traced syscall's entry and exit, or without a filter: stop at the next
   // syscall. Otherwise run freely until the filter, a signal or an event stops it.
   static engine::Resume mode(const Task& t) {
-    return t.filtered && !t.thorough && !t.in_syscall ? engine::Resume::Cont : engine::Resume::Syscall;
+    return t.filtered && !t.every_call && !t.in_syscall ? engine::Resume::Cont : engine::Resume::Syscall;
   }
   void resume(const Task& t, int sig = 0) {
     follower.before_resume();
     engine::resume(t.tid, mode(t), sig);
     follower.after_resume();
   }
+
+  bool light_mode() const { return opt.mode == TraceMode::Light; }
+  bool quiet_files() const { return opt.mode == TraceMode::Diagnosis; }
 
   Task& add_task(int tid, int pid) {
     traced_pids.insert(pid);
@@ -201,7 +204,7 @@ struct LiveSource::Impl {
   void light_new_process(int parent_pid, int child_pid);
   void light_gone(int pid);
   void light_leader_exit(const Task& t);  // at its PTRACE_EVENT_EXIT stop
-  void set_thorough(int pid, bool on, int stopped_tid);
+  void set_every_call(int pid, bool on, int stopped_tid);
   void on_pressure(int pid, bool was_pressed);
   void emit_snapshot(int pid, int tid);  // of `pid`'s fds, now
   Task& adopt_unknown(int tid);

@@ -1,7 +1,7 @@
 // The live loop's light-mode hooks (light_policy.h decides, this file acts) and the
 // per-process counters behind Tick.io_bytes.
 //
-// Turning a process thorough takes effect at each thread's next stop; a thread running or
+// Making a process stop at every call takes effect at each thread's next stop; a thread running or
 // blocked in a call that the kernel restarts unseen after a ptrace stop (futex, reads,
 // writes, waits...) is interrupted (PTRACE_INTERRUPT) so that it happens now. A
 // thread blocked in connect() is not (an interrupted connect restarts as EALREADY), nor in
@@ -52,12 +52,12 @@ bool restarts_unseen(SysNo s, bool go) {
 
 }  // namespace
 
-void LiveSource::Impl::set_thorough(int pid, bool on, int stopped_tid) {
+void LiveSource::Impl::set_every_call(int pid, bool on, int stopped_tid) {
   bool go = false;
   if (auto c = counters.find(pid); c != counters.end()) go = c->second.go;
   for (auto& [tid, t] : tasks) {
-    if (t.pid != pid || t.thorough == on) continue;
-    t.thorough = on;  // off: back to the filter at its next restart
+    if (t.pid != pid || t.every_call == on) continue;
+    t.every_call = on;  // off: back to the filter at its next restart
     // In a traced call it stops at the call's exit anyway (an interrupt would end the call
     // with ERESTARTSYS first, an extra call in the trace).
     if (!on || tid == stopped_tid || t.hide_until_exec || !t.filtered || t.in_syscall) continue;
@@ -84,22 +84,22 @@ void LiveSource::Impl::light_exit(const Task& t, int64_t ret) {
     changed = light.on_nofile(t.pid, engine::read_nofile(t.pid).soft, engine::count_fds(t.pid)) || changed;
   if (!changed) return;
   on_pressure(t.pid, was_pressed);
-  set_thorough(t.pid, light.thorough(t.pid), t.tid);
+  set_every_call(t.pid, light.every_call(t.pid), t.tid);
 }
 
 void LiveSource::Impl::light_exec(int pid) {
   ProcessCounters& c = counters[pid];
-  if (!opt.light) return;
+  if (!light_mode()) return;
   c.go = is_go_binary(pid);
   light.on_exec(pid);
   light.on_nofile(pid, engine::read_nofile(pid).soft, engine::count_fds(pid));
-  set_thorough(pid, light.thorough(pid), pid);
+  set_every_call(pid, light.every_call(pid), pid);
 }
 
 void LiveSource::Impl::light_new_process(int parent_pid, int child_pid) {
   ProcessCounters& c = counters[child_pid];
   if (auto p = counters.find(parent_pid); p != counters.end()) c.go = p->second.go;
-  if (opt.light) light.on_fork(parent_pid, child_pid);
+  if (light_mode()) light.on_fork(parent_pid, child_pid);
 }
 
 // A process that connected a socket is ending: its reads and writes ran unseen since the
@@ -107,7 +107,7 @@ void LiveSource::Impl::light_new_process(int parent_pid, int child_pid) {
 // (the exit stop comes before the kernel closes them). Without this, a request seen
 // waiting at a stall whose answer was read unseen later would end "without an answer".
 void LiveSource::Impl::light_leader_exit(const Task& t) {
-  if (!opt.light || !filter_active || t.tid != t.pid) return;
+  if (!light_mode() || !filter_active || t.tid != t.pid) return;
   if (auto c = counters.find(t.pid); c != counters.end() && c->second.connected)
     emit_snapshot(t.pid, t.tid);
 }
@@ -138,7 +138,7 @@ uint64_t LiveSource::Impl::count_io(Nanos ts) {
       c.cpu_ns = ns;
     }
   }
-  if (!opt.light || !filter_active) return moved;
+  if (!light_mode() || !filter_active) return moved;
   std::vector<int> pids;
   for (const auto& [pid, c] : counters) pids.push_back(pid);
   std::sort(pids.begin(), pids.end());
@@ -147,7 +147,7 @@ uint64_t LiveSource::Impl::count_io(Nanos ts) {
     bool was_pressed = light.pressed(pid);
     if (!light.on_nofile(pid, engine::read_nofile(pid).soft, engine::count_fds(pid))) continue;
     on_pressure(pid, was_pressed);
-    set_thorough(pid, light.thorough(pid), -1);
+    set_every_call(pid, light.every_call(pid), -1);
   }
   int change = light.on_tick(moved > 0, cpu >= (opt.tick / 4).count());
   if (change > 0) {
@@ -155,10 +155,10 @@ uint64_t LiveSource::Impl::count_io(Nanos ts) {
     // before every call is traced.
     for (int pid : pids) {
       emit(ts, pid, pid, engine::read_snapshot(pid, false, sockets));
-      set_thorough(pid, true, -1);
+      set_every_call(pid, true, -1);
     }
   } else if (change < 0) {
-    for (int pid : pids) set_thorough(pid, light.thorough(pid), -1);
+    for (int pid : pids) set_every_call(pid, light.every_call(pid), -1);
   }
   return moved;
 }

@@ -15,7 +15,7 @@ namespace gotrace::live {
 // analyzer reads. Its time is not measured (the summary says so).
 bool LiveSource::Impl::skip_quiet(const Task& t, const engine::SyscallStopInfo& si) {
   // Only under the filter: PTRACE_CONT without it would miss every later syscall.
-  if (!opt.quiet_files || !t.filtered || t.in_syscall) return false;
+  if (!quiet_files() || !t.filtered || t.in_syscall) return false;
   SysNo s = sysno_from_number(kHostArch, si.nr);
   bool close = s == SysNo::close;
   if (!close && !QuietFds::skippable(s)) return false;
@@ -52,14 +52,14 @@ bool LiveSource::Impl::skip_quiet(const Task& t, const engine::SyscallStopInfo& 
 
 // At a traced call's exit stop (tracee still stopped): keep the quiet set.
 void LiveSource::Impl::quiet_exit(const Task& t, int64_t ret) {
-  if (!opt.quiet_files) return;
+  if (!quiet_files()) return;
   int tid = t.tid;
   quiet.on_exit(t.pid, t.sysno, t.args, ret, [this, tid](int fd) { return quiet.fd_never_blocks(tid, fd); });
 }
 
 // At a fork/clone event of `parent` (before it is restarted).
 void LiveSource::Impl::quiet_clone(const Task& parent, std::optional<uint64_t> flags, int child_tid, bool thread) {
-  if (!opt.quiet_files || child_tid <= 0) return;
+  if (!quiet_files() || child_tid <= 0) return;
   if (!thread && !tasks.count(child_tid)) quiet.on_new_process(child_tid);
   // Unknown flags: assume a shared fd table.
   quiet.on_clone(parent.pid, child_tid, flags.value_or(thread ? CLONE_THREAD : CLONE_FILES));

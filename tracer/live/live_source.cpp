@@ -110,8 +110,8 @@ void LiveSource::run(EventConsumer& out) {
   }
   m.emit(Nanos{0}, 0, 0,
          TraceStart{m.t0_wall, kHostArch, GOTRACE_VERSION, m.command, m.attached_pids,
-                    !m.filter.empty(), !m.filter.empty() && m.opt.quiet_files,
-                    !m.filter.empty() && m.opt.light});
+                    !m.filter.empty(), !m.filter.empty() && (m.opt.mode == TraceMode::Diagnosis),
+                    !m.filter.empty() && (m.opt.mode == TraceMode::Light)});
   for (Event& e : m.startup) out.on_event(e);
   m.startup.clear();
   if (m.child.pid > 0) {
@@ -276,7 +276,7 @@ Task& LiveSource::Impl::adopt_unknown(int tid) {
   Task& t = add_task(tid, pid);
   t.attached = attached;
   t.filtered = filtered;
-  t.thorough = opt.light && light.thorough(pid);
+  t.every_call = light_mode() && light.every_call(pid);
   if (pid == tid) {
     quiet.on_new_process(pid);
     auto parent_argv = argv_of.find(ppid);
@@ -418,7 +418,7 @@ void LiveSource::Impl::on_exit_stop(Task& t, engine::SyscallStopInfo& si) {  // 
     remote.fd_target(static_cast<int>(si.rval), opt.capture.fd_detail, body.ret_fd_target);
   if (info.has(kNet)) sockets.invalidate();
   quiet_exit(t, si.rval);
-  if (opt.light && filter_active) light_exit(t, si.rval);
+  if (light_mode() && filter_active) light_exit(t, si.rval);
   t.in_syscall = false;
   // The calls behind an fd-exhaustion finding: whose code ran out of fds.
   bool stack = !t.stack_taken && (si.rval == -EMFILE || si.rval == -ENFILE);
@@ -522,7 +522,7 @@ void LiveSource::Impl::on_new_task(Task& parent, int event) {
   Task& added = add_task(child_tid, child_pid);  // may rehash: `parent` is dead now
   added.attached = attached;
   added.filtered = filtered;
-  added.thorough = opt.light && light.thorough(child_pid);
+  added.every_call = light_mode() && light.every_call(child_pid);
   if (thread) {
     emit(ts, child_pid, child_tid, ThreadStart{Tid{parent_tid}});
   } else {
@@ -582,7 +582,7 @@ void LiveSource::Impl::on_exec(int tid) {
   stacks.forget(t.pid);
   quiet.on_exec(t.pid);
   int pid = t.pid;
-  light_exec(pid);  // may make `t` thorough: before it is restarted
+  light_exec(pid);  // may make `t` stop at every call: before it is restarted
   // The launched command's limits, fds and environment, read while it is stopped at its
   // exec: after the kernel closed the close-on-exec fds (gotrace's own launch pipes).
   Snapshot snap;

@@ -13,6 +13,7 @@
 #include "gotrace/syscall_filter.h"
 #include "launcher.h"
 #include "syscall_tamper.h"
+#include "trace_mode.h"
 
 namespace gotrace::live {
 
@@ -24,8 +25,10 @@ struct LiveOptions {
   // The launched command dies with gotrace (PTRACE_O_EXITKILL). Always so with the seccomp
   // filter: its SECCOMP_RET_TRACE calls fail with ENOSYS once no tracer is there.
   bool kill_on_exit = false;
-  // Fast path: when not empty (indexed by SysNo), the launched command gets a seccomp filter
-  // so only these syscalls stop it. Attached processes are always fully traced.
+  // How the launched command is traced, and the seccomp filter's set (indexed by SysNo;
+  // empty in Full mode): plan_trace (trace_mode.h) chooses both. Attached processes are
+  // always fully traced.
+  TraceMode mode = TraceMode::Full;
   std::vector<bool> traced;
   // --inject: tamper with matching syscalls (strace's -e inject=). The caller adds their
   // syscalls to `traced`.
@@ -38,12 +41,6 @@ struct LiveOptions {
   bool stacks = false;
   SyscallFilter stack_filter;
   std::vector<ArgCondition> traced_only_when;  // traced rows that stop only for these values
-  // With the filter, and only the diagnosis reading the trace: reads and writes of regular
-  // files opened during the trace run without an exit stop and emit nothing (quiet_fds.h).
-  bool quiet_files = false;
-  // With the filter (whose set the caller trimmed to the calls that change state): light
-  // mode, thorough only while it matters (light_policy.h).
-  bool light = false;
 };
 
 struct AttachedProcess {

@@ -21,7 +21,7 @@ void LiveSource::Impl::on_tick(Nanos ts) {
   last_tick = ts;
   ts = now();  // events handled since `ts` was read carry later times: keep the stream in order
   report_quiet_threads(ts);
-  uint64_t io = count_io(ts);  // light mode may turn processes thorough here (live_light.cpp)
+  uint64_t io = count_io(ts);  // light mode may make processes stop at every call here (live_light.cpp)
   emit(ts, 0, 0, Tick{io});
 }
 
