@@ -36,7 +36,7 @@ int read_running_tasks();
 bool pin_to_cpu(int cpu);
 // "Now" on a CPU's scheduler clock. se.exec_start (/proc/.../sched: when a thread last
 // ran) is stamped with the clock of the CPU it ran on, and on a VM those clocks differ by
-// seconds (steal time: 3.3 s between the two vCPUs of the README's AMD VM), so comparing a
+// seconds (steal time), so comparing a
 // thread's with the tracer's own is right only on the same CPU. now_ms(cpu) reads the
 // calling thread's own se.exec_start while it runs on `cpu` (it moves there with
 // sched_setaffinity); the destructor gives it back its CPU mask. One reading per CPU.

@@ -16,10 +16,10 @@ namespace {
 
 constexpr Nanos kCheckEvery = std::chrono::milliseconds(10);
 // A stop found this long after the previous one while SCHED_IDLE: the tracer was starved
-// (a storm's round trip is 3-10 us; the hypervisor alone makes gaps of 0.2-1 ms now and
-// then), or a thread ran that long on its CPU. After such a stop the tracer restarts the
-// eager way until the next check. (Doubling that time at each starved stop made it eager
-// for good on a storm, whose starved stops are the hypervisor's: 2.9 s against 2.1-2.3 s.)
+// (a storm's round trip takes microseconds; the hypervisor alone makes sub-millisecond gaps
+// now and then), or a thread ran that long on its CPU. After such a stop the tracer
+// restarts the eager way until the next check. Not doubled at each starved stop: that made
+// it eager for good on a storm, whose starved stops are the hypervisor's.
 constexpr Nanos kStarved = std::chrono::microseconds(500);
 
 // Whether this thread, once SCHED_IDLE, may become SCHED_OTHER again: sched(7) lets an
@@ -68,8 +68,7 @@ void CpuFollower::on_stop(int tid, Nanos ts, bool hot) {
   if (ts < next_check_) return;
   next_check_ = ts + kCheckEvery;
   // This tracer is among them, and often the thread just restarted: one more than the CPUs
-  // is still a machine where a SCHED_IDLE restart wins (measured: a clean go build under
-  // --full took 15.3 s with "no more than the CPUs", 15.0 s with one more, 16.5 s never).
+  // is still a machine where a SCHED_IDLE restart wins (docs/performance.md).
   int running = engine::read_running_tasks();
   window_ = running > 0 && running <= cpus_ + 1;
   stay_ = window_ && running <= cpus_ && ts >= no_stay_until_;

@@ -4,8 +4,8 @@
 // restarts the tracee. Left alone, the scheduler puts the two on different CPUs (it wakes a
 // task on an idle CPU rather than on the busy one of its waker), so each stop makes an idle
 // CPU wake up; on a virtual machine each such wake-up is a trip through the hypervisor.
-// On the 2-vCPU VM of the README, 100,000 getppid under --full take 11-13 s under strace -f
-// and 0.6 s with tracer and program pinned to one CPU.
+// With tracer and program on one CPU a syscall storm runs many times faster (the numbers:
+// docs/performance.md, "Where the time of a stop goes").
 //
 // The tracer cannot pin the program (that would change what it traces), so it moves itself:
 // while stops come close together it (1) moves to the CPU the stopped thread last ran on,
@@ -16,12 +16,12 @@
 // move: the scheduler may still move it anywhere.
 //
 // Returning to SCHED_OTHER after every restart cost two sched_setscheduler calls per stop,
-// about a fifth of the tracer's CPU under --full (perf, on the 2-vCPU AMD VM). So while at
+// a large share of the tracer's CPU under --full (perf). So while at
 // most one task per CPU is runnable, the tracer stays SCHED_IDLE from a restart until it
 // next has to wait: a waitpid poll that finds nothing, or a sleep in waitpid. In a syscall
 // storm the next stop is already there when the tracer gets its CPU back, and it keeps
-// restarting as SCHED_IDLE without a single sched_setscheduler call (100,000 getppid:
-// 1.9-2.0 s against 2.6-2.8 s). A SCHED_IDLE tracer is starved by any other task on its
+// restarting as SCHED_IDLE without a single sched_setscheduler call. A SCHED_IDLE tracer
+// is starved by any other task on its
 // CPU: when a stop is found more than kStarved after the previous one while it was
 // SCHED_IDLE, it returns to SCHED_OTHER at once and restarts the eager way until the next check.
 //
@@ -30,7 +30,7 @@
 // there are no idle CPUs to wake then anyway. Only when the tracer runs SCHED_OTHER and may return to it from
 // SCHED_IDLE (CAP_SYS_NICE, or an RLIMIT_NICE that allows its nice value). Not in light
 // mode: it stops rarely, and on a busy build the SCHED_IDLE restarts cost more than they
-// saved (clean go build, 3 runs: 9.09 s without, 9.40 s with; untraced 8.83 s).
+// saved. Every rule here was measured: docs/performance.md has the runs.
 #pragma once
 
 #include <sched.h>

@@ -141,8 +141,7 @@ void LiveSource::run(EventConsumer& out) {
 // The next stop. When stops come close together (a syscall storm under --full, a thread
 // stopping at every call), waitpid is polled for up to kSpin before gotrace sleeps in it:
 // a tracer asleep makes every stop wake an idle CPU, which on a virtual machine costs a trip
-// through the hypervisor (100,000 getppid under --full on the 2-vCPU VM of the README: 11-13 s
-// under strace -f, 10-11 s polling 20 us, 4 s polling 200 us).
+// through the hypervisor (docs/performance.md, "Where the time of a stop goes").
 // Each poll yields the CPU to any runnable task first (a parallel build's compilers).
 // The follower (cpu_follow.h) keeps the tracer on the stopping threads' CPU meanwhile.
 // A wait that found nothing in that time, or slept longer, turns polling off until a wait
