@@ -269,7 +269,7 @@ void ProcessTable::on_exit(const Event& e, const SyscallExit& x) {
     on_rlimit(p, x);
     return;
   }
-  apply_fd_effects(p, x, e.ts);
+  if (may_change_fds(x.sysno)) apply_fd_effects(p, x, e.ts);
 }
 
 void ProcessTable::apply_fd_effects(ProcessInfo& p, const SyscallExit& x, Nanos ts) {

@@ -22,6 +22,9 @@ bool Spinning::spinning(const BusyRun& r) const {
 }
 
 void Spinning::on_event(const Event& e) {
+  // Most events are calls, and nothing was spinning: nothing to do.
+  if (last_.empty() && (std::holds_alternative<SyscallExit>(e.body) || std::holds_alternative<SyscallEnter>(e.body)))
+    return;
   int32_t pid = raw(e.pid);
   const auto& runs = table_.busy_runs();
   auto run = runs.find(pid);

@@ -48,6 +48,9 @@ struct FdEffects {
   }
 };
 
+// Whether a call of `s` can change the fd table at all (a cheap test before fd_effects).
+inline bool may_change_fds(SysNo s) { return syscall_info(s).has(kReturnsFd | kFdTable) || s == SysNo::clone; }
+
 // The effects of call `s` with (captured) arguments `a` that returned `ret` (a failed call
 // has none).
 FdEffects fd_effects(SysNo s, const Args& a, int64_t ret);
