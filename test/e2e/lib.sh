@@ -17,6 +17,9 @@ if [ -n "${GO:-}" ]; then
 fi
 E2E_PIDS=()
 E2E_DIRS=()
+# gotrace checks its never-strand rule at every stop (a stop left unanswered is an internal
+# error, exit 70, instead of being answered late and reported).
+export GOTRACE_STRICT=1
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }

@@ -255,7 +255,7 @@ void LiveSource::Impl::leave_daemons() {
 void LiveSource::Impl::hand_over(int tid) {
   auto it = tasks.find(tid);
   int pid = it->second.pid;
-  engine::detach(tid, 0);  // stays in the group-stop
+  release(tid, 0);  // stays in the group-stop
   tasks.erase(it);
   for (const auto& [other, t] : tasks)
     if (t.pid == pid) return;  // the keeper seizes the process once every thread is off

@@ -162,7 +162,26 @@ struct LiveSource::Impl {
     follower.before_resume();
     engine::resume(t.tid, mode(t), sig);
     follower.after_resume();
+    answered(t.tid);
   }
+  // Every restart or detach of a stopped thread other than resume(): how, and that it was.
+  void restart(int tid, engine::Resume how, int sig = 0) {
+    engine::resume(tid, how, sig);
+    answered(tid);
+  }
+  void release(int tid, int sig) {  // PTRACE_DETACH
+    engine::detach(tid, sig);
+    answered(tid);
+  }
+  // The never-strand rule, checked: the stop handle() is answering was answered (restarted,
+  // detached, held by --inject, or the thread is gone) before handle() returns.
+  void answered(int tid) {
+    if (tid == unanswered) unanswered = -1;
+  }
+  int unanswered = -1;          // the thread whose stop handle() is answering
+  int late_answers = 0;         // stops the check found unanswered and answered itself
+  bool strict = false;          // GOTRACE_STRICT=1 (the test suite): an unanswered stop is an internal error
+  void check_answered(int tid);
 
   bool light_mode() const { return opt.mode == TraceMode::Light; }
   bool quiet_files() const { return opt.mode == TraceMode::Diagnosis; }
@@ -180,6 +199,7 @@ struct LiveSource::Impl {
   void on_tick(Nanos ts);
   void report_quiet_threads(Nanos ts);
   void handle(int tid, int status);
+  void handle_stop(int tid, int status);
   void on_gone(int tid, int status);
   void on_syscall_stop(Task& t);
   bool answered_seccomp_stop(Task& t, const engine::SyscallStopInfo& si);

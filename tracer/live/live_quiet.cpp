@@ -21,7 +21,7 @@ bool LiveSource::Impl::skip_quiet(const Task& t, const engine::SyscallStopInfo& 
   if (!close && !QuietFds::skippable(s)) return false;
   int fd = static_cast<int>(si.args[0]);
   if (!quiet.quiet(t.pid, fd)) return false;
-  engine::resume(t.tid, engine::Resume::Cont);
+  restart(t.tid, engine::Resume::Cont);
   if (!close) return true;
   quiet.forget(t.pid, fd);
   Nanos ts = now();
