@@ -33,7 +33,7 @@ if ! clang++ -fsanitize=fuzzer "$probe" -o "$out/probe" >/dev/null 2>&1; then
 fi
 
 version=$(sed -n 's/^project(gotrace VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
-sed "s/@PROJECT_VERSION@/${version:-0}/" "$root/include/gotrace/version.h.in" >"$out/generated/gotrace/version.h"
+sed -e "s/@PROJECT_VERSION@/${version:-0}/" -e "s/@GOTRACE_COMMIT@//" "$root/include/gotrace/version.h.in" >"$out/generated/gotrace/version.h"
 
 lib_sources="$root/tracer/core/syscall_table.cpp $root/tracer/record/record_writer.cpp
   $root/tracer/record/replay_source.cpp $root/tracer/import/strace_import.cpp

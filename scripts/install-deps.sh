@@ -12,6 +12,8 @@ PACKAGES=(
   # tools used by tests; Debian's Go 1.19 at /usr/lib/go-1.19/bin/go (not golang-go, whose
   # /usr/bin/go would shadow the machine's own Go)
   golang-1.19-go strace iproute2 procps python3 util-linux
+  # packaging and its test (cpack -G DEB computes Depends with dpkg-shlibdeps; man -l)
+  dpkg-dev man-db groff-base
   # fuzzing (scripts/fuzz.sh): clang 14 with libFuzzer
   clang libclang-rt-14-dev
   # Go sources for the offline module proxy (keep in step with MODULES in build-goproxy.sh)

@@ -14,6 +14,7 @@ expect_error() {  # expected-status pattern args...
 expect_error 2 "unrecognised option '--no-such-flag'" --no-such-flag true
 expect_error 2 "no command" -c
 expect_error 2 "command not found: 'no-such-command-gotrace'" no-such-command-gotrace
+expect_error 2 "command not found: '/no/such/dir/cmd'" -- /no/such/dir/cmd  # one status, however spelled
 expect_error 2 "invalid system call 'bogus'" -e trace=bogus true
 expect_error 2 "invalid sort key" -S sideways true
 printf 'not a program\n' >"$WORK/plain"
@@ -31,6 +32,24 @@ for opt in --trace -c -C -o -T -e -s -S -y -f --no-summary --timestamps --versio
   grep -q -- "$opt" "$WORK/help" || fail "--help does not mention $opt"
 done
 grep -q "wall-clock" "$WORK/help" || fail "--help does not say summary times are wall-clock"
+# Readable on a terminal: one usage form per line, no line over 100 columns.
+assert_eq 4 "$(grep -cE '^(usage:|      ) gotrace ' "$WORK/help")" "usage forms, one per line"
+long=$(awk 'length > 100' "$WORK/help" | head -1)
+[ -z "$long" ] || fail "--help has a line over 100 columns: $long"
+
+# -p takes lists separated by commas, spaces or newlines (pgrep prints one pid per line).
+sleep 30 & s1=$!; track $s1
+sleep 30 & s2=$!; track $s2
+for list in "$s1,$s2" "$s1 $s2" "$s1"$'\n'"$s2"; do
+  "$GOTRACE" -p "$list" --duration 0.3 -o "$WORK/p.out" || fail "-p '$list'"
+  assert_eq 2 "$(grep -c 'attached with' "$WORK/p.out")" "processes attached with -p '$list'"
+done
+expect_error 2 "invalid process id 'x1' for -p" -p "$s1 x1"
+
+# A file that is not a strace log is an error, not "no problem found".
+expect_error 1 "no strace lines found" replay --from-strace "$E2E_DIR/lib.sh"
+head -c 4096 /dev/urandom >"$WORK/random"
+expect_error 1 "no strace lines found" replay --from-strace "$WORK/random"
 "$GOTRACE" --version | grep -q '^gotrace ' || fail "--version"
 
 # Options stop at the first word that is not an option, as in strace.

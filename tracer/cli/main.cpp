@@ -135,6 +135,10 @@ int run_replay(const cli::Options& opt) {
   if (opt.from_strace) {
     record::StraceLogSource source(opt.replay_path);
     source.run(pipeline.consumer());
+    // Not a strace log at all (a README, a .gtr, random bytes): an error, not "no problem".
+    if (source.call_lines() == 0)
+      throw RecordFormatError(opt.replay_path + ": no strace lines found (expected the output of strace -f -tt -T -o " +
+                              "LOG COMMAND)");
     pipeline.finish();
     if (source.skipped_lines() > 0) {
       std::string lines;
@@ -164,7 +168,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (opt.version) {
-      std::printf("gotrace %s\n", GOTRACE_VERSION);
+      std::printf("gotrace %s%s%s\n", GOTRACE_VERSION, *GOTRACE_COMMIT ? " (commit " : "",
+                  *GOTRACE_COMMIT ? GOTRACE_COMMIT ")" : "");
       return 0;
     }
     if (opt.show_filter) return show_filter(opt);

@@ -243,18 +243,21 @@ std::vector<std::string> split_argv(int argc, char** argv, const po::options_des
 }
 
 // -p's list: PID[,PID...], each a positive process id.
+// -p PID[,PID...]: separated by commas, spaces or newlines, as strace takes them, so
+// `-p "$(pgrep -f 'go mod download')"` works when pgrep prints several.
 void parse_pids(const std::string& list, std::vector<int>& pids) {
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    std::size_t end = list.find(',', start);
-    if (end == std::string::npos) end = list.size();
-    std::string one = list.substr(start, end - start);
+  static constexpr const char* kSeparators = ", \t\n";
+  std::size_t start = list.find_first_not_of(kSeparators);
+  if (start == std::string::npos) throw UsageError("invalid process id '" + list + "' for -p");
+  while (start != std::string::npos) {
+    std::size_t end = list.find_first_of(kSeparators, start);
+    std::string one = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
     char* rest = nullptr;
     long pid = std::strtol(one.c_str(), &rest, 10);
-    if (one.empty() || *rest != '\0' || pid <= 0 || pid > 0x3fffffff)
+    if (*rest != '\0' || pid <= 0 || pid > 0x3fffffff)
       throw UsageError("invalid process id '" + one + "' for -p");
     pids.push_back(static_cast<int>(pid));
-    start = end + 1;
+    start = end == std::string::npos ? end : list.find_first_not_of(kSeparators, end);
   }
 }
 
@@ -329,24 +332,26 @@ void check_target(const Options& o) {
 std::string help_text() {
   Raw r;
   std::ostringstream s;
-  s << "usage: gotrace [OPTIONS] [--] COMMAND [ARGS...] "
-       "       gotrace [OPTIONS] -p PID[,PID...] [--duration SECONDS] [-- COMMAND...] "
-       "       gotrace replay [OPTIONS] FILE.gtr "
-       "       gotrace replay --from-strace [OPTIONS] STRACE.LOG "
-       " "
-       "Runs COMMAND under ptrace, following every thread, child and exec, and tells why it "
-       "is slow or hung. By default it prints no per-syscall lines: only what it finds and a "
-       "strace -c style summary when the command ends (or when interrupted: the command is "
-       "sent the same signal, then SIGKILL after 3 s; the summary is still printed). "
-       "Summary times are wall-clock from syscall entry to exit (strace -c -w), so blocking "
-       "calls show their real cost; calls that never returned are listed below the table. "
-       "Before the summary comes the diagnosis: why the command is hung or slow (file "
-       "descriptors exhausted, getrandom blocked on entropy, DNS / TCP connect / TLS / module "
-       "proxy waits named by host and GOPROXY/GOSUMDB role), with evidence and what to try. "
-       "Exit status: the command's; if it was killed by a signal, gotrace dies of the same "
-       "signal. 2: bad usage or command not found; 1: command cannot be executed or traced; "
-       "3: --fail-on matched. Replay prints what the live run printed, from the recording; "
-       "it exits 1 for a file it cannot read (and says where). "
+  s << "usage: gotrace [OPTIONS] [--] COMMAND [ARGS...]\n"
+       "       gotrace [OPTIONS] -p PID[,PID...] [--duration SECONDS] [-- COMMAND...]\n"
+       "       gotrace replay [OPTIONS] FILE.gtr\n"
+       "       gotrace replay --from-strace [OPTIONS] STRACE.LOG\n"
+       "\n"
+       "Runs COMMAND under ptrace, following every thread, child and exec, and tells why it is\n"
+       "slow or hung. By default it prints no per-syscall lines: only what it finds and a\n"
+       "strace -c style summary when the command ends (or when interrupted: the command is sent\n"
+       "the same signal, then SIGKILL after 3 s; the summary is still printed). Summary times\n"
+       "are wall-clock from syscall entry to exit (strace -c -w), so blocking calls show their\n"
+       "real cost; calls that never returned are listed below the table. Before the summary\n"
+       "comes the diagnosis: why the command is hung or slow (file descriptors exhausted,\n"
+       "getrandom blocked on entropy, DNS / TCP connect / TLS / module proxy waits named by host\n"
+       "and GOPROXY/GOSUMDB role), with evidence and what to try.\n"
+       "\n"
+       "Exit status: the command's; if it was killed by a signal, gotrace dies of the same\n"
+       "signal. 2: bad usage or command not found; 1: command cannot be executed or traced, or\n"
+       "gotrace's own output could not be written; 3: --fail-on matched. Replay prints what the\n"
+       "live run printed, from the recording; it exits 1 for a file it cannot read (and says\n"
+       "where). See gotrace(1).\n"
        "\n"
        << describe(r)
        << "\nShort forms as in strace: -t -tt -ttt, -y -yy, -e trace=read,%net, -o FILE, -s N.\n"

@@ -51,8 +51,11 @@ std::string resolve_command(const std::string& name) {
     if (found.empty()) throw UsageError("command not found: '" + name + "'");
   }
   struct stat st {};
-  if (stat(found.c_str(), &st) != 0)
+  if (stat(found.c_str(), &st) != 0) {
+    // Not found is not found, however it was spelled (`nosuchcmd` or `/no/such/cmd`): exit 2.
+    if (errno == ENOENT || errno == ENOTDIR) throw UsageError("command not found: '" + name + "'");
     throw SetupError("cannot execute '" + found + "': " + std::strerror(errno), errno);
+  }
   if (S_ISDIR(st.st_mode))
     throw SetupError("cannot execute '" + found + "': " + std::strerror(EISDIR), EISDIR);
   if (access(found.c_str(), X_OK) != 0)

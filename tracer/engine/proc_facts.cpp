@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -24,9 +25,22 @@ std::string read_link(const std::string& path) {
   return n < 0 ? std::string() : std::string(buf, static_cast<std::size_t>(n));
 }
 
+// What can be read of a /proc file: a process or thread that ends meanwhile (ESRCH) or
+// that gotrace may not inspect (EPERM, EACCES) gives what was read so far, often nothing.
+// (An ifstream's istreambuf_iterator throws from underflow on such a read error.)
 std::string read_small_file(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string out;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return out;
 }
 
 Rlimit limit_of(int pid, int resource) {

@@ -418,7 +418,7 @@ StraceLogSource::StraceLogSource(std::string path) : path_(std::move(path)) {
 }
 
 void StraceLogSource::run(EventConsumer& out) {
-  lines_ = skipped_ = 0;
+  lines_ = skipped_ = calls_ = 0;
   first_skipped_.clear();
   Survey s = survey(path_);
   Emitter em(out, s);
@@ -430,9 +430,12 @@ void StraceLogSource::run(EventConsumer& out) {
     lines_ = in.number();
     ParsedLine p = strace::parse_line(text, summary);
     if (p.kind == LineKind::Summary) summary = true;
+    bool call = p.kind == LineKind::Call || p.kind == LineKind::Unfinished || p.kind == LineKind::Resumed;
     if (!em.line(p)) {
       ++skipped_;
       if (first_skipped_.size() < kFirstSkippedKept) first_skipped_.push_back(in.number());
+    } else if (call) {
+      ++calls_;
     }
   }
   em.end();

@@ -55,6 +55,7 @@ class StraceLogSource final : public EventSource {
 
   uint64_t lines() const { return lines_; }
   uint64_t skipped_lines() const { return skipped_; }
+  uint64_t call_lines() const { return calls_; }  // syscall lines read (0: not a strace log)
   // Line numbers (1-based) of the first few skipped lines, for the warning.
   const std::vector<uint64_t>& first_skipped() const { return first_skipped_; }
   static constexpr std::size_t kFirstSkippedKept = 10;
@@ -63,6 +64,7 @@ class StraceLogSource final : public EventSource {
   std::string path_;
   uint64_t lines_ = 0;
   uint64_t skipped_ = 0;
+  uint64_t calls_ = 0;
   std::vector<uint64_t> first_skipped_;
 };
 
