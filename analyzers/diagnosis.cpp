@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "gotrace/format.h"
+
 namespace gotrace::analyzers {
 namespace {
 
@@ -191,9 +193,15 @@ std::string Diagnosis::text_report() const {
 
 std::string Diagnosis::json_report() const {
   std::vector<Finding> fs = ranked();
-  std::string out = fmt::format("{{\"schema_version\":1,\"healthy\":{},\"syscalls\":{},\"duration_s\":{:.6f},\"findings\":[",
+  // How the command ended: "exit_status": N, or "signal": "SIGKILL"; null for both when it
+  // did not end under the trace (attach, --duration before it ended).
+  std::string exit_status = "null", signal = "null";
+  if (exit_status_ >= 0 && WIFEXITED(exit_status_)) exit_status = std::to_string(WEXITSTATUS(exit_status_));
+  if (exit_status_ >= 0 && WIFSIGNALED(exit_status_)) signal = json_string(format::signal_name(WTERMSIG(exit_status_)));
+  std::string out = fmt::format("{{\"schema_version\":1,\"healthy\":{},\"syscalls\":{},\"duration_s\":{:.6f},"
+                                "\"exit_status\":{},\"signal\":{},\"findings\":[",
                                 fs.empty() ? "true" : "false", syscalls_,
-                                static_cast<double>(table_.now().count()) / 1e9);
+                                static_cast<double>(table_.now().count()) / 1e9, exit_status, signal);
   for (std::size_t i = 0; i < fs.size(); ++i) {
     const Finding& f = fs[i];
     auto list = [](const std::vector<std::string>& v) {

@@ -33,6 +33,18 @@ sleep 0.5; kill -TERM $gt
 rc=0; wait $gt || rc=$?
 assert_eq 143 "$rc" "SIGTERM from the user: gotrace ends like the command (killed by SIGTERM)"
 
+# The user's signal, and a command that ignores it: SIGKILLed after the grace period, and
+# gotrace exits as a shell does for a command interrupted so (130, 143), saying it killed it.
+for sig in INT TERM; do
+  "$GOTRACE" -o "$WORK/ign.out" -- sh -c 'trap "" INT TERM; sleep 30' 2>"$WORK/ign.err" &
+  gt=$!; track $gt
+  sleep 0.5; kill -$sig $gt
+  rc=0; wait $gt || rc=$?
+  assert_eq $((128 + $(kill -l $sig))) "$rc" "SIG$sig to gotrace, the command ignoring it: exit status"
+  grep -q "the command was still running after SIG$sig: killed with SIGKILL" "$WORK/ign.err" ||
+    fail "SIG$sig: the SIGKILL is not said: $(cat "$WORK/ign.err")"
+done
+
 # gotrace killed: the command's fate by mode. Each command writes a file 1.5 s in.
 run_killed() {  # FILE MODE...
   local f=$1; shift

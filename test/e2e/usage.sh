@@ -17,6 +17,7 @@ expect_error 2 "command not found: 'no-such-command-gotrace'" no-such-command-go
 expect_error 2 "command not found: '/no/such/dir/cmd'" -- /no/such/dir/cmd  # one status, however spelled
 expect_error 2 "invalid system call 'bogus'" -e trace=bogus true
 expect_error 2 "invalid sort key" -S sideways true
+expect_error 2 "--format jsonl writes JSON: give it a file with -o FILE" --format jsonl true  # never mixed with text
 printf 'not a program\n' >"$WORK/plain"
 chmod -x "$WORK/plain"
 expect_error 1 "cannot execute '$WORK/plain': Permission denied" "$WORK/plain"

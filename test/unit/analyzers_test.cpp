@@ -2,6 +2,7 @@
 // sequences report nothing.
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 
@@ -390,6 +391,16 @@ TEST_CASE("a healthy run says so in one line", "[analyzer]") {
   CHECK_THAT(r, Catch::StartsWith("gotrace: no problem found"));
   CHECK(std::count(r.begin(), r.end(), '\n') == 1);
   CHECK_THAT(d.json_report(), Catch::StartsWith("{\"schema_version\":1,\"healthy\":true"));
+  CHECK_THAT(d.json_report(), Catch::Contains("\"exit_status\":0,\"signal\":null,"));
+
+  SECTION("killed by a signal: the JSON report says which") {
+    EventScript k;
+    launched(k, 4, 1024);
+    k.after_ms(20).thread_exit(4, 4, SIGKILL).end(EndReason::Interrupted, SIGKILL);
+    Diagnosis killed({});
+    k.play(killed);
+    CHECK_THAT(killed.json_report(), Catch::Contains("\"exit_status\":null,\"signal\":\"SIGKILL\","));
+  }
 }
 
 TEST_CASE("clone failing with EAGAIN is a process limit", "[analyzer][nproc]") {

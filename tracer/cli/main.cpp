@@ -127,7 +127,14 @@ int run_live(const cli::Options& opt) {
   if (!source.filter_problem().empty())
     fmt::print(stderr, "gotrace: {}: every syscall was traced instead\n", source.filter_problem());
   pipeline.finish();
-  return pipeline.exit_status();
+  int status = pipeline.exit_status();
+  // The user asked (Ctrl-C, SIGTERM) and the command, which ignored that, had to be killed:
+  // exit as a shell does for a command interrupted by that signal (130, 143), rather than
+  // die of the SIGKILL gotrace sent.
+  if (int sig = live::LiveSource::stop_signal(); sig != 0 && source.killed_command() && status >= 0 &&
+                                                 WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+    return (128 + sig) << 8;
+  return status;
 }
 
 int run_replay(const cli::Options& opt) {

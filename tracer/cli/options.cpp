@@ -297,6 +297,9 @@ void build_options(const Raw& r, Options& o) {
   o.kill_on_exit = r.kill_on_exit;
   if (r.format != "text" && r.format != "jsonl" && r.format != "chrome")
     throw UsageError("invalid --format '" + r.format + "' (text, jsonl or chrome)");
+  // JSON never shares a stream with text (the diagnosis and summary go to stderr).
+  if (r.format != "text" && r.output.empty())
+    throw UsageError("--format " + r.format + " writes JSON: give it a file with -o FILE");
   o.format = r.format;
   o.record_path = r.record;
   o.full = r.full;

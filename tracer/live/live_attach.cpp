@@ -218,6 +218,10 @@ void LiveSource::Impl::detach_one(int tid, std::vector<int>& more, Nanos give_up
 }
 
 void LiveSource::Impl::kill_launched(int sig) {
+  if (sig == SIGKILL && !killed_all && g_stop_signal != 0 && end_reason == EndReason::Interrupted)
+    notes.push_back(fmt::format("the command was still running after {}: killed with SIGKILL ({})",
+                                std::string("SIG") + sigabbrev_np(g_stop_signal),
+                                user_requests >= 2 ? "asked twice" : "after the grace period"));
   killed_all = sig == SIGKILL;
   for (auto& [tid, t] : tasks)
     if (t.pid == tid && !t.attached && !t.handover) kill(tid, sig);

@@ -86,6 +86,7 @@ int LiveSource::stop_signal() { return g_stop_signal; }
 bool LiveSource::filtered() const { return impl_->filter_active; }
 const std::string& LiveSource::filter_problem() const { return impl_->filter_problem; }
 const std::vector<std::string>& LiveSource::notes() const { return impl_->notes; }
+bool LiveSource::killed_command() const { return impl_->killed_all; }
 
 void LiveSource::launch(const std::vector<std::string>& argv) {
   GOTRACE_CHECK(!argv.empty());

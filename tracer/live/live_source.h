@@ -75,6 +75,9 @@ class LiveSource final : public EventSource {
   const std::string& filter_problem() const;
   // After run(): what the trace did that the user should know (one line each).
   const std::vector<std::string>& notes() const;
+  // After run(): gotrace ended the launched command with SIGKILL (it outlived the signal
+  // passed on at the user's request).
+  bool killed_command() const;
 
   // Async-signal-safe: SIGINT/SIGTERM/SIGHUP/SIGQUIT to gotrace, from `sender` (si_pid of
   // a kill(2), 0 when the kernel sent it). Attached processes are detached and go on as
