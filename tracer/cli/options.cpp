@@ -269,6 +269,7 @@ void build_options(const Raw& r, Options& o) {
   o.trace = r.trace || r.summary_and_trace || r.stacks;
   o.stacks = r.stacks;
   o.summary = !r.no_summary;
+  o.summary_only = r.summary_only;
   o.output_path = r.output;
   if (r.timestamps < 0 || r.timestamps > 3) throw UsageError("--timestamps takes 0 to 3");
   o.timestamps = static_cast<sinks::Timestamps>(r.timestamps);

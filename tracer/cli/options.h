@@ -19,6 +19,7 @@ struct Options {
   bool version = false;
   bool trace = false;    // --trace / -C: print the per-syscall trace
   bool summary = true;   // the -c table (on unless --no-summary)
+  bool summary_only = false;  // -c: the verdict line and the table, nothing else below it
   std::string output_path;  // -o; empty = stderr
   sinks::Timestamps timestamps = sinks::Timestamps::None;
   bool durations = false;

@@ -93,7 +93,7 @@ void Pipeline::finish() {
   report_out_->flush();
   if (opt_.summary) {
     summary_out_->write(summary_->table());
-    summary_out_->write(summary_->error_breakdown());
+    if (!opt_.summary_only) summary_out_->write(summary_->error_breakdown());  // -c: the table, as strace -c
     summary_out_->write(summary_->unfinished());
   }
   summary_out_->flush();
