@@ -80,6 +80,7 @@ void Diagnosis::on_event(const Event& e) {
   table_.on_event(e);
   for (auto& a : analyzers_) a->on_event(e);
   if (std::holds_alternative<SyscallExit>(e.body)) ++syscalls_;
+  if (const auto* start = std::get_if<TraceStart>(&e.body)) filtered_ = start->filtered;
   if (const auto* end = std::get_if<TraceEnd>(&e.body)) {
     ended_ = true;
     exit_status_ = end->exit_status;
@@ -185,6 +186,12 @@ std::string Diagnosis::text_report() const {
     if (exit_status_ >= 0)
       how = WIFEXITED(exit_status_) ? fmt::format(", exit status {}", WEXITSTATUS(exit_status_))
                                    : fmt::format(", killed by signal {}", WTERMSIG(exit_status_));
+    // Under the seccomp filter the count is of the calls gotrace stopped on, not all the
+    // command made: said so, lest it be read as everything the command did.
+    if (filtered_)
+      return fmt::format("gotrace: no problem found in {}{} ({} syscalls stopped on: the seccomp filter lets "
+                         "the others run unseen; --full counts every call)\n",
+                         seconds_text(table_.now()), how, syscalls_);
     return fmt::format("gotrace: no problem found: {} syscalls in {}{}\n", syscalls_,
                        seconds_text(table_.now()), how);
   }

@@ -54,6 +54,7 @@ class Diagnosis final : public EventConsumer {
   bool ended_ = false;
   uint64_t syscalls_ = 0;
   int32_t exit_status_ = -1;
+  bool filtered_ = false;  // TraceStart: a seccomp filter let most calls run unseen
   EndReason end_reason_ = EndReason::AllExited;
 };
 
