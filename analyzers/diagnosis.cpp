@@ -173,6 +173,11 @@ std::string Diagnosis::render(const std::vector<Finding>& fs, const std::string&
     out += fmt::format("gotrace: {}{}{}\n", prefix, i == 0 ? "" : "also: ", f.verdict);
     for (std::size_t k = 0; k < f.evidence.size(); ++k)
       out += fmt::format("  {} {}\n", k == 0 ? "evidence:" : "         ", f.evidence[k]);
+    // The same remedies for several findings (one per socket of a stalled download) are
+    // printed once, under the first.
+    bool repeated = false;
+    for (std::size_t j = 0; j < i && !repeated; ++j) repeated = fs[j].tries == f.tries;
+    if (repeated) continue;
     for (std::size_t k = 0; k < f.tries.size(); ++k)
       out += fmt::format("  {} {}\n", k == 0 ? "try:" : "    ", f.tries[k]);
   }

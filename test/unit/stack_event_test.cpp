@@ -35,12 +35,13 @@ std::vector<StackFrame> go_frames() {
   };
 }
 
-std::string text_of(const EventScript& s) {
+std::string text_of(const EventScript& s, bool show_stacks = true) {
   test::TempDir dir;
   std::string path = dir.file("out.txt");
   {
     auto out = Output::open_file(path);
     sinks::TextOptions opt;
+    opt.show_stacks = show_stacks;  // -k
     sinks::TextSink sink(*out, opt);
     s.play(sink);
     out->flush();
@@ -78,6 +79,8 @@ TEST_CASE("the text sink prints a call's stack under its line, strace -k style",
   s.enter(10, 10, SysNo::close, {3}).exit(10, 10, 0);
   s.stack(10, 10, {go_frames()[3]}, "a note");  // taken at the exit: printed at once
   s.end();
+  // Without -k the stacks (taken for the findings' evidence) stay out of the trace.
+  CHECK(text_of(s, false).find(" > ") == std::string::npos);
   std::string text = text_of(s);
   CHECK(text.find("= -1 ENOENT (No such file or directory)\n"
                   "[pid    10]  > /usr/lib/go-1.19/bin/go(os.OpenFile+0x5e) [0xf2a3e] /usr/lib/go-1.19/src/os/file.go:337\n") ==

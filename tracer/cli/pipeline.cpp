@@ -62,6 +62,7 @@ Pipeline::Pipeline(const Options& opt) : opt_(opt) {
     to.pid_column = !opt.output_path.empty();
     to.show_sigurg = opt.show_sigurg;
     to.show_signals = opt.show_signals;
+    to.show_stacks = opt.stacks;
     to.filter = opt.filter;
     owned_.push_back(std::make_unique<sinks::TextSink>(*out_, std::move(to)));
     fanout_.add(*owned_.back());

@@ -108,6 +108,7 @@ void TextSink::handle(const Event& e, const SyscallExit& exit) {
 }
 
 void TextSink::handle(const Event& e, const Stack& st) {
+  if (!opt_.show_stacks) return;
   int32_t tid = raw(e.tid);
   std::string text;
   for (const StackFrame& f : st.frames) {

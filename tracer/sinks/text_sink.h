@@ -22,6 +22,8 @@ struct TextOptions {
   bool pid_column = false;      // -o FILE: "PID  " prefix on every line, as strace -f -o
   bool show_sigurg = false;     // -e signal=all: Go's preemption signal is noise otherwise
   bool show_signals = true;     // -e signal=none hides them
+  bool show_stacks = false;     // -k: stacks under the calls (without it, stacks taken for the
+                                // findings' evidence are not printed in the trace)
   SyscallFilter filter;
 };
 
