@@ -1,0 +1,3 @@
+module gotrace.test/threadchurn
+
+go 1.19
