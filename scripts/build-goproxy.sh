@@ -98,8 +98,16 @@ export GOPROXY=off GOSUMDB=off GONOSUMDB='' GONOPROXY='' GOPRIVATE='' GOFLAGS="-
 
 printf '%s' "$manifest" >"$WORK/manifest"
 go build -o "$WORK/mkproxy" "$HERE/goproxy/mkproxy/main.go"
-rm -rf "$OUT/proxy.new" "$OUT/sample.new"
-"$WORK/mkproxy" -src "$SRC" -out "$OUT/proxy.new" -manifest "$WORK/manifest" >"$OUT/modules.txt.new"
+rm -rf "$OUT/proxy.new" "$OUT/sample.new" "$OUT/modules.txt.new"
+echo "build-goproxy: writing the module proxy tree to $OUT (zips, .mod and .info files)"
+# Each module mkproxy writes is one line out: counted as it goes on a terminal.
+n=0
+"$WORK/mkproxy" -src "$SRC" -out "$OUT/proxy.new" -manifest "$WORK/manifest" | while IFS= read -r line; do
+  printf '%s\n' "$line" >>"$OUT/modules.txt.new"
+  n=$((n + 1))
+  if [ -t 2 ]; then printf '\rbuild-goproxy: %d modules written' "$n" >&2; fi
+done
+if [ -t 2 ]; then echo >&2; fi
 
 # The sample module: go.mod and go.sum written by go itself against the new proxy.
 # tidy needs -e: Debian's trees lack files for other systems (no golang.org/x/sys/windows).

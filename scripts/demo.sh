@@ -5,10 +5,15 @@
 # module cache. Prints gotrace's findings and summary.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+step() { echo "demo: [$1/4] $2" >&2; }
+step 1 "installing the Debian packages (scripts/install-deps.sh)"
 bash "$ROOT/scripts/install-deps.sh"
-GOTRACE=$(bash "$ROOT/scripts/build.sh" | tail -1)
+step 2 "building gotrace (scripts/build.sh; a few minutes on 2 cores)"
+GOTRACE=$(bash "$ROOT/scripts/build.sh" | tee /dev/stderr | tail -1)
 PROXY=${GOPROXY_DIR:-/var/tmp/gotrace-goproxy}
-bash "$ROOT/scripts/build-goproxy.sh" "$PROXY" >/dev/null
+step 3 "building the offline module proxy from Debian's golang-*-dev packages (scripts/build-goproxy.sh)"
+bash "$ROOT/scripts/build-goproxy.sh" "$PROXY" >&2
+step 4 "go mod download of the sample module under gotrace, from that proxy over HTTP on 127.0.0.1"
 
 T=$(mktemp -d /dev/shm/gotrace-demo.XXXXXX)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$T"' EXIT

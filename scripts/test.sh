@@ -15,11 +15,15 @@ if [[ -z ${GOTRACE_TEST_GO:-} ]]; then
 fi
 export GOTRACE_TEST_GO
 echo "test.sh: Go toolchains under test: $GOTRACE_TEST_GO"
-bash "$ROOT/scripts/build.sh" "$BUILD" >/dev/null
+echo "test.sh: building in $BUILD (ninja's progress below)"
+bash "$ROOT/scripts/build.sh" "$BUILD"
 cd "$BUILD"
 start=$SECONDS
+echo "test.sh: unit tests"
 ctest --output-on-failure -L unit -j"$(nproc)"
+echo "test.sh: end-to-end tests, one at a time (the offline proxy is built by the first that needs it)"
 ctest --output-on-failure -L e2e
+echo "test.sh: a short fuzz run"
 # A short coverage-guided fuzz of the recording reader and the strace-log parser.
 FUZZ_SECONDS=${FUZZ_SECONDS:-15} FUZZ_BUILD_DIR=$BUILD/fuzz bash "$ROOT/scripts/fuzz.sh"
 echo "test.sh: whole suite took $((SECONDS - start)) s"
