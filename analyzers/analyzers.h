@@ -136,6 +136,19 @@ class NetworkWait final : public Analyzer {
   // (data sent before an attach), so negative times are real ones.
   static constexpr Nanos kNever = Nanos::min();
 
+  // A phase of a connection that took time, for the account of where a run's time went
+  // (time_account.h): a DNS question until its answer, a TCP connect, a TLS ClientHello until
+  // the first answer, a request until the first byte of its response, and the response's
+  // bytes until the last of them (before the next request). From seen calls, or from the
+  // kernel's TCP facts where the calls ran unseen (light mode, attach).
+  enum class Phase { Dns, Connect, Tls, FirstByte, Receive };
+  struct Span {
+    Phase phase;
+    Nanos from, to;
+    uint64_t bytes = 0;  // Receive: bytes received
+    std::string what;    // Dns: the name asked for; FirstByte/Receive: the request, if seen
+  };
+
   struct Conn {
     int32_t pid = 0;
     int fd = -1;
@@ -171,7 +184,24 @@ class NetworkWait final : public Analyzer {
     // ("v1.6.1.zip272199843.tmp") and its size then, from a snapshot. Waiting since last_read.
     std::string body_file;
     int64_t body_size = 0;
+    // Phases that took time, and the response being received (since its first byte, with
+    // `read` then): a Receive span once it ends (the next request, or the end).
+    std::vector<Span> spans;
+    Nanos answer_from{kNever};
+    Nanos seen_waiting{kNever};  // the last snapshot whose kernel facts showed it waiting for an answer
+    uint64_t read_before_answer = 0;
+    std::string answer_for;
   };
+
+  // Every connection of the run so far (those closed, then those open) with what `role`
+  // calls its peer; a response still arriving counts until `now`.
+  struct PeerSpans {
+    std::string who;
+    int32_t pid;
+    std::vector<Span> spans;
+    uint64_t received = 0;  // bytes, seen or by the kernel's count
+  };
+  std::vector<PeerSpans> spans(Nanos now) const;
 
  private:
   Conn* conn(int32_t pid, int fd);
@@ -182,6 +212,12 @@ class NetworkWait final : public Analyzer {
   void on_so_error(Conn& c, const SyscallExit& x, Nanos ts);
   void on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
   void on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts);
+  // The account's phases: data went out at `ts` (a response being received is over), and
+  // the first data came back at `ts` after the last sent (a wait for an answer is over).
+  static void sent(Conn& c, Nanos ts);
+  static void answered(Conn& c, Nanos ts);
+  static void end_receive(Conn& c);
+  static void answered_unseen(Conn& c, Nanos got, const OpenFd& f, const std::string& what);
   // network_snapshot.cpp: a Snapshot is the truth about `pid`'s sockets at its time.
   void on_snapshot(int32_t pid, const Snapshot& s, Nanos ts);
   void on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts);
@@ -269,6 +305,37 @@ class Spinning final : public Analyzer {
   Nanos min_span_;
   std::map<int32_t, BusyRun> last_;  // pid -> its run as of its last ThreadStates
   std::map<int32_t, Spin> killed_;   // pid -> killed while spinning
+};
+
+// A command that exited non-zero never gets "no problem found": the failed calls that
+// explain it (ENOSPC, EDQUOT, EROFS, EACCES/EPERM on files, EIO, an execve of a program
+// that is not there), the last one first with its path, and the last line the command's
+// processes wrote on stderr; when no call explains it, that line alone.
+class FailedRun final : public Analyzer {
+ public:
+  explicit FailedRun(const ProcessTable& t) : table_(t) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+  // Writes (stderr) and the failures of file calls; the light filter sees the writes to
+  // fd 2 and execve, the rest in --thorough and --full.
+  bool needs(const SyscallInfo& s) const override { return s.has(kStreamIo); }
+
+ private:
+  struct Failure {
+    int count = 0;
+    std::string first;  // the first such call, as strace shows it
+    std::string path;   // the file it named
+    int32_t pid = 0;
+    Nanos at{0}, last_at{0};
+  };
+  std::string path_of(int32_t pid, const SyscallExit& x) const;
+  void on_stderr(int32_t pid, const std::string& bytes);
+  const ProcessTable& table_;
+  std::map<std::pair<int, SysNo>, Failure> failures_;  // by errno and call
+  std::map<int32_t, std::string> partial_;              // pid -> its stderr line so far
+  std::string last_line_;
+  int32_t exit_status_ = -1;
+  bool filtered_ = false;  // a seccomp filter let file calls run unseen
 };
 
 }  // namespace gotrace::analyzers

@@ -45,15 +45,28 @@ std::string json_string(const std::string& s) {
 
 }  // namespace
 
-Diagnosis::Diagnosis(DiagnosisOptions opt, StallCallback on_stall)
-    : opt_(opt), on_stall_(std::move(on_stall)) {
-  analyzers_.push_back(std::make_unique<FdExhaustion>(table_));
-  analyzers_.push_back(std::make_unique<BlockingGetrandom>(table_));
-  analyzers_.push_back(std::make_unique<ProcessLimits>(table_));
-  analyzers_.push_back(std::make_unique<NetworkWait>(table_, opt.wait_threshold));
-  analyzers_.push_back(std::make_unique<Spinning>(table_));
-  analyzers_.push_back(std::make_unique<ChildHang>(table_, opt.wait_threshold));
+namespace {
+// Every analyzer, in the order their findings rank when all else is equal. NetworkWait is
+// at kNetworkWait: the account of the run's time reads its connections.
+constexpr std::size_t kNetworkWait = 3;
+std::vector<std::unique_ptr<Analyzer>> make_analyzers(const ProcessTable& t, const DiagnosisOptions& opt) {
+  std::vector<std::unique_ptr<Analyzer>> v;
+  v.push_back(std::make_unique<FdExhaustion>(t));
+  v.push_back(std::make_unique<BlockingGetrandom>(t));
+  v.push_back(std::make_unique<ProcessLimits>(t));
+  v.push_back(std::make_unique<NetworkWait>(t, opt.wait_threshold));
+  v.push_back(std::make_unique<Spinning>(t));
+  v.push_back(std::make_unique<ChildHang>(t, opt.wait_threshold));
+  v.push_back(std::make_unique<FailedRun>(t));
+  return v;
 }
+}  // namespace
+
+Diagnosis::Diagnosis(DiagnosisOptions opt, StallCallback on_stall)
+    : opt_(opt),
+      on_stall_(std::move(on_stall)),
+      analyzers_(make_analyzers(table_, opt)),
+      account_(table_, dynamic_cast<const NetworkWait&>(*analyzers_[kNetworkWait])) {}
 
 bool Diagnosis::needs(SysNo s) const {
   const SyscallInfo& info = syscall_info(s);
@@ -156,13 +169,23 @@ std::vector<Finding> Diagnosis::stall_findings() const {
 
 std::vector<Finding> Diagnosis::ranked() const {
   std::vector<Finding> all;
-  for (const auto& a : analyzers_)
-    for (Finding& f : a->findings()) all.push_back(std::move(f));
+  bool network_named = false;  // some wait was long enough for a finding of its own
+  for (std::size_t i = 0; i < analyzers_.size(); ++i)
+    for (Finding& f : analyzers_[i]->findings()) {
+      network_named = network_named || i == kNetworkWait;
+      all.push_back(std::move(f));
+    }
+  // A run made slow by many waits, none long enough for a finding of its own: judged once
+  // the run is over (while it runs, the stall detector speaks).
+  if (ended_ && !network_named)
+    if (std::optional<Finding> slow = account_.slow_run()) all.push_back(std::move(*slow));
   std::stable_sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.seconds_lost != b.seconds_lost) return a.seconds_lost > b.seconds_lost;
     return a.at < b.at;
   });
+  // That the command failed is the symptom: any other finding comes first, as its cause.
+  std::stable_partition(all.begin(), all.end(), [](const Finding& f) { return f.kind != "command_failed"; });
   return all;
 }
 
@@ -184,7 +207,14 @@ std::string Diagnosis::render(const std::vector<Finding>& fs, const std::string&
   return out;
 }
 
-std::string Diagnosis::text_report() const {
+std::string Diagnosis::text_report(bool account) const {
+  std::string out = verdict_text();
+  if (account)
+    for (const std::string& line : account_.lines()) out += line + "\n";
+  return out;
+}
+
+std::string Diagnosis::verdict_text() const {
   std::vector<Finding> fs = ranked();
   if (fs.empty()) {
     std::string how = "";

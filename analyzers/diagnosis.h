@@ -13,6 +13,7 @@
 #include "analyzers.h"
 #include "finding.h"
 #include "process_table.h"
+#include "time_account.h"
 
 namespace gotrace::analyzers {
 
@@ -35,7 +36,8 @@ class Diagnosis final : public EventConsumer {
 
   // All findings, most important first (severity, then time lost, then time).
   std::vector<Finding> ranked() const;
-  std::string text_report() const;  // ends with '\n'
+  // Ends with '\n'; with `account`, followed by where the run's time went (time_account.h).
+  std::string text_report(bool account = true) const;
   std::string json_report() const;  // one JSON object + '\n'
   const ProcessTable& table() const { return table_; }
 
@@ -43,11 +45,13 @@ class Diagnosis final : public EventConsumer {
   bool is_progress(const Event& e) const;
   std::vector<Finding> stall_findings() const;
   std::string render(const std::vector<Finding>& fs, const std::string& prefix) const;
+  std::string verdict_text() const;  // the findings, or that there are none
 
   DiagnosisOptions opt_;
   StallCallback on_stall_;
   ProcessTable table_;
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
+  TimeAccount account_;
   Nanos last_progress_{0};
   Nanos last_tick_{0};  // bytes a Tick reports moved after this: progress at least then
   bool stall_reported_ = false;

@@ -22,6 +22,8 @@ namespace {
 // event's time: a seen write within this of the kernel's last send is the same data.
 constexpr Nanos kSameTime = std::chrono::milliseconds(50);
 constexpr int64_t kTickMs = 10;  // the longest kernel clock tick (HZ=100)
+// Data received this recently at a snapshot: a transfer still going on.
+constexpr int64_t kFlowingMs = 200;
 // How long after reading a piece of the body cmd/go may take to write it to the file.
 constexpr int64_t kBodyCopyMs = 500;
 
@@ -175,10 +177,12 @@ NetworkWait::Conns::iterator NetworkWait::close_unseen(Conns::iterator it, Nanos
 }
 
 void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
+  const OpenFd before = c.kernel;  // the previous snapshot's facts (tcp_state 0: none)
   c.kernel = f;
   // match_downloads set last_read back for the previous snapshot: undone here, and done
   // again below if this snapshot still shows the download waiting.
   const bool inferred = !c.same_tick.empty();
+  const std::string was_fetching = std::move(c.fetching);  // the download it waited for, if known
   c.same_tick.clear();
   c.fetching.clear();
   c.body_file.clear();
@@ -197,10 +201,32 @@ void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
     c.connected = ts;
   }
   // With no data, tcp_info's "last" times count from the connection's setup: not data.
-  if (f.bytes_sent > 0 && f.last_send_ms >= 0) {
+  const bool sent_unseen = f.bytes_sent > 0 && f.last_send_ms >= 0;
+  const bool got_unseen = f.bytes_received > 0 && f.last_recv_ms >= 0;
+  // Data was still arriving at the previous snapshot: what came since continues it (a
+  // slow body). Otherwise new data is another response, whose start is not known.
+  const bool flowing = before.tcp_state && before.last_recv_ms >= 0 && before.last_recv_ms <= kFlowingMs;
+  // A response being received that the kernel says went on before the last send: its
+  // bytes and end first, then the send ends it.
+  if (got_unseen && c.answer_from != kNever && (!sent_unseen || f.last_recv_ms >= f.last_send_ms) &&
+      f.bytes_received > c.read) {
+    if (flowing) c.last_read = std::max(c.last_read, ts - std::chrono::milliseconds(f.last_recv_ms));
+    else end_receive(c);
+  }
+  if (sent_unseen) {
     Nanos sent = ts - std::chrono::milliseconds(f.last_send_ms);
-    if (c.last_write == kNever || (sent > c.last_write + kSameTime && f.bytes_sent > c.written)) {
-      // Data went out unseen: the request seen before (if any) is not the last one.
+    // More bytes out than the calls seen wrote (no retransmission to explain them): data
+    // went out unseen, however close in time to the last write seen.
+    bool more = f.bytes_sent > c.written && (sent > c.last_write + kSameTime || f.retransmits == 0);
+    if (c.last_write == kNever || more) {
+      if (c.last_write != kNever) sent = std::max(sent, c.last_write + Nanos(1));
+      // In the clock tick of the last read seen: after it (a client sends its next request
+      // on a kept-alive connection once it has read the previous answer).
+      if (more && c.last_read != kNever && sent <= c.last_read &&
+          sent + std::chrono::milliseconds(kTickMs) >= c.last_read)
+        sent = c.last_read + Nanos(1);
+      NetworkWait::sent(c, sent);
+      // The request seen before (if any) is not the last one.
       c.request.clear();
       c.last_write = sent;
       c.last_write_bytes = 0;
@@ -209,12 +235,41 @@ void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
     }
     c.written = std::max(c.written, f.bytes_sent);
   }
-  if (f.bytes_received > 0 && f.last_recv_ms >= 0) {
+  if (got_unseen) {
     Nanos got = ts - std::chrono::milliseconds(f.last_recv_ms);
     if (inferred && f.last_recv_ms <= f.last_send_ms) got = std::max(got, c.last_write);  // one tick: in order
-    if (inferred || c.last_read == kNever || got > c.last_read + kSameTime) c.last_read = got;
+    // New data received within a clock tick of the last send: the answer to it (a quick
+    // exchange), unless the module cache shows the request still waiting (match_downloads).
+    const bool more_in = f.bytes_received > c.read;  // received more than the calls seen read
+    if (more_in && c.last_write != kNever && got <= c.last_write &&
+        got + std::chrono::milliseconds(kTickMs) >= c.last_write)
+      got = c.last_write + Nanos(1);
+    if (inferred || c.last_read == kNever || got > c.last_read + kSameTime || (more_in && got > c.last_read)) {
+      if (!inferred && c.last_write != kNever && got > c.last_write && c.last_write > c.last_read &&
+          c.answer_from == kNever)
+        answered_unseen(c, got, f, c.request.empty() ? was_fetching : c.request);
+      c.last_read = got;
+    }
     c.read = std::max(c.read, f.bytes_received);
   }
+  if (c.last_write != kNever && c.last_write > c.last_read) c.seen_waiting = ts;
+}
+
+// An answer that came unseen after the last send, last data at `got`. A snapshot that
+// showed the request still waiting (seen_waiting) bounds the wait from below: a wait until
+// then, and, when the data still flows now (a slow body), receiving since. A response
+// that is over by now ends a wait somewhere before `got`: counted as a wait until then.
+// Nothing is counted when no snapshot saw it waiting (a quick exchange, start unknown).
+void NetworkWait::answered_unseen(Conn& c, Nanos got, const OpenFd& f, const std::string& what) {
+  if (c.seen_waiting == kNever || c.seen_waiting <= c.last_write || c.seen_waiting >= got) return;
+  if (f.last_recv_ms > kFlowingMs) {
+    c.spans.push_back({Phase::FirstByte, c.last_write, got, 0, what});
+    return;
+  }
+  c.spans.push_back({Phase::FirstByte, c.last_write, c.seen_waiting, 0, what});
+  c.answer_from = c.seen_waiting;
+  c.read_before_answer = c.read;
+  c.answer_for = what;
 }
 
 // cmd/go holds DIR/cache/download/MODULE/@v/VERSION.lock while it fetches that version, and

@@ -63,6 +63,11 @@ std::string payload(const SyscallExit& x) {
 bool is_write(SysNo s) { return syscall_info(s).has(kSends); }
 bool is_read(SysNo s) { return syscall_info(s).has(kReceives); }
 
+// A seen read this long after the previous one, with no send seen between, starts a new
+// response: its request may have gone out unseen.
+constexpr Nanos kReceiveGap = std::chrono::seconds(1);
+constexpr Nanos kTick = std::chrono::milliseconds(10);  // the longest kernel clock tick (HZ=100)
+
 // A wait that ended with an answer is reported only when it was this long: a proxy
 // fetching from its origin on a cache miss answers in seconds, and that is normal.
 constexpr Nanos kSlowAnswer = std::chrono::seconds(10);
@@ -180,6 +185,7 @@ void NetworkWait::on_connect_exit(Conn& c, const SyscallExit& x, std::vector<std
   c.connect_blocking = false;
   if (!x.failed()) {
     c.connected = ts;
+    c.spans.push_back({Phase::Connect, c.connect_start, ts, 0, {}});
   } else if (connect_failure(x.error())) {
     c.connect_error = x.error();
   }
@@ -193,9 +199,10 @@ void NetworkWait::on_so_error(Conn& c, const SyscallExit& x, Nanos ts) {
   if (!c.connect_pending) return;
   if (value == 0 && ts - c.connect_start >= kSlowAnswer) remember(c, wait_finding(c, ts, WaitEnd::Answered));
   c.connect_pending = false;
-  if (value == 0)
+  if (value == 0) {
     c.connected = ts;
-  else
+    c.spans.push_back({Phase::Connect, c.connect_start, ts, 0, {}});
+  } else
     c.connect_error = value;
 }
 
@@ -203,7 +210,9 @@ void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos 
   if (c.connect_pending) {
     c.connect_pending = false;
     c.connected = ts;
+    c.spans.push_back({Phase::Connect, c.connect_start, ts, 0, {}});
   }
+  sent(c, ts);
   if (c.udp && c.port == 53) {
     if (auto q = wire::parse_dns(bytes); q && !q->response) {
       c.dns_query = q->name;
@@ -231,16 +240,76 @@ void NetworkWait::on_write(Conn& c, const std::string& bytes, uint64_t n, Nanos 
 
 void NetworkWait::on_read(Conn& c, const std::string& bytes, uint64_t n, Nanos ts) {
   if (waited(c, ts) >= kSlowAnswer) remember(c, wait_finding(c, ts, WaitEnd::Answered));
+  const bool waiting = c.last_write != kNever && c.last_write > c.last_read;
+  // Data after a silence on a connection whose last send and receive the kernel put in one
+  // clock tick (both unseen): that send was the request for it, not an answered one.
+  const bool same_tick_request = !waiting && c.kernel_write && c.last_write != kNever &&
+                                 ts - c.last_read > kReceiveGap && c.last_read - c.last_write <= kTick;
+  if (!c.udp && (waiting || same_tick_request)) {
+    answered(c, ts);
+  } else if (c.answer_from != kNever && ts - c.last_read > kReceiveGap) {
+    // Data again after a silence: the request for it may have gone out unseen (light mode),
+    // so the silence is not counted as receiving.
+    end_receive(c);
+    c.answer_from = ts;
+    c.read_before_answer = c.read;
+    c.answer_for = c.request.empty() ? c.fetching : c.request;
+  }
   c.body_file.clear();  // data flows again
   c.same_tick.clear();  // seen: no longer inferred
   c.last_read = ts;
   c.read += n;
   if (c.udp && c.port == 53) {
     if (auto r = wire::parse_dns(bytes); r && r->response) {
+      if (!c.dns_answered && c.last_write != kNever) c.spans.push_back({Phase::Dns, c.last_write, ts, 0, r->name});
       c.dns_answered = true;
       for (const std::string& a : r->addresses) names_[a] = r->name;
     }
   }
+}
+
+void NetworkWait::sent(Conn& c, Nanos) { end_receive(c); }
+
+void NetworkWait::answered(Conn& c, Nanos ts) {
+  end_receive(c);
+  if (c.tls && c.last_read == kNever)
+    c.spans.push_back({Phase::Tls, c.last_write, ts, 0, {}});
+  else
+    c.spans.push_back({Phase::FirstByte, c.last_write, ts, 0, c.request.empty() ? c.fetching : c.request});
+  c.answer_from = ts;
+  c.read_before_answer = c.read;
+  c.answer_for = c.request.empty() ? c.fetching : c.request;
+}
+
+void NetworkWait::end_receive(Conn& c) {
+  if (c.answer_from == kNever) return;
+  if (c.last_read >= c.answer_from && c.read > c.read_before_answer)
+    c.spans.push_back({Phase::Receive, c.answer_from, c.last_read, c.read - c.read_before_answer, c.answer_for});
+  c.answer_from = kNever;
+}
+
+std::vector<NetworkWait::PeerSpans> NetworkWait::spans(Nanos now) const {
+  std::vector<PeerSpans> out;
+  auto add = [&](const Conn& c, bool open) {
+    PeerSpans p{role(c), c.pid, c.spans, c.read};
+    if (c.answer_from != kNever && c.last_read >= c.answer_from && c.read > c.read_before_answer)
+      p.spans.push_back({Phase::Receive, c.answer_from, c.last_read, c.read - c.read_before_answer, c.answer_for});
+    // A wait still going on counts until now; one its socket's end cut short, until then.
+    Nanos end = open ? now : c.closed;
+    if (Nanos w = waited(c, end); w > Nanos{0}) {
+      Phase ph = c.connect_pending ? Phase::Connect
+                 : c.port == 53    ? Phase::Dns
+                 : c.tls && c.last_read == kNever ? Phase::Tls
+                                                  : Phase::FirstByte;
+      if (c.body_file.empty()) p.spans.push_back({ph, end - w, end, 0, c.port == 53 ? c.dns_query : c.request});
+    }
+    // The account is of the trace: a wait that began before an attach counts from it.
+    for (Span& s : p.spans) s.from = std::max(s.from, std::min(Nanos{0}, s.to));
+    if (!p.spans.empty() || p.received) out.push_back(std::move(p));
+  };
+  for (const Conn& c : closed_) add(c, false);
+  for (const auto& [key, c] : open_) add(c, true);
+  return out;
 }
 
 // "1.2.3.4:80" -> "1.2.3.4", "[::1]:443" -> "::1".

@@ -195,6 +195,7 @@ void ProcessTable::on_event(const Event& e) {
           int32_t parent = raw(b.parent);
           p.parent = parent;
           p.argv = b.argv;
+          p.started = e.ts;
           if (const ProcessInfo* from = process(parent); from && parent != pid) {
             p.env = from->env;  // fork copies environment, limits and the fd table
             p.nofile = from->nofile;
@@ -252,7 +253,12 @@ void ProcessTable::on_event(const Event& e) {
           spare_.erase(in_flight_, tid);
           end_busy(tid, -1);
           cpu_seen_.erase(tid);
-          if (tid == pid) proc(pid).exited = true, runs_.erase(pid);
+          if (tid == pid) {
+            ProcessInfo& p = proc(pid);
+            p.exited = true;
+            p.ended = e.ts;
+            runs_.erase(pid);
+          }
         }
       },
       e.body);

@@ -41,6 +41,8 @@ struct ProcessInfo {
   std::map<int, FdInfo> fds;
   bool fds_known = false;  // true once a snapshot listed the fds open (start, attach, mid-trace)
   bool exited = false;
+  Nanos started{0};  // when it appeared (forked, or found at attach)
+  Nanos ended{0};    // when it exited, if it did
 };
 
 struct InFlightCall {

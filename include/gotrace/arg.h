@@ -65,7 +65,7 @@ namespace gotrace {
   X(RlimitResource)                                                                          \
   X(RlimitIn)       /* entry: struct rlimit (16 bytes) */                                    \
   X(RlimitOut)      /* exit: struct rlimit (16 bytes) */                                     \
-  X(MmapProt) X(MmapFlags) X(FcntlCmd) X(FcntlArg)                                           \
+  X(MmapProt) X(MmapFlags) X(FcntlCmd) X(FcntlArg) X(FlockOp)                               \
   X(PipeFdsOut)     /* exit: int[2] (8 bytes) */                                            \
   X(IdType)         /* - waitid's idtype: P_ALL, P_PID, P_PGID, P_PIDFD */                   \
   X(SiginfoOut)     /* exit: siginfo_t's first 48 bytes (to si_stime) when the call succeeded */\

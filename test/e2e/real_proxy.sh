@@ -2,8 +2,9 @@
 # that leaves the machine, and only to it): `go mod download` of a few real modules into a
 # fresh module cache, with real DNS, TLS and HTTP/2.
 #  (a) under gotrace (light mode): exit 0, every module's .zip in the cache, "no problem
-#      found", and the trace shows the DNS question for the proxy's host and the TCP connect
-#      to port 443 that followed;
+#      found", where the time went names the proxy by its host (connect, TLS handshake,
+#      bytes received), and the trace shows the DNS question for the proxy's host and the
+#      TCP connect to port 443 that followed;
 #  (b) `gotrace --full -c` against `strace -f -c` of the same download (each with its own
 #      fresh cache): the same execve, socket and connect counts (the rest varies from run
 #      to run with Go's scheduling: futex, nanosleep, epoll, reads of EAGAIN).
@@ -36,6 +37,11 @@ for m in "${MODS[@]}"; do
 done
 note "(a) $(head -1 "$WORK/a.rep")"
 grep -q '^gotrace: no problem found' "$WORK/a.rep" || { cat "$WORK/a.rep"; fail "(a) the report is not healthy"; }
+# Where the time went names the proxy by its host, with its connect and TLS handshake.
+hostre=${host//./\\.}
+grep -qE "^    module proxy $hostre \\([0-9a-f.:]+:443\\) \\(GOPROXY entry 1 of [0-9]+\\): [0-9]+ connections?, [0-9.]+ (bytes|kB|MB) received; connect [0-9.]+ m?s \\([0-9]+[^;]*; TLS handshake [0-9.]+ m?s" "$WORK/a.rep" ||
+  { cat "$WORK/a.rep"; fail "(a) the account does not name the proxy $host with its connect and TLS handshake"; }
+note "(a) $(grep -m1 "^    module proxy $hostre" "$WORK/a.rep")"
 qname=$(awk -F. '{ for (i = 1; i <= NF; i++) printf "\\\\%d%s", length($i), $i }' <<<"$host")
 grep -qE "(write|sendto)\(.*${qname}\\\\0" "$WORK/a.out" || { grep -m5 -E 'write|sendto' "$WORK/a.out"; fail "(a) no DNS question for $host"; }
 grep -qE 'connect\(.*htons\(443\)' "$WORK/a.out" || fail "(a) no connect to port 443"

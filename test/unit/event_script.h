@@ -22,6 +22,7 @@ class EventScript {
   EventScript& start(std::vector<std::string> command = {"prog"}) {
     return push(0, 0, TraceStart{1'700'000'000'000'000'000, kHostArch, "test", std::move(command), {}});
   }
+  EventScript& start_with(TraceStart t) { return push(0, 0, std::move(t)); }  // filtered, attached...
   EventScript& process(int pid, int parent = 0, std::vector<std::string> argv = {"prog"}) {
     return push(pid, pid, ProcessStart{Pid{parent}, std::move(argv)});
   }

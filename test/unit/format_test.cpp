@@ -223,6 +223,12 @@ TEST_CASE("fcntl, pipes, eventfd-style flags", "[format]") {
   Tracer tr;
   // as strace 6.1 prints
   CHECK(tr.call(SysNo::fcntl, {3, 3}, 0x8000) == "fcntl(3, F_GETFL) = 0x8000 (flags O_RDONLY|O_LARGEFILE)");
+  // flock's operation as strace 6.1 prints it (cmd/go locks its module cache with it).
+  CHECK(tr.call(SysNo::flock, {3, 2}, 0) == "flock(3, LOCK_EX) = 0");
+  CHECK(tr.call(SysNo::flock, {11, 8}, 0) == "flock(11, LOCK_UN) = 0");
+  CHECK(tr.call(SysNo::flock, {3, 1 | 4}, -11) == "flock(3, LOCK_SH|LOCK_NB) = -1 EAGAIN (Resource temporarily unavailable)");
+  CHECK(tr.call(SysNo::flock, {static_cast<uint64_t>(-1), 0}, -9) == "flock(-1, 0) = -1 EBADF (Bad file descriptor)");
+  CHECK(tr.call(SysNo::flock, {3, 0xdefaced00000100}, -22) == "flock(3, 0x100 /* LOCK_??? */) = -1 EINVAL (Invalid argument)");
   CHECK(tr.call(SysNo::fcntl, {3, 4, 04000}, 0) == "fcntl(3, F_SETFL, O_RDONLY|O_NONBLOCK) = 0");
   CHECK(tr.call(SysNo::fcntl, {3, 1}, 1) == "fcntl(3, F_GETFD) = 0x1 (flags FD_CLOEXEC)");
   CHECK(tr.call(SysNo::fcntl, {3, 1}, 0) == "fcntl(3, F_GETFD) = 0");

@@ -89,7 +89,7 @@ void Pipeline::finish() {
       stderr_out_->write("gotrace: recording " + recorder_->partial_path() + " is incomplete: " +
                          recorder_->error() + "\n");
   }
-  if (opt_.report == "text") report_out_->write(diagnosis_->text_report());
+  if (opt_.report == "text") report_out_->write(diagnosis_->text_report(!opt_.summary_only));
   if (opt_.report == "json") report_out_->write(diagnosis_->json_report());
   report_out_->flush();
   if (opt_.summary) {

@@ -177,6 +177,7 @@ void put_arg(std::string& out, const Ctx& c, int i) {
     case ArgKind::OpenHow:
     case ArgKind::FcntlCmd:
     case ArgKind::FcntlArg:
+    case ArgKind::FlockOp:
     case ArgKind::PipeFdsOut:
       put_fs_arg(out, c, i);
       return;

@@ -62,6 +62,9 @@ constexpr Flag kFcntlCmds[] = {
     {1032, "F_GETPIPE_SZ"}, {1033, "F_ADD_SEALS"}, {1034, "F_GET_SEALS"},
 };
 constexpr Flag kFdFlags[] = {{1, "FD_CLOEXEC"}};
+constexpr Flag kFlockOps[] = {{1, "LOCK_SH"},    {2, "LOCK_EX"},     {4, "LOCK_NB"},
+                              {8, "LOCK_UN"},    {32, "LOCK_MAND"},  {64, "LOCK_READ"},
+                              {128, "LOCK_WRITE"}};
 constexpr Flag kLockTypes[] = {{0, "F_RDLCK"}, {1, "F_WRLCK"}, {2, "F_UNLCK"}};
 constexpr Flag kSeals[] = {{1, "F_SEAL_SEAL"}, {2, "F_SEAL_SHRINK"}, {4, "F_SEAL_GROW"},
                            {8, "F_SEAL_WRITE"}, {0x10, "F_SEAL_FUTURE_WRITE"}};
@@ -304,6 +307,7 @@ void put_fs_arg(std::string& out, const Ctx& c, int i) {
     case ArgKind::OpenHow: put_open_how(out, a); break;
     case ArgKind::FcntlCmd: put_xval(out, kFcntlCmds, static_cast<uint32_t>(a.raw), "F_???"); break;
     case ArgKind::FcntlArg: put_fcntl_arg(out, c, a); break;
+    case ArgKind::FlockOp: put_flags(out, kFlockOps, static_cast<uint32_t>(a.raw), "LOCK_???"); break;
     case ArgKind::PipeFdsOut: put_pipe_fds(out, c, a); break;
     default:
       if ((c.call.sysno == SysNo::mknod || c.call.sysno == SysNo::mknodat) && i > 0 &&

@@ -157,9 +157,15 @@ uint64_t LiveSource::Impl::count_io(Nanos ts) {
       emit(ts, pid, pid, engine::read_snapshot(pid, false, sockets));
       set_every_call(pid, true, -1);
     }
-  } else if (change < 0) {
-    for (int pid : pids) set_every_call(pid, light.every_call(pid), -1);
+    return moved;
   }
+  if (change < 0)
+    for (int pid : pids) set_every_call(pid, light.every_call(pid), -1);
+  // A process that connected a socket: the kernel's TCP facts once a tick, so that the
+  // waits and transfers its unseen reads and writes made are in the account of where the
+  // run's time went (a request answered after 4 s while other downloads kept bytes moving).
+  for (int pid : pids)
+    if (counters[pid].connected && !light.every_call(pid)) emit_snapshot(pid, pid);
   return moved;
 }
 

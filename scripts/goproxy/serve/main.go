@@ -49,6 +49,7 @@ func main() {
 	maxLife := flag.Duration("max-life", 10*time.Minute, "exit after this long whatever happens")
 	stallPath := flag.String("stall-path", "", "hold responses to paths containing this substring")
 	stall := flag.Duration("stall", 0, "how long to hold a stalled response")
+	rate := flag.Int("rate", 0, "send stalled responses' bodies at this many bytes per second (0: at once)")
 	logRequests := flag.Bool("log", false, "log every request to stderr")
 	certOut := flag.String("tls-cert-out", "", "serve HTTPS; write the self-signed certificate (PEM) here")
 	flag.Parse()
@@ -85,7 +86,7 @@ func main() {
 		}
 	}
 
-	s := &server{dir: *dir, stallPath: *stallPath, stall: *stall, log: *logRequests,
+	s := &server{dir: *dir, stallPath: *stallPath, stall: *stall, rate: *rate, log: *logRequests,
 		quit: make(chan struct{}), last: time.Now()}
 	srv := &http.Server{Handler: s}
 	go srv.Serve(ln)
@@ -131,6 +132,7 @@ func idleCheckPeriod(idle time.Duration) time.Duration {
 type server struct {
 	dir, stallPath string
 	stall          time.Duration
+	rate           int
 	log            bool
 	quit           chan struct{}
 
@@ -182,6 +184,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					time.Since(start).Seconds(), stalled)
 			}
 			panic(http.ErrAbortHandler) // drop the connection without a response
+		}
+		if s.rate > 0 {
+			rec.throttle = &throttle{rate: s.rate, quit: s.quit}
 		}
 	}
 	s.serveFile(rec, r)
@@ -241,8 +246,43 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request) {
 
 type recorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int64
+	status   int
+	bytes    int64
+	throttle *throttle // a slow body, when set
+}
+
+// throttle sends a body in pieces of a tenth of its rate, one every 100 ms, each flushed.
+type throttle struct {
+	rate int
+	quit chan struct{}
+}
+
+func (t *throttle) write(w http.ResponseWriter, b []byte) (int, error) {
+	piece := t.rate / 10
+	if piece < 1 {
+		piece = 1
+	}
+	n := 0
+	for n < len(b) {
+		end := n + piece
+		if end > len(b) {
+			end = len(b)
+		}
+		m, err := w.Write(b[n:end])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		select {
+		case <-time.After(100 * time.Millisecond):
+		case <-t.quit:
+			return n, io.ErrClosedPipe
+		}
+	}
+	return n, nil
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -250,14 +290,22 @@ func (r *recorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// ReadFrom keeps net/http's sendfile path for ServeContent.
+// ReadFrom keeps net/http's sendfile path for ServeContent (unless the body is throttled).
 func (r *recorder) ReadFrom(src io.Reader) (int64, error) {
+	if r.throttle != nil {
+		return io.Copy(struct{ io.Writer }{r}, src)
+	}
 	n, err := io.Copy(r.ResponseWriter, src)
 	r.bytes += n
 	return n, err
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
+	if r.throttle != nil {
+		n, err := r.throttle.write(r.ResponseWriter, b)
+		r.bytes += int64(n)
+		return n, err
+	}
 	n, err := r.ResponseWriter.Write(b)
 	r.bytes += int64(n)
 	return n, err

@@ -1,0 +1,62 @@
+// Where a run's wall time went: the network phases of its connections by peer (DNS, TCP
+// connect, TLS handshake, waiting for the first byte of a response, receiving it), and its
+// child processes by command (compile, link, git). Printed under every final report, and a
+// finding of its own when waits dominate a run that took seconds, so that a download made
+// slow by a proxy that answers each request after 4 s is named although no single wait
+// reached the threshold of a network finding.
+//
+// Times are unions of intervals: parallel downloads overlap, and a second spent waiting on
+// two connections at once is one second of the run.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzers.h"
+#include "finding.h"
+#include "process_table.h"
+
+namespace gotrace::analyzers {
+
+class TimeAccount {
+ public:
+  TimeAccount(const ProcessTable& t, const NetworkWait& net) : table_(t), net_(net) {}
+  // "  time: ..." lines for the report (none when nothing took time). `run` is the run's
+  // wall time.
+  std::vector<std::string> lines() const;
+  // When the run took at least kSlowRun and its network phases cover at least half of it:
+  // "go mod download took 17.8 s: 12.0 s waiting for module proxy ... to start answering
+  // (3 requests, 4.0 s each), 5.9 s receiving 501 bytes of .zip (85 B/s)".
+  std::optional<Finding> slow_run() const;
+
+  static constexpr Nanos kSlowRun = std::chrono::seconds(2);
+  // A wait or a transfer the verdict names: at least this long.
+  static constexpr Nanos kLong = std::chrono::milliseconds(500);
+
+  // One peer and phase: how many, the union of their intervals, the longest, bytes.
+  struct Group {
+    std::string who;
+    NetworkWait::Phase phase;
+    int count = 0;
+    Nanos total{0}, longest{0};
+    uint64_t bytes = 0;
+    std::vector<std::string> what;  // distinct names (DNS) or request kinds (".zip")
+    std::string first;              // the first span's request or download, as seen
+  };
+  struct Item {  // one span and its peer
+    const std::string* who;
+    const NetworkWait::Span* span;
+  };
+
+ private:
+  // Largest first; only spans at least `min` long.
+  static std::vector<Group> groups(const std::vector<Item>& items, Nanos min = Nanos{0});
+  const ProcessTable& table_;
+  const NetworkWait& net_;
+};
+
+// The union of intervals [from, to), as a duration.
+Nanos union_of(std::vector<std::pair<Nanos, Nanos>> v);
+
+}  // namespace gotrace::analyzers
