@@ -19,6 +19,9 @@ namespace gotrace::analyzers {
 std::string call_text(const SyscallExit& x);
 std::string call_text(const SyscallEnter& e);  // entry only: "futex(0x..., FUTEX_WAIT, 0, NULL)"
 std::string seconds_text(Nanos d);             // "41.2 s", "350 ms"
+// A file of cmd/go's module cache downloads -> {"github.com/X/y@v1.2.3", " (.zip)"}: its
+// VERSION.lock (kind ""), or a VERSION.zipNNN.tmp (.mod, .info); {"", ""} for any other path.
+std::pair<std::string, std::string> cache_download(const std::string& path);
 // Evidence lines for a recorded call stack: a heading, then up to `max` frames
 // ("  at os.OpenFile (/usr/lib/go-1.19/src/os/file.go:337)") after the frames that only make
 // the system call (Go's syscall packages, and leading frames starting with `also_skip`).
@@ -217,6 +220,7 @@ class NetworkWait final : public Analyzer {
   static void sent(Conn& c, Nanos ts);
   static void answered(Conn& c, Nanos ts);
   static void end_receive(Conn& c);
+  static void add_wait(Conn& c, Nanos from, Nanos to, const std::string& what);
   static void answered_unseen(Conn& c, Nanos got, const OpenFd& f, const std::string& what);
   // network_snapshot.cpp: a Snapshot is the truth about `pid`'s sockets at its time.
   void on_snapshot(int32_t pid, const Snapshot& s, Nanos ts);
@@ -305,6 +309,42 @@ class Spinning final : public Analyzer {
   Nanos min_span_;
   std::map<int32_t, BusyRun> last_;  // pid -> its run as of its last ThreadStates
   std::map<int32_t, Spin> killed_;   // pid -> killed while spinning
+};
+
+// Waits for file locks: flock (LOCK_SH/LOCK_EX without LOCK_NB) and fcntl F_SETLKW /
+// F_OFD_SETLKW, seen or known from /proc, that lasted `threshold`: the file, the holder
+// and what it is doing (from the lock facts of the waiter's snapshot, /proc/locks), and
+// cmd/go's module cache locks (.../cache/download/MODULE/@v/VERSION.lock, held while a go
+// command downloads that version) in Go words.
+class LockWait final : public Analyzer {
+ public:
+  explicit LockWait(const ProcessTable& t, Nanos threshold = std::chrono::seconds(2)) : table_(t), threshold_(threshold) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+  // Nothing of its own: a wait is a call in flight in the process table, seen (--full) or
+  // read from /proc (ThreadStates) under the filter, which need not stop on flock for it.
+  bool needs(const SyscallInfo&) const override { return false; }
+
+ private:
+  struct Holder {
+    int32_t pid = 0;       // -1: an OFD lock
+    std::string lock;      // "FLOCK WRITE"
+    std::string what;      // "go mod download, in epoll_pwait"
+  };
+  struct Wait {
+    int32_t pid = 0, tid = 0;
+    int fd = -1;
+    Nanos since{0}, until{0};
+    std::string call, path;
+    Holder holder;
+  };
+  void end_wait(int32_t pid, int32_t tid, int fd, Nanos entered, Nanos ts, std::string text);
+  std::string path_of(int32_t pid, int fd) const;
+  Finding finding(const Wait& w, bool open) const;
+  const ProcessTable& table_;
+  Nanos threshold_;
+  std::map<std::pair<int32_t, int>, Holder> holders_;  // (pid, fd) -> from its last snapshot
+  std::vector<Wait> ended_;
 };
 
 // A command that exited non-zero never gets "no problem found": the failed calls that

@@ -1,6 +1,8 @@
 // Shared helpers for analyzers' wording. See analyzers.h and finding.h.
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "analyzers.h"
 #include "gotrace/format.h"
 
@@ -67,6 +69,41 @@ std::vector<std::string> stack_evidence(const Stack& st, std::size_t max,
     out.push_back(fmt::format("  ... {} more frames", st.frames.size() - first - shown));
   if (!st.frames.empty() && !st.note.empty()) out.push_back("  (" + st.note + ")");
   return out;
+}
+
+// cmd/go's module cache encodes upper case as '!' + lower case ("github.com/!azure/...").
+static std::string unescape_module(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '!' && i + 1 < s.size()) out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[++i])));
+    else out += s[i];
+  }
+  return out;
+}
+
+// A module cache file of cmd/go's downloads -> {"github.com/X/y@v1.2.3", " (.zip)"}: a
+// VERSION.lock (no kind) or VERSION.zipNNN.tmp (.mod, .info); {"", ""} for anything else.
+std::pair<std::string, std::string> cache_download(const std::string& path) {
+  auto dl = path.find("/cache/download/");
+  auto at = path.rfind("/@v/");
+  if (dl == std::string::npos || at == std::string::npos || at < dl) return {};
+  std::string module = unescape_module(path.substr(dl + 16, at - dl - 16));
+  std::string file = path.substr(at + 4);
+  std::string version, kind;
+  if (file.ends_with(".lock")) {
+    version = file.substr(0, file.size() - 5);
+  } else if (file.ends_with(".tmp")) {
+    for (const char* ext : {".zip", ".mod", ".info"}) {
+      auto e = file.rfind(ext);
+      if (e != std::string::npos && e > 0) {
+        version = file.substr(0, e);
+        kind = std::string(" (") + ext + ")";
+        break;
+      }
+    }
+  }
+  if (version.empty() || version.find('/') != std::string::npos) return {};
+  return {module + "@" + unescape_module(version), kind};
 }
 
 std::string seconds_text(Nanos d) {

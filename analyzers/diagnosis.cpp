@@ -57,6 +57,7 @@ std::vector<std::unique_ptr<Analyzer>> make_analyzers(const ProcessTable& t, con
   v.push_back(std::make_unique<NetworkWait>(t, opt.wait_threshold));
   v.push_back(std::make_unique<Spinning>(t));
   v.push_back(std::make_unique<ChildHang>(t, opt.wait_threshold));
+  v.push_back(std::make_unique<LockWait>(t, opt.wait_threshold));
   v.push_back(std::make_unique<FailedRun>(t));
   return v;
 }

@@ -27,41 +27,6 @@ constexpr int64_t kFlowingMs = 200;
 // How long after reading a piece of the body cmd/go may take to write it to the file.
 constexpr int64_t kBodyCopyMs = 500;
 
-// cmd/go's module cache encodes upper case as '!' + lower case ("github.com/!azure/...").
-std::string unescape_module(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '!' && i + 1 < s.size()) out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[++i])));
-    else out += s[i];
-  }
-  return out;
-}
-
-// A module cache file of cmd/go's downloads -> {"github.com/X/y@v1.2.3", " (.zip)"}: a
-// VERSION.lock (no kind) or VERSION.zipNNN.tmp (.mod, .info); {"", ""} for anything else.
-std::pair<std::string, std::string> cache_download(const std::string& path) {
-  auto dl = path.find("/cache/download/");
-  auto at = path.rfind("/@v/");
-  if (dl == std::string::npos || at == std::string::npos || at < dl) return {};
-  std::string module = unescape_module(path.substr(dl + 16, at - dl - 16));
-  std::string file = path.substr(at + 4);
-  std::string version, kind;
-  if (file.ends_with(".lock")) {
-    version = file.substr(0, file.size() - 5);
-  } else if (file.ends_with(".tmp")) {
-    for (const char* ext : {".zip", ".mod", ".info"}) {
-      auto e = file.rfind(ext);
-      if (e != std::string::npos && e > 0) {
-        version = file.substr(0, e);
-        kind = std::string(" (") + ext + ")";
-        break;
-      }
-    }
-  }
-  if (version.empty() || version.find('/') != std::string::npos) return {};
-  return {module + "@" + unescape_module(version), kind};
-}
-
 }  // namespace
 
 void NetworkWait::on_snapshot(int32_t pid, const Snapshot& s, Nanos ts) {
@@ -263,10 +228,10 @@ void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
 void NetworkWait::answered_unseen(Conn& c, Nanos got, const OpenFd& f, const std::string& what) {
   if (c.seen_waiting == kNever || c.seen_waiting <= c.last_write || c.seen_waiting >= got) return;
   if (f.last_recv_ms > kFlowingMs) {
-    c.spans.push_back({Phase::FirstByte, c.last_write, got, 0, what});
+    add_wait(c, c.last_write, got, what);
     return;
   }
-  c.spans.push_back({Phase::FirstByte, c.last_write, c.seen_waiting, 0, what});
+  add_wait(c, c.last_write, c.seen_waiting, what);
   c.answer_from = c.seen_waiting;
   c.read_before_answer = c.read;
   c.answer_for = what;

@@ -275,10 +275,20 @@ void NetworkWait::answered(Conn& c, Nanos ts) {
   if (c.tls && c.last_read == kNever)
     c.spans.push_back({Phase::Tls, c.last_write, ts, 0, {}});
   else
-    c.spans.push_back({Phase::FirstByte, c.last_write, ts, 0, c.request.empty() ? c.fetching : c.request});
+    add_wait(c, c.last_write, ts, c.request.empty() ? c.fetching : c.request);
   c.answer_from = ts;
   c.read_before_answer = c.read;
   c.answer_for = c.request.empty() ? c.fetching : c.request;
+}
+
+// A wait for the first byte of an answer; the same request's wait (a snapshot bounded it
+// first, the read came later) grows instead of counting twice.
+void NetworkWait::add_wait(Conn& c, Nanos from, Nanos to, const std::string& what) {
+  if (!c.spans.empty() && c.spans.back().phase == Phase::FirstByte && c.spans.back().from == from) {
+    c.spans.back().to = std::max(c.spans.back().to, to);
+    return;
+  }
+  c.spans.push_back({Phase::FirstByte, from, to, 0, what});
 }
 
 void NetworkWait::end_receive(Conn& c) {

@@ -83,6 +83,12 @@ struct OpenFd {
   int64_t modified_ms = -1;
   // Appended: close-on-exec (/proc/PID/fdinfo/N flags), -1 unknown (recorded before it was).
   int8_t cloexec = -1;
+  // Appended: the process is blocked waiting for a lock on this file (/proc/locks): the
+  // holder's pid (-1 an OFD lock, whose owner is no process; 0 no wait), the lock ("FLOCK
+  // WRITE"), and what the holder is ("go mod download, in epoll_pwait").
+  int32_t lock_holder = 0;
+  std::string lock{};
+  std::string lock_holder_text{};
   bool operator==(const OpenFd&) const = default;
 };
 

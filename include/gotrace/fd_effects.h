@@ -56,4 +56,13 @@ inline bool may_change_fds(SysNo s) { return syscall_info(s).has(kReturnsFd | kF
 FdEffects fd_effects(SysNo s, const Args& a, int64_t ret);
 inline FdEffects fd_effects(const SyscallExit& x) { return fd_effects(x.sysno, x.args, x.ret); }
 
+// Whether a call of `s` whose second argument is `arg1` waits for a file lock: flock with
+// LOCK_SH or LOCK_EX and no LOCK_NB, fcntl F_SETLKW or F_OFD_SETLKW (the lock on arg 0).
+inline bool waits_for_lock(SysNo s, uint64_t arg1) {
+  const auto v = static_cast<uint32_t>(arg1);  // an int: the kernel reads 32 bits
+  if (s == SysNo::flock) return (v & 4u) == 0 && (v & 3u) != 0;  // LOCK_NB; LOCK_SH | LOCK_EX
+  if (s == SysNo::fcntl) return v == 7 || v == 38;               // F_SETLKW, F_OFD_SETLKW
+  return false;
+}
+
 }  // namespace gotrace

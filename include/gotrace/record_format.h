@@ -51,7 +51,9 @@
 //                list<elem{sv fd, str target, then (appended later: absent reads as no
 //                TCP facts) u8 tcp_state, uv unacked, uv retransmits, sv last_send_ms,
 //                sv last_recv_ms, uv bytes_sent, uv bytes_acked, uv bytes_received, then
-//                (appended later still: absent reads as -1) sv file_size, sv modified_ms}> fds,
+//                (appended later still: absent reads as -1) sv file_size, sv modified_ms,
+//                (appended: absent reads as unknown) u8 cloexec + 1, (appended: absent
+//                reads as no lock wait) sv lock_holder, str lock, str lock_holder_text}> fds,
 //                list<{str name, str value}> env,
 //                list<elem{sv tid, sv number, 6 x uv args, u8 state, str wchan,
 //                sv off_cpu_ns, sv cpu_ns (appended later: absent reads as -1)}> threads,

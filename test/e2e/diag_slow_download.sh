@@ -7,7 +7,8 @@
 # claims it stuck (default --stall: the .zip arrives steadily).
 #  1. default (light) mode, wrapped;
 #  2. --full, wrapped, recorded; the recording replayed gives the same first line;
-#  3. attached (`-p`) while the first request is held: the same account from the attach on.
+#  3. attached (`-p`) while the first request is held: the same account from the attach on;
+#  4. attached as it starts: the sockets it opens during the attach are known.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/diag_lib.sh"
 go_setup
@@ -54,12 +55,30 @@ rm -rf "$T/mod-attach"
 (cd "$SAMPLE" && GOPROXY=http://$ADDR GOMODCACHE=$T/mod-attach exec go mod download) >"$WORK/go.out" 2>&1 &
 gopid=$!
 track $gopid
-wait_for_text "$T/serve.log" "mousetrap/@v/$version.mod -> stalling" 20
+# (serve.log holds parts 1 and 2 too: wait for this download's own held request)
+before=$(grep -c "mousetrap/@v/$version.mod -> stalling" "$T/serve.log")
+for _ in $(seq 200); do
+  [ "$(grep -c "mousetrap/@v/$version.mod -> stalling" "$T/serve.log")" -gt "$before" ] && break
+  sleep 0.1
+done
 "$GOTRACE" -p $gopid -o "$WORK/attach.out" --report-file "$WORK/attach.rep" || true
 rc=0; wait $gopid || rc=$?
 assert_eq 0 "$rc" "attach: go mod download exit status"
 show_report "$WORK/attach.rep" 4
 attached="go mod download took [0-9.]+ s: ([7-9]|1[0-2])\\.[0-9] s waiting for $who to start answering \\(3 requests, [234]\\.[0-9] s each\\), [5-8]\\.[0-9] s receiving [0-9]+ bytes of $zip from it \\([0-9]+ B/s\\)"
 expect "$(final_first "$WORK/attach.rep")" "^gotrace: $attached\$" "attach: verdict"
+
+# 4. attached right as it starts, before its first connection: the sockets it opens while
+# gotrace seizes its threads are known too (before the fds were read again after the seize,
+# they were not, and the report said "no problem found").
+rm -rf "$T/mod-attach"
+(cd "$SAMPLE" && GOPROXY=http://$ADDR GOMODCACHE=$T/mod-attach exec go mod download) >"$WORK/go2.out" 2>&1 &
+gopid=$!
+track $gopid
+"$GOTRACE" -p $gopid -o "$WORK/early.out" --report-file "$WORK/early.rep" || true
+rc=0; wait $gopid || rc=$?
+assert_eq 0 "$rc" "early attach: go mod download exit status"
+show_report "$WORK/early.rep" 2
+expect "$(final_first "$WORK/early.rep")" "^gotrace: $slow\$" "early attach: verdict"
 note "elapsed $(elapsed)"
 echo "ok"

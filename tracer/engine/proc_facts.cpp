@@ -1,6 +1,8 @@
 // /proc readers for snapshots. See proc_facts.h.
 #include "proc_facts.h"
 
+#include "file_locks.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -307,6 +309,8 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
   // their dump: both count back from now_ms. (Under load the dump came 33 ms after it, and
   // a request sent just after its .zip file was made looked sent before it.)
   const int64_t now_ms = realtime_ms();
+  std::vector<FileLock> locks;  // read at the first regular file
+  bool locks_read = false;
   for (int fd : list_numeric_dir(base + "fd")) {
     OpenFd f;
     f.fd = fd;
@@ -333,11 +337,18 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
     struct statx st {};
     if (!f.target.empty() && f.target[0] == '/' &&
         statx(AT_FDCWD, (base + "fd/" + std::to_string(fd)).c_str(), AT_STATX_DONT_SYNC,
-              STATX_TYPE | STATX_SIZE | STATX_MTIME, &st) == 0 &&
+              STATX_TYPE | STATX_SIZE | STATX_MTIME | STATX_INO, &st) == 0 &&
         S_ISREG(st.stx_mode)) {
       f.file_size = static_cast<int64_t>(st.stx_size);
       int64_t changed = static_cast<int64_t>(st.stx_mtime.tv_sec) * 1000 + st.stx_mtime.tv_nsec / 1'000'000;
       f.modified_ms = std::max<int64_t>(0, now_ms - changed);
+      if (!locks_read) locks = read_file_locks(), locks_read = true;
+      FileLock holder;
+      if (lock_holder(locks, pid, st.stx_dev_major, st.stx_dev_minor, st.stx_ino, holder)) {
+        f.lock_holder = holder.pid == 0 ? -1 : holder.pid;
+        f.lock = holder.type + " " + holder.access;
+        f.lock_holder_text = describe_process(holder.pid);
+      }
     }
     f.cloexec = fd_cloexec(pid, fd);
     s.fds.push_back(std::move(f));

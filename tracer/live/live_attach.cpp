@@ -47,7 +47,12 @@ int LiveSource::Impl::attach_process(int pid) {
       if (tasks.count(tid)) continue;
       if (!engine::seize(tid, engine::kTraceOptions)) {
         if (errno == ESRCH) continue;  // the thread exited meanwhile: not an error
-        if (seized == 0) refuse_attach(pid, errno);
+        // EPERM from a thread that is exiting (the kernel refuses to trace one with an exit
+        // state): gone too. A program whose threads come and go shows some at any time.
+        const int err = errno;
+        char state = engine::read_thread_state(pid, tid).state;
+        if (err == EPERM && (state == 'Z' || state == 'X' || state == '?')) continue;
+        if (seized == 0 && tid == pid) refuse_attach(pid, err);
         continue;
       }
       engine::interrupt(tid);
@@ -58,6 +63,12 @@ int LiveSource::Impl::attach_process(int pid) {
     }
   }
   if (seized == 0) return 0;  // exited during attach
+  // Its fds once more, now that every thread is seized: a socket or file opened between
+  // the first read and the seize (a download starting as we attach) would stay unknown for
+  // the whole trace, its reads and writes on an fd no analyzer knows. Threads and their
+  // calls stay as first read: a ptrace stop changes those, never the fd table.
+  Snapshot fds_now = engine::read_snapshot(pid, false, sockets);
+  if (!fds_now.fds.empty()) snap.fds = std::move(fds_now.fds);
   argv_of[pid] = argv;
   // Tick.io_bytes counts its reads and writes from now on, not those made before the attach.
   engine::read_io_bytes(pid, counters[pid].io_bytes);

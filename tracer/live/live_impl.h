@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -227,6 +228,8 @@ struct LiveSource::Impl {
   void set_every_call(int pid, bool on, int stopped_tid);
   void on_pressure(int pid, bool was_pressed);
   void emit_snapshot(int pid, int tid);  // of `pid`'s fds, now
+  void snapshot_lock_waits();            // live_threads.cpp
+  std::set<int> lock_snapped;            // tids in a lock wait whose process was snapshotted
   Task& adopt_unknown(int tid);
   void check_stop_requests(Nanos ts);
   void kill_launched(int sig);

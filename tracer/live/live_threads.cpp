@@ -10,6 +10,9 @@
 // the Tick, so the stall check sees them. Cost: two small reads per quiet thread per tick,
 // nothing per syscall.
 #include <algorithm>
+#include <set>
+
+#include "gotrace/fd_effects.h"
 #include <map>
 
 #include "live_impl.h"
@@ -22,7 +25,25 @@ void LiveSource::Impl::on_tick(Nanos ts) {
   ts = now();  // events handled since `ts` was read carry later times: keep the stream in order
   report_quiet_threads(ts);
   uint64_t io = count_io(ts);  // light mode may make processes stop at every call here (live_light.cpp)
+  snapshot_lock_waits();
   emit(ts, 0, 0, Tick{io});
+}
+
+// A thread blocked on a file lock (flock, F_SETLKW) at a tick: its process's snapshot says
+// who holds the lock (/proc/locks) and what that holder is doing. Once per wait.
+void LiveSource::Impl::snapshot_lock_waits() {
+  std::set<int> pids;
+  for (auto& [tid, t] : tasks) {
+    bool seen = t.in_syscall && waits_for_lock(t.sysno, t.args[1].raw);
+    bool unseen = !t.in_syscall && t.reported >= t.last_stop && t.last_state.number >= 0 &&
+                  waits_for_lock(sysno_from_number(kHostArch, t.last_state.number), t.last_state.args[1]);
+    if (!seen && !unseen) {
+      lock_snapped.erase(tid);
+      continue;
+    }
+    if (lock_snapped.insert(tid).second) pids.insert(t.pid);
+  }
+  for (int pid : pids) emit_snapshot(pid, pid);
 }
 
 void LiveSource::Impl::report_quiet_threads(Nanos ts) {

@@ -54,7 +54,7 @@ static_assert(sizeof(Signal) == 32, "Signal changed: update the .gtr encoding, t
 static_assert(sizeof(ThreadExit) == 4, "ThreadExit changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Snapshot) == 168, "Snapshot changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadState) == 112, "ThreadState changed: update the .gtr encoding, then this size");
-static_assert(sizeof(OpenFd) == 120, "OpenFd changed: update the .gtr encoding, then this size");
+static_assert(sizeof(OpenFd) == 184, "OpenFd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadStates) == 24, "ThreadStates changed: update the .gtr encoding, then this size");
 static_assert(sizeof(TraceEnd) == 8, "TraceEnd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Stack) == 64, "Stack changed: update the .gtr encoding, then this size");
@@ -185,6 +185,9 @@ struct BodyEncoder {
       e.sv(f.file_size);
       e.sv(f.modified_ms);
       e.u8(static_cast<uint8_t>(f.cloexec + 1));  // 0 unknown, 1 no, 2 yes
+      e.sv(f.lock_holder);
+      e.str(f.lock);
+      e.str(f.lock_holder_text);
       w.str(elem);
     }
     w.uv(b.env.size());

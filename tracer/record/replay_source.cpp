@@ -155,6 +155,10 @@ struct BodyDecoder {
       f.file_size = e.sv();
       f.modified_ms = e.sv();
       if (e.left() > 0) f.cloexec = static_cast<int8_t>(std::min<int>(e.u8(), 2) - 1);  // appended later
+      if (e.left() == 0) continue;  // written before the lock facts were appended
+      f.lock_holder = e.sv32();
+      e.str(f.lock);
+      e.str(f.lock_holder_text);
     }
     b.env.resize(d.count());
     for (auto& [name, value] : b.env) {

@@ -162,6 +162,13 @@ struct Body {
       if (f.file_size >= 0)  // a regular file
         fmt::format_to(std::back_inserter(out), ",\"size\":{},\"modified_ms\":{}", f.file_size, f.modified_ms);
       if (f.cloexec >= 0) out += f.cloexec ? ",\"cloexec\":true" : ",\"cloexec\":false";
+      if (f.lock_holder != 0) {  // blocked waiting for a lock on this file
+        fmt::format_to(std::back_inserter(out), ",\"lock_wait\":{{\"holder\":{},\"lock\":", f.lock_holder);
+        append_json_string(out, f.lock);
+        out += ",\"holder_is\":";
+        append_json_string(out, f.lock_holder_text);
+        out += '}';
+      }
       out += '}';
     }
     out += ']';

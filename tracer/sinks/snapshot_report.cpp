@@ -77,6 +77,11 @@ std::string describe_snapshot(int pid, const std::vector<std::string>& argv, con
                          f.unacked ? fmt::format("; {} unacked", f.unacked) : "",
                          f.retransmits ? fmt::format("; {} retransmitted", f.retransmits) : "");
     }
+    if (f.lock_holder > 0)  // a thread is blocked waiting for a lock on it
+      out += fmt::format(" (waiting for its {} lock, held by pid {}{})", f.lock, f.lock_holder,
+                         f.lock_holder_text.empty() ? "" : ": " + f.lock_holder_text);
+    else if (f.lock_holder < 0)
+      out += fmt::format(" (waiting for its {} lock, held by an open file description)", f.lock);
     out += '\n';
   }
   if (!s.env.empty()) {
