@@ -102,6 +102,7 @@ void Diagnosis::on_event(const Event& e) {
     return;
   }
   if (is_progress(e)) {
+    if (!parked_.empty() && quiet_end_ < parked_from_) quiet_end_ = e.ts;  // (the exit, say)
     last_progress_ = e.ts;
     stall_reported_ = false;
     return;
@@ -116,6 +117,7 @@ void Diagnosis::on_event(const Event& e) {
     }
     last_tick_ = e.ts;
   }
+  if (std::holds_alternative<Tick>(e.body)) park(e.ts);
   if (std::holds_alternative<Tick>(e.body) && opt_.stall.count() > 0 && !stall_reported_ &&
       e.ts - last_progress_ >= opt_.stall && on_stall_) {
     stall_reported_ = true;
@@ -124,6 +126,64 @@ void Diagnosis::on_event(const Event& e) {
     on_stall_(render(fs, fmt::format("[no progress for {}, still running] ",
                                      seconds_text(e.ts - last_progress_))));
   }
+}
+
+// At a Tick: where every thread is parked, while no progress has been made for a second.
+// A run that ends after a quiet period shorter than --stall still gets it (at its end the
+// threads are gone), see no_progress_at_end.
+void Diagnosis::park(Nanos ts) {
+  if (ts - last_progress_ < std::chrono::seconds(1)) {
+    parked_.clear();
+    return;
+  }
+  parked_ = stall_findings();  // at every quiet Tick: the last one says how long they waited
+  parked_from_ = last_progress_;
+  quiet_end_ = Nanos::min();
+  go_parked_ = false;
+  timer_ = false;
+  bool futex = false, io = false;
+  for (const auto& [tid, call] : table_.all_in_flight()) {
+    SysNo s = call.call.sysno;
+    futex = futex || s == SysNo::futex;
+    go_parked_ = go_parked_ || s == SysNo::epoll_pwait || s == SysNo::nanosleep;
+    // Go's netpoller sleeps until the next timer: a timeout of -1 is no timer at all.
+    if (s == SysNo::epoll_pwait || s == SysNo::epoll_wait) timer_ = timer_ || static_cast<int>(call.call.args[3].raw) >= 0;
+    if (s == SysNo::epoll_pwait2) timer_ = timer_ || call.call.args[3].raw != 0;
+    io = io || !(is_go_noise(s) || s == SysNo::restart_syscall);  // (a timed wait an attach interrupted)
+  }
+  // A thread running in user space (a computation, a spin) is not parked.
+  all_futex_ = futex && !io && table_.busy().empty();
+}
+
+std::optional<Finding> Diagnosis::no_progress_at_end() const {
+  // Only a run that ended by itself: an idle server left running at --duration or on
+  // detach waits for clients (its netpoller's fds), which is no finding.
+  if (parked_.empty() || !ended_ || end_reason_ != EndReason::AllExited) return std::nullopt;
+  Nanos run = table_.now();
+  Nanos quiet = (quiet_end_ >= parked_from_ ? quiet_end_ : run) - parked_from_;
+  if (quiet < std::chrono::seconds(2) || quiet * 2 < run || !all_futex_) return std::nullopt;
+  // Parked with a timer pending and then a clean exit: it slept, and that is no finding.
+  bool clean = exit_status_ >= 0 && WIFEXITED(exit_status_) && WEXITSTATUS(exit_status_) == 0;
+  if (timer_ && clean) return std::nullopt;
+  Finding f = parked_.back();  // where every thread waited (stall_findings)
+  f.kind = "no_progress_at_end";
+  f.severity = Severity::Warning;
+  f.pid = table_.root_pid();
+  f.at = parked_from_;
+  f.seconds_lost = static_cast<double>(quiet.count()) / 1e9;
+  std::string cmd = table_.command(f.pid);
+  std::string blocked = go_parked_ ? "its goroutines were blocked on each other or on a channel"
+                                   : "its threads were blocked on each other";
+  f.verdict = fmt::format("{} made no progress for the last {} of its {}: every thread was parked in futex, with no "
+                          "I/O{}: {}{}",
+                          cmd, seconds_text(quiet), seconds_text(run),
+                          timer_ ? " and only a timer pending" : " and no timer pending", blocked,
+                          timer_ ? " until a timeout ended it" : " (a deadlock)");
+  f.tries = {go_parked_ ? "while it hangs, `kill -QUIT PID` (or run it with GOTRACEBACK=all and send SIGQUIT) makes "
+                          "Go print every goroutine's stack on stderr; it also ends the process"
+                        : "while it hangs, `gdb -p PID -batch -ex 'thread apply all bt'` shows where each thread waits",
+             "look for two locks taken in opposite orders, or a channel nobody sends on"};
+  return f;
 }
 
 // When no analyzer can name the cause: say where every thread of the command is waiting,
@@ -180,6 +240,10 @@ std::vector<Finding> Diagnosis::ranked() const {
   // the run is over (while it runs, the stall detector speaks).
   if (ended_ && !network_named)
     if (std::optional<Finding> slow = account_.slow_run()) all.push_back(std::move(*slow));
+  // A quiet end no analyzer explains: where the threads were parked.
+  bool explained = std::any_of(all.begin(), all.end(), [](const Finding& f) { return f.kind != "command_failed"; });
+  if (!explained)
+    if (std::optional<Finding> quiet = no_progress_at_end()) all.push_back(std::move(*quiet));
   std::stable_sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.seconds_lost != b.seconds_lost) return a.seconds_lost > b.seconds_lost;

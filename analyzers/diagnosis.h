@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,8 @@ class Diagnosis final : public EventConsumer {
   std::vector<Finding> stall_findings() const;
   std::string render(const std::vector<Finding>& fs, const std::string& prefix) const;
   std::string verdict_text() const;  // the findings, or that there are none
+  void park(Nanos ts);
+  std::optional<Finding> no_progress_at_end() const;
 
   DiagnosisOptions opt_;
   StallCallback on_stall_;
@@ -55,6 +58,15 @@ class Diagnosis final : public EventConsumer {
   Nanos last_progress_{0};
   Nanos last_tick_{0};  // bytes a Tick reports moved after this: progress at least then
   bool stall_reported_ = false;
+  // Where the threads were parked at the last Tick of a quiet period (stall_findings), from
+  // when (the last progress), and the first progress after it (the exit), if any.
+  std::vector<Finding> parked_;
+  Nanos parked_from_{0};
+  Nanos quiet_end_ = Nanos::min();
+  bool all_futex_ = false;  // every call in flight then was futex or Go's idle waits, none I/O
+  bool go_parked_ = false;  // with Go's netpoller or sysmon among them
+  bool timer_ = false;      // the netpoller's wait has a timeout: a timer is pending
+
   bool ended_ = false;
   uint64_t syscalls_ = 0;
   int32_t exit_status_ = -1;

@@ -92,7 +92,7 @@ std::string group_text(const TimeAccount::Group& g) {
 // The same group in the words of a slow run's verdict: "12.0 s waiting for module proxy X
 // to start answering (3 requests, 4.0 s each)".
 std::string verdict_part(const TimeAccount::Group& g) {
-  Nanos each = g.count ? g.total / g.count : Nanos{0};
+  Nanos each = g.count ? g.sum / g.count : Nanos{0};
   std::string n = g.count > 1          ? fmt::format("{} requests, {} each", g.count, seconds_text(each))
                   : g.first.empty() ? "1 request"
                                     : "1 request, for " + download_name(g.first);
@@ -138,6 +138,7 @@ std::vector<TimeAccount::Group> TimeAccount::groups(const std::vector<Item>& ite
       if (g.count == 0) g.first = s->what;
       ++g.count;
       g.longest = std::max(g.longest, s->to - s->from);
+      g.sum += s->to - s->from;
       g.bytes += s->bytes;
       iv.emplace_back(s->from, s->to);
       std::string w = g.phase == Phase::Dns ? s->what : request_kind(s->what);

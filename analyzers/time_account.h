@@ -40,6 +40,7 @@ class TimeAccount {
     NetworkWait::Phase phase;
     int count = 0;
     Nanos total{0}, longest{0};
+    Nanos sum{0};  // of the spans' own lengths (total counts overlaps once)
     uint64_t bytes = 0;
     std::vector<std::string> what;  // distinct names (DNS) or request kinds (".zip")
     std::string first;              // the first span's request or download, as seen

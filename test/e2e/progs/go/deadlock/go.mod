@@ -1,0 +1,3 @@
+module gotrace.test/deadlock
+
+go 1.19
