@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "diagnosis.h"
+#include "event_script.h"
 #include "finding.h"
 
 namespace gotrace::test {
@@ -26,6 +28,13 @@ inline bool has_kind(const std::vector<analyzers::Finding>& fs, const std::strin
   for (const analyzers::Finding& f : fs)
     if (f.kind == kind) return true;
   return false;
+}
+
+// The ranked findings of a Diagnosis (default options) that read all of `s`.
+inline std::vector<analyzers::Finding> diagnose(const EventScript& s) {
+  analyzers::Diagnosis d(analyzers::DiagnosisOptions{});
+  s.play(d);
+  return d.ranked();
 }
 
 }  // namespace gotrace::test

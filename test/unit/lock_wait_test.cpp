@@ -8,6 +8,7 @@
 
 using namespace gotrace;
 using namespace gotrace::analyzers;
+using gotrace::test::diagnose;
 using gotrace::test::EventScript;
 
 TEST_CASE("/proc/locks: the holder of the lock a process is blocked on", "[engine][lock]") {
@@ -59,17 +60,11 @@ EventScript blocked(const char* lock) {
   return s;
 }
 
-std::vector<Finding> ranked(const EventScript& s) {
-  Diagnosis d(DiagnosisOptions{});
-  s.play(d);
-  return d.ranked();
-}
-
 }  // namespace
 
 TEST_CASE("a go command blocked on another's module cache lock", "[analyzer][lock]") {
   EventScript s = blocked(kLock);
-  auto fs = ranked(s);
+  auto fs = diagnose(s);
   REQUIRE(fs.size() == 1);
   CHECK(fs[0].kind == "lock_wait");
   CHECK(fs[0].verdict ==
@@ -85,7 +80,7 @@ TEST_CASE("a go command blocked on another's module cache lock", "[analyzer][loc
   // It gets the lock: the wait it was.
   EventScript done = blocked(kLock);
   done.exit(40, 41, 0).after_ms(100).end();
-  fs = ranked(done);
+  fs = diagnose(done);
   REQUIRE(fs.size() == 1);
   CHECK(fs[0].kind == "lock_wait_slow");
   CHECK_THAT(fs[0].verdict, Catch::StartsWith("go mod download waited 4.0 s for the module cache lock of "
@@ -94,7 +89,7 @@ TEST_CASE("a go command blocked on another's module cache lock", "[analyzer][loc
 }
 
 TEST_CASE("a lock on another file names the file and its holder", "[analyzer][lock]") {
-  auto fs = ranked(blocked("/var/lib/dpkg/lock"));
+  auto fs = diagnose(blocked("/var/lib/dpkg/lock"));
   REQUIRE(fs.size() == 1);
   CHECK(fs[0].verdict ==
         "go mod download is waiting 4.0 s for a lock on /var/lib/dpkg/lock, held by pid 4242 (go mod download, in "
@@ -112,5 +107,5 @@ TEST_CASE("a non-blocking or short lock call is no wait", "[analyzer][lock]") {
   EventScript s;
   s.start({"go", "mod", "download"}).process(40, 0, {"go", "mod", "download"}).thread(40, 41, 40);
   s.enter(40, 41, SysNo::flock, {9, 2}).after_ms(500).exit(40, 41, 0).after_ms(3000).end();
-  CHECK(ranked(s).empty());
+  CHECK(diagnose(s).empty());
 }

@@ -8,6 +8,7 @@
 
 using namespace gotrace;
 using namespace gotrace::analyzers;
+using gotrace::test::diagnose;
 using gotrace::test::EventScript;
 
 namespace {
@@ -29,16 +30,10 @@ EventScript parked(int quiet_from_ms, int end_at_ms) {
   return s;
 }
 
-std::vector<Finding> ranked(const EventScript& s) {
-  Diagnosis d(DiagnosisOptions{});
-  s.play(d);
-  return d.ranked();
-}
-
 }  // namespace
 
 TEST_CASE("a run that ends parked in futex, no I/O: goroutines blocked on each other", "[analyzer][quiet]") {
-  auto fs = ranked(parked(100, 5100));
+  auto fs = diagnose(parked(100, 5100));
   REQUIRE(fs.size() == 2);
   CHECK(fs[0].kind == "no_progress_at_end");
   CHECK(fs[0].verdict ==
@@ -57,14 +52,14 @@ TEST_CASE("a program that sleeps until a timer and exits 0 is no finding", "[ana
   s.enter(40, 40, SysNo::epoll_pwait, {3, 0x20, 128, 5000}).enter(40, 41, SysNo::futex, {0x100, 128, 0, 0});
   for (int i = 0; i < 5; ++i) s.after_ms(1000).tick();
   s.after_ms(10).thread_exit(40, 41, 0).thread_exit(40, 40, 0).end();
-  CHECK(ranked(s).empty());
+  CHECK(diagnose(s).empty());
 }
 
 TEST_CASE("a quiet end that is short against the run is no finding", "[analyzer][quiet]") {
-  auto fs = ranked(parked(8000, 10500));  // quiet 2.5 s of 10.5 s
+  auto fs = diagnose(parked(8000, 10500));  // quiet 2.5 s of 10.5 s
   REQUIRE(fs.size() == 1);
   CHECK(fs[0].kind == "command_failed");
-  fs = ranked(parked(100, 1600));  // quiet 1.5 s: under 2 s
+  fs = diagnose(parked(100, 1600));  // quiet 1.5 s: under 2 s
   REQUIRE(fs.size() == 1);
   CHECK(fs[0].kind == "command_failed");
 }
