@@ -281,17 +281,16 @@ void NetworkWait::answered(Conn& c, Nanos ts) {
   c.answer_for = c.request.empty() ? c.fetching : c.request;
 }
 
-// A wait for the first byte of an answer. One that overlaps the connection's previous wait
-// is the same request's (a snapshot bounded it first from the kernel's send time, the read
-// came later): it grows instead of counting twice. (An HTTP/1.1 connection carries one
-// request at a time.)
+// A wait for the first byte of an answer. One that overlaps a wait of the connection's
+// already counted is the same request's (a snapshot bounded it first from the kernel's send
+// time, the read came later, maybe after the answer's first bytes were counted received):
+// it grows instead of counting twice. (An HTTP/1.1 connection carries one request at a time.)
 void NetworkWait::add_wait(Conn& c, Nanos from, Nanos to, const std::string& what) {
-  if (!c.spans.empty() && c.spans.back().phase == Phase::FirstByte && from <= c.spans.back().to &&
-      to >= c.spans.back().from) {
-    Span& w = c.spans.back();
-    w.from = std::min(w.from, from);
-    w.to = std::max(w.to, to);
-    if (w.what.empty()) w.what = what;
+  for (auto w = c.spans.rbegin(); w != c.spans.rend() && w->to >= from; ++w) {
+    if (w->phase != Phase::FirstByte || to < w->from) continue;
+    w->from = std::min(w->from, from);
+    w->to = std::max(w->to, to);
+    if (w->what.empty()) w->what = what;
     return;
   }
   c.spans.push_back({Phase::FirstByte, from, to, 0, what});

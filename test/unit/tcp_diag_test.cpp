@@ -46,6 +46,13 @@ struct Loopback {
   }
 };
 
+int port_of(int fd) {
+  sockaddr_in a{};
+  socklen_t len = sizeof a;
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  return ntohs(a.sin_port);
+}
+
 uint64_t inode_of(int fd) {
   struct stat st {};
   REQUIRE(fstat(fd, &st) == 0);
@@ -60,7 +67,9 @@ TEST_CASE("sock_diag: a request sent and not answered, as the kernel sees it", "
   REQUIRE(write(l.client, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
   char buf[64];
   REQUIRE(read(l.server, buf, sizeof buf) == static_cast<ssize_t>(req.size()));
-  auto facts = dump_tcp_facts(AF_INET);
+  auto dump = dump_tcp_facts(AF_INET);
+  REQUIRE(dump);
+  auto& facts = *dump;
   auto c = facts.find(inode_of(l.client));
   REQUIRE(c != facts.end());
   CHECK(c->second.state == 1);  // ESTABLISHED
@@ -72,7 +81,12 @@ TEST_CASE("sock_diag: a request sent and not answered, as the kernel sees it", "
   REQUIRE(s != facts.end());
   CHECK(s->second.bytes_received == req.size());
   CHECK(s->second.bytes_sent == 0);
-  CHECK(facts.count(inode_of(l.listener)) == 0);  // listeners are left out of the dump
+  CHECK(c->second.local == "127.0.0.1:" + std::to_string(port_of(l.client)));
+  CHECK(c->second.peer == "127.0.0.1:" + std::to_string(port_of(l.listener)));
+  auto listener = facts.find(inode_of(l.listener));
+  REQUIRE(listener != facts.end());
+  CHECK(listener->second.state == 10);  // LISTEN
+  CHECK(listener->second.peer.empty());
 }
 
 TEST_CASE("a snapshot of a process carries the TCP facts on its socket fds", "[engine][tcp]") {
@@ -80,7 +94,7 @@ TEST_CASE("a snapshot of a process carries the TCP facts on its socket fds", "[e
   REQUIRE(write(l.client, "ping", 4) == 4);
   REQUIRE(same_netns(getpid()));
   SocketTable sockets;
-  Snapshot snap = read_snapshot(getpid(), false, sockets);
+  Snapshot snap = read_snapshot(getpid(), {}, sockets);
   const OpenFd* client = nullptr;
   const OpenFd* listener = nullptr;
   for (const OpenFd& f : snap.fds) {
@@ -104,7 +118,7 @@ TEST_CASE("a snapshot gives a regular file's size and how long ago it changed", 
   REQUIRE(fd >= 0);
   REQUIRE(write(fd, "12345", 5) == 5);
   SocketTable sockets;
-  Snapshot snap = read_snapshot(getpid(), false, sockets);
+  Snapshot snap = read_snapshot(getpid(), {}, sockets);
   unlink(path);
   close(fd);
   const OpenFd* file = nullptr;
@@ -188,7 +202,7 @@ TEST_CASE("sock_diag in another network namespace: read from a thread that joins
   bool other_ns = false;
   if (got && inode) {
     other_ns = !same_netns(pid);
-    facts = dump_tcp_facts_of(pid, AF_INET);
+    facts = dump_tcp_facts_of(pid, AF_INET).value_or(std::unordered_map<uint64_t, TcpFacts>{});
   }
   close(done[1]);  // the child exits
   close(report[0]);
@@ -203,4 +217,29 @@ TEST_CASE("sock_diag in another network namespace: read from a thread that joins
   REQUIRE(facts.count(inode) == 1);
   CHECK(facts.at(inode).bytes_sent == 5);
   CHECK(facts.at(inode).state == 1);
+}
+
+TEST_CASE("a snapshot names unix and UDP sockets from their own tables", "[engine][tcp]") {
+  int pair[2];
+  REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
+  int udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  REQUIRE(udp >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  int netlink = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  SocketTable sockets;
+  Snapshot snap = read_snapshot(getpid(), {}, sockets);
+  std::string unix_target, udp_target, netlink_target;
+  for (const OpenFd& f : snap.fds) {
+    if (f.fd == pair[0]) unix_target = f.target;
+    if (f.fd == udp) udp_target = f.target;
+    if (f.fd == netlink) netlink_target = f.target;
+  }
+  for (int fd : {pair[0], pair[1], udp, netlink})
+    if (fd >= 0) close(fd);
+  CHECK_THAT(unix_target, Catch::Matches("UNIX-STREAM:\\[[0-9]+\\]"));
+  CHECK_THAT(udp_target, Catch::StartsWith("UDP:[127.0.0.1:"));
+  if (netlink >= 0) CHECK_THAT(netlink_target, Catch::StartsWith("socket:["));  // in no table: as readlink says
 }

@@ -2,6 +2,8 @@
 #include "proc_facts.h"
 
 #include "file_locks.h"
+#include "gotrace/fd_effects.h"
+#include "gotrace/syscall_table.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -297,9 +299,19 @@ static int8_t fd_cloexec(int pid, int fd) {
   return (std::strtoul(flags + 6, nullptr, 8) & O_CLOEXEC) != 0 ? 1 : 0;
 }
 
-Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
+Snapshot read_snapshot(int pid, SnapshotScope scope, SocketTable& sockets) {
   Snapshot s;
   const std::string base = "/proc/" + std::to_string(pid) + "/";
+  if (scope.threads) {
+    SchedClock clock;
+    for (int tid : list_numeric_dir(base + "task")) {
+      s.threads.push_back(read_thread_state(pid, tid));
+      read_thread_details(pid, tid, clock, s.threads.back());
+      const ThreadState& t = s.threads.back();
+      if (t.number >= 0 && waits_for_lock(sysno_from_number(kHostArch, t.number), t.args[1]))
+        scope.lock_holders = true;
+    }
+  }
   s.nofile = limit_of(pid, RLIMIT_NOFILE);
   s.nproc = limit_of(pid, RLIMIT_NPROC);
   s.cwd = read_link(base + "cwd");
@@ -316,11 +328,11 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
     f.fd = fd;
     f.target = read_link(base + "fd/" + std::to_string(fd));
     if (uint64_t inode = socket_inode(f.target))
-      if (const SocketInfo* si = sockets.find(pid, inode)) {
+      if (const SocketInfo* si = sockets.find(pid, inode, base + "fd/" + std::to_string(fd))) {
         f.target = si->describe();
         if (si->tcp_state) f.target += std::string(" ") + tcp_state_name(si->tcp_state);
         if (const bool v6 = si->proto == "TCPv6"; si->proto.rfind("TCP", 0) == 0)
-          if (const TcpFacts* t = sockets.tcp_facts(pid, inode, v6)) {
+          if (const TcpFacts* t = sockets.tcp_facts(pid, inode, v6); t && t->state != 10) {  // not LISTEN
             int64_t late = std::max<int64_t>(0, sockets.tcp_dumped_ms(v6) - now_ms);
             f.tcp_state = t->state;
             f.unacked = t->unacked;
@@ -342,9 +354,9 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
       f.file_size = static_cast<int64_t>(st.stx_size);
       int64_t changed = static_cast<int64_t>(st.stx_mtime.tv_sec) * 1000 + st.stx_mtime.tv_nsec / 1'000'000;
       f.modified_ms = std::max<int64_t>(0, now_ms - changed);
-      if (!locks_read) locks = read_file_locks(), locks_read = true;
+      if (scope.lock_holders && !locks_read) locks = read_file_locks(), locks_read = true;
       FileLock holder;
-      if (lock_holder(locks, pid, st.stx_dev_major, st.stx_dev_minor, st.stx_ino, holder)) {
+      if (scope.lock_holders && lock_holder(locks, pid, st.stx_dev_major, st.stx_dev_minor, st.stx_ino, holder)) {
         f.lock_holder = holder.pid == 0 ? -1 : holder.pid;
         f.lock = holder.type + " " + holder.access;
         f.lock_holder_text = describe_process(holder.pid);
@@ -358,13 +370,6 @@ Snapshot read_snapshot(int pid, bool with_threads, SocketTable& sockets) {
     if (eq == std::string::npos) continue;
     std::string name = kv.substr(0, eq);
     if (go_relevant_env(name)) s.env.emplace_back(name, kv.substr(eq + 1));
-  }
-  if (with_threads) {
-    SchedClock clock;
-    for (int tid : list_numeric_dir(base + "task")) {
-      s.threads.push_back(read_thread_state(pid, tid));
-      read_thread_details(pid, tid, clock, s.threads.back());
-    }
   }
   return s;
 }

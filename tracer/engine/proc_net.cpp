@@ -2,12 +2,14 @@
 #include "proc_net.h"
 
 #include <arpa/inet.h>
+#include <sys/xattr.h>
 
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace gotrace::engine {
 namespace {
@@ -65,73 +67,122 @@ uint64_t socket_inode(const std::string& t) {
   return std::strtoull(t.c_str() + 8, nullptr, 10);
 }
 
-const SocketInfo* SocketTable::find(int pid, uint64_t inode) {
-  if (!fresh_ || pid != loaded_pid_) load(pid);
-  auto it = by_inode_.find(inode);
-  if (it == by_inode_.end() && fresh_) {
-    load(pid);  // a socket made since the last load
-    it = by_inode_.find(inode);
+namespace {
+
+// The protocol of a socket fd as the kernel names it ("TCP", "UDPv6", "UNIX", "NETLINK"),
+// from the fd's "system.sockprotoname" attribute; empty when unreadable.
+std::string socket_protocol(const std::string& fd_path) {
+  char name[32];
+  ssize_t n = fd_path.empty() ? -1 : getxattr(fd_path.c_str(), "system.sockprotoname", name, sizeof name - 1);
+  if (n <= 0) return "";
+  return std::string(name, strnlen(name, static_cast<std::size_t>(n)));  // the kernel counts the NUL
+}
+
+}  // namespace
+
+void SocketTable::use_pid(int pid) {
+  if (pid == loaded_pid_) return;
+  by_inode_.clear();
+  tcp_[0].clear();
+  tcp_[1].clear();
+  invalidate();
+  loaded_pid_ = pid;
+}
+
+const SocketInfo* SocketTable::find(int pid, uint64_t inode, const std::string& fd_path) {
+  use_pid(pid);
+  std::vector<Kind> kinds;
+  if (std::string proto = socket_protocol(fd_path); !proto.empty()) {
+    // "UNIX-STREAM" (or "UNIX" before Linux 5.x); an MPTCP socket is in the TCP tables.
+    static const std::pair<const char*, std::vector<Kind>> kNames[] = {
+        {"TCP", {kTcp}}, {"TCPv6", {kTcp6}}, {"UDP", {kUdp}}, {"UDPv6", {kUdp6}},
+        {"MPTCP", {kTcp, kTcp6}}, {"MPTCPv6", {kTcp6}}};
+    for (const auto& [name, k] : kNames)
+      if (proto == name) kinds = k;
+    if (proto.rfind("UNIX", 0) == 0) kinds = {kUnix};
+    if (kinds.empty()) return nullptr;  // netlink, raw, packet...: in none of the tables
+  } else {
+    kinds = {kTcp, kTcp6, kUdp, kUdp6, kUnix};
   }
+  auto it = by_inode_.find(inode);
+  bool fresh = std::all_of(kinds.begin(), kinds.end(), [&](Kind k) { return loaded_[k]; });
+  if (it != by_inode_.end() && fresh) return &it->second;
+  for (Kind k : kinds) load(pid, k);  // stale, or a socket made since the last read
+  it = by_inode_.find(inode);
   return it == by_inode_.end() ? nullptr : &it->second;
 }
 
 const TcpFacts* SocketTable::tcp_facts(int pid, uint64_t inode, bool v6) {
+  use_pid(pid);
+  if (!loaded_[v6 ? kTcp6 : kTcp]) load(pid, v6 ? kTcp6 : kTcp);
   auto& table = tcp_[v6 ? 1 : 0];
-  if (!tcp_fresh_[v6 ? 1 : 0]) {
-    tcp_fresh_[v6 ? 1 : 0] = true;
-    table.clear();
-    dumped_ms_[v6 ? 1 : 0] = realtime_ms();
-    table = dump_tcp_facts_of(pid, v6 ? AF_INET6 : AF_INET);
-  }
   auto it = table.find(inode);
   return it == table.end() ? nullptr : &it->second;
 }
 
-void SocketTable::load(int pid) {
-  by_inode_.clear();
-  loaded_pid_ = pid;
-  fresh_ = true;
+void SocketTable::load(int pid, Kind kind) {
+  loaded_[kind] = true;
   const std::string base = "/proc/" + std::to_string(pid) + "/net/";
+  if (kind == kTcp || kind == kTcp6) {
+    const bool v6 = kind == kTcp6;
+    dumped_ms_[v6 ? 1 : 0] = realtime_ms();
+    auto dump = dump_tcp_facts_of(pid, v6 ? AF_INET6 : AF_INET);
+    if (dump) {
+      tcp_[v6 ? 1 : 0] = std::move(*dump);
+      for (const auto& [inode, f] : tcp_[v6 ? 1 : 0]) {
+        SocketInfo& info = by_inode_[inode];
+        info.proto = v6 ? "TCPv6" : "TCP";
+        info.local = f.local;
+        info.peer = f.peer;
+        info.tcp_state = f.state;
+      }
+      return;
+    }
+    tcp_[v6 ? 1 : 0].clear();  // no netlink here: addresses and state from /proc
+  }
+  if (kind == kUnix) {
+    std::ifstream in(base + "unix");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      std::string num, refs, proto, flags, type, st, path;
+      uint64_t inode = 0;
+      ls >> num >> refs >> proto >> flags >> type >> st >> inode;
+      if (!ls || inode == 0) continue;
+      ls >> path;
+      SocketInfo info;
+      unsigned long ty = std::strtoul(type.c_str(), nullptr, 16);
+      info.proto = ty == 1 ? "UNIX-STREAM" : ty == 2 ? "UNIX-DGRAM" : "UNIX-SEQPACKET";
+      info.local = path.empty() ? std::to_string(inode) : path;
+      by_inode_[inode] = std::move(info);
+    }
+    return;
+  }
   struct Inet {
     const char* file;
     const char* proto;
     bool v6;
     bool tcp;
   };
-  for (const Inet& t : {Inet{"tcp", "TCP", false, true}, Inet{"tcp6", "TCPv6", true, true},
-                        Inet{"udp", "UDP", false, false}, Inet{"udp6", "UDPv6", true, false}}) {
-    std::ifstream in(base + t.file);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      std::istringstream ls(line);
-      std::string slot, local, remote, st, queues, timer, retr, uid, timeout;
-      uint64_t inode = 0;
-      ls >> slot >> local >> remote >> st >> queues >> timer >> retr >> uid >> timeout >> inode;
-      if (!ls || inode == 0) continue;
-      SocketInfo info;
-      info.proto = t.proto;
-      info.local = decode_address(local, t.v6);
-      info.peer = decode_address(remote, t.v6);
-      if (is_unspecified(info.peer)) info.peer.clear();
-      info.tcp_state = t.tcp ? static_cast<int>(std::strtol(st.c_str(), nullptr, 16)) : 0;
-      by_inode_[inode] = std::move(info);
-    }
-  }
-  std::ifstream unix_in(base + "unix");
+  static const Inet kFiles[] = {{"tcp", "TCP", false, true}, {"tcp6", "TCPv6", true, true},
+                                {"udp", "UDP", false, false}, {"udp6", "UDPv6", true, false}};
+  const Inet& t = kFiles[kind];
+  std::ifstream in(base + t.file);
   std::string line;
-  std::getline(unix_in, line);
-  while (std::getline(unix_in, line)) {
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
     std::istringstream ls(line);
-    std::string num, refs, proto, flags, type, st, path;
+    std::string slot, local, remote, st, queues, timer, retr, uid, timeout;
     uint64_t inode = 0;
-    ls >> num >> refs >> proto >> flags >> type >> st >> inode;
+    ls >> slot >> local >> remote >> st >> queues >> timer >> retr >> uid >> timeout >> inode;
     if (!ls || inode == 0) continue;
-    ls >> path;
     SocketInfo info;
-    unsigned long ty = std::strtoul(type.c_str(), nullptr, 16);
-    info.proto = ty == 1 ? "UNIX-STREAM" : ty == 2 ? "UNIX-DGRAM" : "UNIX-SEQPACKET";
-    info.local = path.empty() ? std::to_string(inode) : path;
+    info.proto = t.proto;
+    info.local = decode_address(local, t.v6);
+    info.peer = decode_address(remote, t.v6);
+    if (is_unspecified(info.peer)) info.peer.clear();
+    info.tcp_state = t.tcp ? static_cast<int>(std::strtol(st.c_str(), nullptr, 16)) : 0;
     by_inode_[inode] = std::move(info);
   }
 }

@@ -2,7 +2,9 @@
 // -yy prints for a socket fd and what the attach snapshot reports (addresses, TCP state).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <unordered_map>
 
@@ -22,25 +24,32 @@ struct SocketInfo {
 
 const char* tcp_state_name(int st);  // "ESTABLISHED", "SYN_SENT", ...
 
+// What -yy and snapshots say about a socket inode. Only the table of the socket's own kind
+// is read (its fd's "system.sockprotoname" says which): TCP from one sock_diag dump per
+// family (addresses, state and tcp_info at once), UDP and UNIX from /proc/PID/net. A TCP
+// table is a walk of the kernel's whole established hash, about 1 ms per read() of
+// /proc/net/tcp on a machine with 24 GiB; a snapshot used to make six of them.
 class SocketTable {
  public:
-  // Looks the inode up in the tables of `pid`'s network namespace; reloads them on a miss
-  // or after invalidate(). Returns nullptr when no table has it.
-  const SocketInfo* find(int pid, uint64_t inode);
-  void invalidate() { fresh_ = tcp_fresh_[0] = tcp_fresh_[1] = false; }
-  // The kernel's TCP facts of the socket `inode` of `pid` (one sock_diag dump per family
-  // after invalidate(), in `pid`'s network namespace); nullptr when the kernel does not say.
+  // Looks the inode up in `pid`'s network namespace; `fd_path` (/proc/PID/fd/N) names the
+  // kind of table to read, every table when empty or unreadable. Reads that table after
+  // invalidate(), and again on a miss (a socket made since). nullptr when none has it.
+  const SocketInfo* find(int pid, uint64_t inode, const std::string& fd_path = "");
+  void invalidate() { std::fill(std::begin(loaded_), std::end(loaded_), false); }
+  // The kernel's TCP facts of the socket `inode` of `pid` (from that family's dump, read
+  // once after invalidate()); nullptr when the kernel does not say.
   const TcpFacts* tcp_facts(int pid, uint64_t inode, bool v6);
   // CLOCK_REALTIME (ms) just before that dump: its "ms since" times count back from then.
   int64_t tcp_dumped_ms(bool v6) const { return dumped_ms_[v6 ? 1 : 0]; }
 
  private:
-  void load(int pid);
+  enum Kind { kTcp, kTcp6, kUdp, kUdp6, kUnix, kKinds };
+  void use_pid(int pid);
+  void load(int pid, Kind kind);
   std::unordered_map<uint64_t, SocketInfo> by_inode_;
   int loaded_pid_ = -1;
-  bool fresh_ = false;
+  bool loaded_[kKinds] = {};
   std::unordered_map<uint64_t, TcpFacts> tcp_[2];  // IPv4, IPv6
-  bool tcp_fresh_[2] = {false, false};
   int64_t dumped_ms_[2] = {0, 0};
 };
 

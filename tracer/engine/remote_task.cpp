@@ -95,7 +95,7 @@ bool RemoteTask::fd_target(int fd, int detail, std::string& out) {
   out.assign(buf, static_cast<std::size_t>(n));
   if (detail >= 2) {
     if (uint64_t inode = socket_inode(out)) {
-      if (const SocketInfo* s = sockets_.find(pid_, inode)) out = s->describe();
+      if (const SocketInfo* s = sockets_.find(pid_, inode, path)) out = s->describe();
     }
   }
   return true;

@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <fcntl.h>
@@ -29,12 +30,26 @@ struct Fd {
   }
 };
 
+// "127.0.0.1:8080" or "[::1]:80", as /proc/net/tcp's addresses are shown (proc_net.cpp).
+std::string address(int family, const __be32 (&addr)[4], __be16 port) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  inet_ntop(family, addr, text, sizeof text);
+  std::string p = std::to_string(ntohs(port));
+  return family == AF_INET6 ? "[" + std::string(text) + "]:" + p : std::string(text) + ":" + p;
+}
+
+bool unspecified(const __be32 (&addr)[4], __be16 port) {
+  return port == 0 && addr[0] == 0 && addr[1] == 0 && addr[2] == 0 && addr[3] == 0;
+}
+
 void add_message(const nlmsghdr* h, std::unordered_map<uint64_t, TcpFacts>& out) {
   if (h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) return;
   const auto* m = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
   if (m->idiag_inode == 0) return;
   TcpFacts f;
   f.state = m->idiag_state;
+  f.local = address(m->idiag_family, m->id.idiag_src, m->id.idiag_sport);
+  if (!unspecified(m->id.idiag_dst, m->id.idiag_dport)) f.peer = address(m->idiag_family, m->id.idiag_dst, m->id.idiag_dport);
   int len = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof(inet_diag_msg)));
   for (auto* a = reinterpret_cast<const rtattr*>(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
     if (a->rta_type != INET_DIAG_INFO) continue;
@@ -54,10 +69,10 @@ void add_message(const nlmsghdr* h, std::unordered_map<uint64_t, TcpFacts>& out)
 
 }  // namespace
 
-std::unordered_map<uint64_t, TcpFacts> dump_tcp_facts(int family) {
+std::optional<std::unordered_map<uint64_t, TcpFacts>> dump_tcp_facts(int family) {
   std::unordered_map<uint64_t, TcpFacts> out;
   Fd s{socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)};
-  if (s.fd < 0) return out;
+  if (s.fd < 0) return std::nullopt;
   struct {
     nlmsghdr h;
     inet_diag_req_v2 r;
@@ -68,21 +83,22 @@ std::unordered_map<uint64_t, TcpFacts> dump_tcp_facts(int family) {
   req.h.nlmsg_seq = 1;
   req.r.sdiag_family = static_cast<uint8_t>(family);
   req.r.sdiag_protocol = IPPROTO_TCP;
-  // Every state a connection of the tracee can be in; listeners and time-wait/request
-  // minisockets are many on a server and never a tracee's fd.
-  // (States as numbered in the kernel's net/tcp_states.h: TIME_WAIT 6, LISTEN 10, NEW_SYN_RECV 12.)
-  req.r.idiag_states = 0x1fff & ~((1u << 6) | (1u << 10) | (1u << 12));
+  // Every state a socket of the tracee can be in; time-wait and request minisockets are
+  // many on a server and never a tracee's fd.
+  // (States as numbered in the kernel's net/tcp_states.h: TIME_WAIT 6, NEW_SYN_RECV 12.)
+  req.r.idiag_states = 0x1fff & ~((1u << 6) | (1u << 12));
   req.r.idiag_ext = 1 << (INET_DIAG_INFO - 1);
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
-  if (sendto(s.fd, &req, sizeof req, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) return out;
+  if (sendto(s.fd, &req, sizeof req, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) return std::nullopt;
   alignas(nlmsghdr) static thread_local char buf[32768];
   for (;;) {
     ssize_t n = recv(s.fd, buf, sizeof buf, 0);
     if (n <= 0) return out;  // EINTR, or the kernel went away: keep what came
     int left = static_cast<int>(n);
     for (auto* h = reinterpret_cast<const nlmsghdr*>(buf); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-      if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) return out;
+      if (h->nlmsg_type == NLMSG_ERROR) return std::nullopt;  // no inet_diag for this family
+      if (h->nlmsg_type == NLMSG_DONE) return out;
       if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) add_message(h, out);
     }
   }
@@ -95,9 +111,9 @@ bool same_netns(int pid) {
   return mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev;
 }
 
-std::unordered_map<uint64_t, TcpFacts> dump_tcp_facts_of(int pid, int family) {
+std::optional<std::unordered_map<uint64_t, TcpFacts>> dump_tcp_facts_of(int pid, int family) {
   if (same_netns(pid)) return dump_tcp_facts(family);
-  std::unordered_map<uint64_t, TcpFacts> out;
+  std::optional<std::unordered_map<uint64_t, TcpFacts>> out;
   Fd ns{open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC)};
   if (ns.fd < 0) return out;
   // setns(CLONE_NEWNET) moves only the calling thread: the tracer's own threads stay where

@@ -37,7 +37,7 @@ std::vector<AttachedProcess> LiveSource::attach(const std::vector<int>& pids) {
 
 int LiveSource::Impl::attach_process(int pid) {
   // The snapshot comes first, before any ptrace stop can disturb what it shows.
-  Snapshot snap = engine::read_snapshot(pid, true, sockets);
+  Snapshot snap = engine::read_snapshot(pid, {.threads = true}, sockets);
   std::vector<std::string> argv = engine::read_nul_list("/proc/" + std::to_string(pid) + "/cmdline");
   std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
   int seized = 0;
@@ -67,7 +67,8 @@ int LiveSource::Impl::attach_process(int pid) {
   // the first read and the seize (a download starting as we attach) would stay unknown for
   // the whole trace, its reads and writes on an fd no analyzer knows. Threads and their
   // calls stay as first read: a ptrace stop changes those, never the fd table.
-  Snapshot fds_now = engine::read_snapshot(pid, false, sockets);
+  bool lock_wait = std::any_of(snap.fds.begin(), snap.fds.end(), [](const OpenFd& f) { return f.lock_holder != 0; });
+  Snapshot fds_now = engine::read_snapshot(pid, {.lock_holders = lock_wait}, sockets);
   if (!fds_now.fds.empty()) snap.fds = std::move(fds_now.fds);
   argv_of[pid] = argv;
   // Tick.io_bytes counts its reads and writes from now on, not those made before the attach.

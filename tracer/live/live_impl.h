@@ -228,6 +228,8 @@ struct LiveSource::Impl {
   void set_every_call(int pid, bool on, int stopped_tid);
   void on_pressure(int pid, bool was_pressed);
   void emit_snapshot(int pid, int tid);  // of `pid`'s fds, now
+  bool in_lock_wait(const Task& t) const;      // live_threads.cpp
+  bool lock_holders_wanted(int pid) const;     // live_threads.cpp
   void snapshot_lock_waits();            // live_threads.cpp
   std::set<int> lock_snapped;            // tids in a lock wait whose process was snapshotted
   Task& adopt_unknown(int tid);

@@ -115,7 +115,7 @@ void LiveSource::Impl::light_leader_exit(const Task& t) {
 // Dated before it is read: a Snapshot's ages (TCP facts, file times) count back from then.
 void LiveSource::Impl::emit_snapshot(int pid, int tid) {
   Nanos ts = now();
-  emit(ts, pid, tid, engine::read_snapshot(pid, false, sockets));
+  emit(ts, pid, tid, engine::read_snapshot(pid, {.lock_holders = lock_holders_wanted(pid)}, sockets));
 }
 
 void LiveSource::Impl::light_gone(int pid) {
@@ -154,7 +154,7 @@ uint64_t LiveSource::Impl::count_io(Nanos ts) {
     // Stuck: what changed unseen (files opened and closed, sockets closed) is read again
     // before every call is traced.
     for (int pid : pids) {
-      emit(ts, pid, pid, engine::read_snapshot(pid, false, sockets));
+      emit(ts, pid, pid, engine::read_snapshot(pid, {.lock_holders = lock_holders_wanted(pid)}, sockets));
       set_every_call(pid, true, -1);
     }
     return moved;

@@ -616,7 +616,7 @@ void LiveSource::Impl::on_exec(int tid) {
   // The launched command's limits, fds and environment, read while it is stopped at its
   // exec: after the kernel closed the close-on-exec fds (gotrace's own launch pipes).
   Snapshot snap;
-  if (first_exec) snap = engine::read_snapshot(pid, false, sockets);
+  if (first_exec) snap = engine::read_snapshot(pid, {}, sockets);
   resume(t);
   emit(ts, pid, tid, std::move(e));
   if (first_exec) emit(ts, pid, tid, std::move(snap));

@@ -34,16 +34,26 @@ void LiveSource::Impl::on_tick(Nanos ts) {
 void LiveSource::Impl::snapshot_lock_waits() {
   std::set<int> pids;
   for (auto& [tid, t] : tasks) {
-    bool seen = t.in_syscall && waits_for_lock(t.sysno, t.args[1].raw);
-    bool unseen = !t.in_syscall && t.reported >= t.last_stop && t.last_state.number >= 0 &&
-                  waits_for_lock(sysno_from_number(kHostArch, t.last_state.number), t.last_state.args[1]);
-    if (!seen && !unseen) {
+    if (!in_lock_wait(t)) {
       lock_snapped.erase(tid);
       continue;
     }
     if (lock_snapped.insert(tid).second) pids.insert(t.pid);
   }
   for (int pid : pids) emit_snapshot(pid, pid);
+}
+
+// In a flock or F_SETLKW that blocks: seen entering it, or read from /proc at a tick.
+bool LiveSource::Impl::in_lock_wait(const Task& t) const {
+  if (t.in_syscall) return waits_for_lock(t.sysno, t.args[1].raw);
+  return t.reported >= t.last_stop && t.last_state.number >= 0 &&
+         waits_for_lock(sysno_from_number(kHostArch, t.last_state.number), t.last_state.args[1]);
+}
+
+// Whether a snapshot of `pid` must name lock holders (SnapshotScope): every snapshot of a
+// process one of whose threads waits for a lock does, or a later one would hide the holder.
+bool LiveSource::Impl::lock_holders_wanted(int pid) const {
+  return std::any_of(tasks.begin(), tasks.end(), [&](const auto& kv) { return kv.second.pid == pid && in_lock_wait(kv.second); });
 }
 
 void LiveSource::Impl::report_quiet_threads(Nanos ts) {
