@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <map>
 #include <set>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,7 @@ namespace gotrace::analyzers {
 std::string call_text(const SyscallExit& x);
 std::string call_text(const SyscallEnter& e);  // entry only: "futex(0x..., FUTEX_WAIT, 0, NULL)"
 std::string seconds_text(Nanos d);             // "41.2 s", "350 ms"
+std::string bytes_text(uint64_t b);            // "3420 bytes", "15.6 kB", "15.6 MB"
 // A file of cmd/go's module cache downloads -> {"github.com/X/y@v1.2.3", " (.zip)"}: its
 // VERSION.lock (kind ""), or a VERSION.zipNNN.tmp (.mod, .info); {"", ""} for any other path.
 std::pair<std::string, std::string> cache_download(const std::string& path);
@@ -168,6 +170,7 @@ class NetworkWait final : public Analyzer {
     std::string request;    // "GET /x/@v/list", "CONNECT host:443"
     std::string host;       // HTTP Host, TLS SNI, or a DNS name that resolved to the peer
     bool tls = false;
+    bool tls_inferred = false;  // no ClientHello seen: an https peer sent bytes, never answered
     std::string dns_query;  // a DNS question sent on this socket
     bool dns_answered = false;
     Nanos closed{kNever};
@@ -206,6 +209,14 @@ class NetworkWait final : public Analyzer {
   };
   std::vector<PeerSpans> spans(Nanos now) const;
 
+  // The longest wait going on now, for the live status line: "connecting to module proxy
+  // 127.0.0.1:8999 (GOPROXY entry 1 of 1)", "an answer from ...", and since when.
+  struct Waiting {
+    Nanos since{0};
+    std::string what;
+  };
+  std::optional<Waiting> longest_wait(Nanos now) const;
+
  private:
   Conn* conn(int32_t pid, int fd);
   void on_process_end(int32_t pid, Nanos ts);
@@ -230,6 +241,13 @@ class NetworkWait final : public Analyzer {
   // What cmd/go is downloading, from the module cache files `pid` holds open ("" if none).
   std::string fetching(int32_t pid) const;
   std::string role(const Conn& c) const;
+  std::vector<std::string> goproxy_entries(int32_t pid) const;
+  std::string sumdb_url(int32_t pid) const;
+  // Whether `url` (a GOPROXY entry, GOSUMDB's URL, a proxy URL) names c's peer; `tls` says
+  // then whether its scheme is https.
+  bool names(const Conn& c, const std::string& url, bool* tls = nullptr) const;
+  // Whether c's peer speaks TLS: an https URL of the environment names it, or port 443.
+  bool speaks_tls(const Conn& c) const;
   static std::string host_of(const std::string& peer);  // "1.2.3.4:80" -> "1.2.3.4"
   std::string netpoller(int32_t pid) const;
   // How a wait stands: still open, ended by close (or the process's end) with no answer,
@@ -371,7 +389,13 @@ class FailedRun final : public Analyzer {
   std::string path_of(int32_t pid, const SyscallExit& x) const;
   void on_stderr(int32_t pid, const std::string& bytes);
   const ProcessTable& table_;
-  std::map<std::pair<int, SysNo>, Failure> failures_;  // by errno and call
+  using Failures = std::map<std::pair<int, SysNo>, Failure>;  // by errno and call
+  static void add_failure(Failures& to, int32_t pid, const SyscallExit& x, Nanos ts, std::string path);
+  Failures failures_;
+  // execve ENOENT of each process since its last exec: a PATH search (execvp tries each
+  // directory) fails so until it finds the program; they explain a failure only when no
+  // exec followed.
+  std::map<int32_t, Failures> exec_misses_;
   std::map<int32_t, std::string> partial_;              // pid -> its stderr line so far
   std::string last_line_;
   int32_t exit_status_ = -1;

@@ -106,6 +106,12 @@ std::pair<std::string, std::string> cache_download(const std::string& path) {
   return {module + "@" + unescape_module(version), kind};
 }
 
+std::string bytes_text(uint64_t b) {
+  if (b < 10'000) return fmt::format("{} bytes", b);
+  if (b < 10'000'000) return fmt::format("{:.1f} kB", static_cast<double>(b) / 1e3);
+  return fmt::format("{:.1f} MB", static_cast<double>(b) / 1e6);
+}
+
 std::string seconds_text(Nanos d) {
   double s = static_cast<double>(d.count()) / 1e9;
   if (s < 1) return fmt::format("{:.0f} ms", s * 1000);

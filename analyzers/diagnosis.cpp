@@ -69,6 +69,10 @@ Diagnosis::Diagnosis(DiagnosisOptions opt, StallCallback on_stall)
       analyzers_(make_analyzers(table_, opt)),
       account_(table_, dynamic_cast<const NetworkWait&>(*analyzers_[kNetworkWait])) {}
 
+std::optional<NetworkWait::Waiting> Diagnosis::longest_wait(Nanos now) const {
+  return dynamic_cast<const NetworkWait&>(*analyzers_[kNetworkWait]).longest_wait(now);
+}
+
 bool Diagnosis::needs(SysNo s) const {
   const SyscallInfo& info = syscall_info(s);
   if (ProcessTable::needs(info)) return true;

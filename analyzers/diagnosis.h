@@ -41,6 +41,8 @@ class Diagnosis final : public EventConsumer {
   std::string text_report(bool account = true) const;
   std::string json_report() const;  // one JSON object + '\n'
   const ProcessTable& table() const { return table_; }
+  // The longest network wait going on at `now` (the live status line).
+  std::optional<NetworkWait::Waiting> longest_wait(Nanos now) const;
 
  private:
   bool is_progress(const Event& e) const;

@@ -74,22 +74,31 @@ void FailedRun::on_event(const Event& e) {
     filtered_ = start->filtered;
     return;
   }
+  int32_t pid = raw(e.pid);
+  if (std::holds_alternative<Exec>(e.body)) {
+    exec_misses_.erase(pid);  // the search found the program
+    return;
+  }
   const auto* x = std::get_if<SyscallExit>(&e.body);
   if (!x) return;
-  int32_t pid = raw(e.pid);
   if (x->sysno == SysNo::write && x->args[0].raw == 2 && x->ret > 0) {
     on_stderr(pid, x->args[1].data);
     return;
   }
   if (!x->failed() || !explaining(x->error(), x->sysno)) return;
-  Failure& f = failures_[{x->error(), x->sysno}];
+  const bool exec_miss = x->error() == ENOENT && (x->sysno == SysNo::execve || x->sysno == SysNo::execveat);
+  add_failure(exec_miss ? exec_misses_[pid] : failures_, pid, *x, e.ts, path_of(pid, *x));
+}
+
+void FailedRun::add_failure(Failures& to, int32_t pid, const SyscallExit& x, Nanos ts, std::string path) {
+  Failure& f = to[{x.error(), x.sysno}];
   if (f.count++ == 0) {
-    f.first = call_text(*x);
+    f.first = call_text(x);
     f.pid = pid;
-    f.at = e.ts;
-    f.path = path_of(pid, *x);
+    f.at = ts;
+    f.path = std::move(path);
   }
-  f.last_at = e.ts;
+  f.last_at = ts;
 }
 
 // The file a call names: its first path argument, else its fd's path in the process table.
@@ -130,6 +139,8 @@ std::vector<Finding> FailedRun::findings() const {
   // The failed calls, the last one first: the one closest to the failure.
   std::vector<std::pair<std::pair<int, SysNo>, const Failure*>> by_time;
   for (const auto& [key, fail] : failures_) by_time.emplace_back(key, &fail);
+  for (const auto& [pid, misses] : exec_misses_)  // PATH searches that found nothing
+    for (const auto& [key, fail] : misses) by_time.emplace_back(key, &fail);
   std::sort(by_time.begin(), by_time.end(), [](const auto& a, const auto& b) { return a.second->last_at > b.second->last_at; });
   std::string said = last_line_.empty() ? "" : fmt::format("its last line on stderr: \"{}\"", last_line_);
   if (by_time.empty()) {

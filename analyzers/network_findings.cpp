@@ -19,6 +19,7 @@ namespace {
 struct Endpoint {
   std::string host;
   int port = -1;
+  bool tls = true;  // https:// (or no scheme, as GOSUMDB's URL may be written)
 };
 
 // "https://proxy.golang.org/x" -> {proxy.golang.org, 443}; "127.0.0.1:8999" stays as is.
@@ -27,6 +28,7 @@ Endpoint parse_url(std::string url) {
   int default_port = 443;
   if (auto p = url.find("://"); p != std::string::npos) {
     default_port = url.compare(0, p, "http") == 0 ? 80 : 443;
+    ep.tls = default_port == 443;
     url = url.substr(p + 3);
   }
   url = url.substr(0, url.find('/'));
@@ -43,6 +45,23 @@ Endpoint parse_url(std::string url) {
   }
   if (ep.port < 0) ep.port = default_port;
   return ep;
+}
+
+// The host a request line in proxy form asks a forward proxy for: "GET http://proxy.golang.org/x"
+// -> "proxy.golang.org", "CONNECT sum.golang.org:443" -> "sum.golang.org:443"; "" otherwise.
+std::string proxy_form_target(const std::string& request) {
+  if (request.rfind("CONNECT ", 0) == 0) return request.substr(8);
+  auto sp = request.find(' ');
+  if (sp == std::string::npos) return "";
+  std::string_view target = std::string_view(request).substr(sp + 1);
+  for (std::string_view scheme : {"http://", "https://"})
+    if (target.substr(0, scheme.size()) == scheme) {
+      target.remove_prefix(scheme.size());
+      std::string host(target.substr(0, target.find('/')));
+      if (host.ends_with("...")) host.resize(host.size() - 3);
+      return host;
+    }
+  return "";
 }
 
 // A GET of the module proxy protocol (/MODULE/@v/..., /MODULE/@latest), whose first path
@@ -82,6 +101,45 @@ std::string toolchain_download(std::string_view s) {
 
 }  // namespace
 
+// The command's GOPROXY entries ("https://proxy.golang.org", "direct") and GOSUMDB's URL
+// ("" when off), Go's defaults when unset.
+std::vector<std::string> NetworkWait::goproxy_entries(int32_t pid) const {
+  std::string goproxy = table_.env(pid, "GOPROXY").value_or("https://proxy.golang.org,direct");
+  std::vector<std::string> entries;
+  for (std::size_t start = 0; start <= goproxy.size();) {
+    std::size_t end = goproxy.find_first_of(",|", start);
+    if (end == std::string::npos) end = goproxy.size();
+    entries.push_back(goproxy.substr(start, end - start));
+    start = end + 1;
+  }
+  return entries;
+}
+
+std::string NetworkWait::sumdb_url(int32_t pid) const {
+  std::string sumdb = table_.env(pid, "GOSUMDB").value_or("sum.golang.org");
+  if (sumdb == "off") return "";
+  auto space = sumdb.find(' ');
+  return space != std::string::npos ? sumdb.substr(space + 1) : sumdb.substr(0, sumdb.find('+'));
+}
+
+bool NetworkWait::names(const Conn& c, const std::string& url, bool* tls) const {
+  if (url.empty() || url == "direct" || url == "off") return false;
+  Endpoint ep = parse_url(url);
+  if (ep.port != c.port) return false;
+  std::string ip = host_of(c.peer);
+  bool same = ep.host == ip || (!c.host.empty() && ep.host == c.host) || (names_.count(ip) && names_.at(ip) == ep.host);
+  if (same && tls) *tls = ep.tls;
+  return same;
+}
+
+bool NetworkWait::speaks_tls(const Conn& c) const {
+  bool tls = false;
+  for (const std::string& e : goproxy_entries(c.pid))
+    if (names(c, e, &tls)) return tls;
+  if (names(c, sumdb_url(c.pid), &tls)) return tls;
+  return c.port == 443;
+}
+
 std::string NetworkWait::role(const Conn& c) const {
   if (c.port == 53) return "DNS server " + c.peer;
   std::string ip = host_of(c.peer);
@@ -91,26 +149,18 @@ std::string NetworkWait::role(const Conn& c) const {
            (names_.count(ip) && names_.at(ip) == ep.host);
   };
   std::string shown = c.host.empty() || c.host == ip ? c.peer : c.host + " (" + c.peer + ")";
-  std::string goproxy = table_.env(c.pid, "GOPROXY").value_or("https://proxy.golang.org,direct");
-  std::vector<std::string> entries;
-  for (std::size_t start = 0; start <= goproxy.size();) {
-    std::size_t end = goproxy.find_first_of(",|", start);
-    if (end == std::string::npos) end = goproxy.size();
-    entries.push_back(goproxy.substr(start, end - start));
-    start = end + 1;
-  }
+  const std::vector<std::string> entries = goproxy_entries(c.pid);
   for (std::size_t i = 0; i < entries.size(); ++i)
-    if (entries[i] != "direct" && entries[i] != "off" && matches(parse_url(entries[i])))
+    if (names(c, entries[i]))
       return fmt::format("module proxy {} (GOPROXY entry {} of {})", shown, i + 1, entries.size());
-  std::string sumdb = table_.env(c.pid, "GOSUMDB").value_or("sum.golang.org");
-  if (sumdb != "off") {
-    auto space = sumdb.find(' ');
-    std::string url = space != std::string::npos ? sumdb.substr(space + 1) : sumdb.substr(0, sumdb.find('+'));
-    if (matches(parse_url(url))) return "checksum database " + shown + " (GOSUMDB)";
-  }
+  if (names(c, sumdb_url(c.pid))) return "checksum database " + shown + " (GOSUMDB)";
   for (const char* var : {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"})
     if (auto proxy = table_.env(c.pid, var); proxy && matches(parse_url(*proxy)))
       return fmt::format("proxy {} ({})", shown, var);
+  // A request line in proxy form (an absolute URL, or CONNECT host:port) goes to a forward
+  // proxy, whatever the environment says (a strace log has none).
+  if (std::string target = proxy_form_target(c.request); !target.empty())
+    return fmt::format("forward proxy {} (asked for {})", c.peer, target);
   std::string cmd = table_.command(c.pid);
   if ((cmd == "go" || cmd.rfind("go ", 0) == 0) && module_proxy_request(c.request, c.host, ip))
     return "module proxy " + shown + " (by its request path)";
@@ -140,6 +190,20 @@ Nanos NetworkWait::waited(const Conn& c, Nanos now) const {
   if (!c.body_file.empty() && c.last_read != kNever) return now - c.last_read;
   if (c.last_write != kNever && c.last_write > c.last_read) return now - c.last_write;
   return Nanos{-1};
+}
+
+std::optional<NetworkWait::Waiting> NetworkWait::longest_wait(Nanos now) const {
+  std::optional<Waiting> best;
+  for (const auto& [key, c] : open_) {
+    Nanos w = waited(c, now);
+    if (w < Nanos{0} || (best && now - best->since >= w)) continue;
+    std::string what = c.connect_pending ? "connecting to " + role(c)
+                       : c.port == 53    ? "an answer from " + role(c) + (c.dns_query.empty() ? "" : " about " + c.dns_query)
+                       : !c.body_file.empty() ? "more of the answer from " + role(c)
+                                              : "an answer from " + role(c);
+    best = Waiting{now - w, std::move(what)};
+  }
+  return best;
 }
 
 void NetworkWait::retire(Conn c, Nanos ts) {
@@ -359,6 +423,9 @@ void NetworkWait::response_finding(const Conn& c, int o, Words& w, Finding& f) c
       w.after = " while fetching " + what;
   if (c.tls && c.last_read < c.first_write) {
     w.apply(kHandshake, Outcome(o), f);
+    if (c.tls_inferred)
+      f.evidence.push_back("the handshake is inferred: its peer speaks TLS (" + std::string(c.port == 443 ? "port 443" : "an https URL names it") +
+                           ") and has not sent one byte back; the ClientHello went out before gotrace saw the connection");
     f.tries = {fmt::format("test the server: `openssl s_client -connect {} -servername {}`", c.peer,
                            c.host.empty() ? host_of(c.peer) : c.host),
                "a middlebox or proxy may swallow TLS: set HTTPS_PROXY if the network requires one"};

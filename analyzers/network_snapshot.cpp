@@ -200,6 +200,10 @@ void NetworkWait::on_tcp_facts(Conn& c, const OpenFd& f, Nanos ts) {
     }
     c.written = std::max(c.written, f.bytes_sent);
   }
+  // Bytes sent unseen to a peer that speaks TLS, and not one ever received: the ClientHello
+  // went out (before an attach), and the handshake waits for the server's answer.
+  if (!c.tls && c.kernel_write && f.bytes_sent > 0 && f.bytes_received == 0 && c.read == 0 && speaks_tls(c))
+    c.tls = c.tls_inferred = true;
   if (got_unseen) {
     Nanos got = ts - std::chrono::milliseconds(f.last_recv_ms);
     if (inferred && f.last_recv_ms <= f.last_send_ms) got = std::max(got, c.last_write);  // one tick: in order

@@ -18,12 +18,6 @@ std::string span_text(Nanos d) {
   return seconds_text(d);
 }
 
-std::string bytes_text(uint64_t b) {
-  if (b < 10'000) return fmt::format("{} bytes", b);
-  if (b < 10'000'000) return fmt::format("{:.1f} kB", static_cast<double>(b) / 1e3);
-  return fmt::format("{:.1f} MB", static_cast<double>(b) / 1e6);
-}
-
 std::string rate_text(uint64_t bytes, Nanos d) {
   double s = static_cast<double>(d.count()) / 1e9;
   if (s <= 0) return "";

@@ -22,8 +22,18 @@ class Output {
   static std::unique_ptr<Output> open_file(const std::string& path);
 
   void write(std::string_view s) {
+    if (status_shown_) erase_status();
     buf_.append(s);
     if (buf_.size() >= kFlushAt) flush();
+  }
+  // A line redrawn in place on a terminal (the live status line): written at once, with no
+  // newline, over the previous one; erased before anything else is written here. The
+  // caller keeps it shorter than the terminal is wide (a wrapped line cannot be erased).
+  void status(std::string_view line);
+  void erase_status() {
+    if (!status_shown_) return;
+    status_shown_ = false;
+    buf_.append("\r\033[K");
   }
   // Flushes when the destination is a terminal, so a live trace appears line by line.
   void end_line() {
@@ -43,6 +53,7 @@ class Output {
   bool interactive_ = false;
   bool regular_file_ = false;
   int error_ = 0;
+  bool status_shown_ = false;
   std::string name_;
   std::string buf_;
 };

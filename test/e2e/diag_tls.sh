@@ -38,5 +38,31 @@ note "final: $line"
 expect "$line" "^gotrace: go mod download: the TLS handshake with $who never completed: ClientHello sent, no answer in 1[0-9]\\.[0-9] s\$" "final report"
 expect_file "$WORK/g.rep" "try: test the server: \`openssl s_client -connect 127\\.0\\.0\\.1:$port -servername localhost\`" "remedy"
 show_report "$WORK/g.rep" 4
+
+# Attached after the ClientHello went out (issue 16.6): no call of the handshake is seen,
+# and the kernel's facts (bytes sent, none ever received) to an https peer make it one.
+# GOPROXY names the peer by its address: an attach sees no DNS answer or SNI to match a name.
+: >"$WORK/server.log.attach"
+python3 "$E2E_DIR/silent_server.py" tls-silent "$WORK/port2" 60 2>"$WORK/server.log.attach" &
+track $!
+wait_file "$WORK/port2" 20
+port2=$(cat "$WORK/port2")
+rm -rf "$WORK/mod-attach"
+(cd "$SAMPLE" && GOPROXY=https://127.0.0.1:$port2 GOMODCACHE=$WORK/mod-attach exec go mod download) \
+  >"$WORK/go-attach.out" 2>&1 &
+gopid=$!
+track $gopid
+wait_for_text "$WORK/server.log.attach" "read [0-9]* bytes" 20
+sleep 1.5  # a wait is a finding from 2 s on: long enough by the first stall report
+"$GOTRACE" -p $gopid --stall 1 --duration 3 -o "$WORK/a.out" --report-file "$WORK/a.rep" || true
+who2="module proxy 127\\.0\\.0\\.1:$port2 \\(GOPROXY entry 1 of 1\\)"
+line=$(first_stall "$WORK/a.out")
+note "attach stall: $line"
+expect "$line" "go mod download is stuck: the TLS handshake with $who2 has not completed for [0-9.]+ s \\(ClientHello sent, no answer\\)" "attach: stall report"
+expect_file "$WORK/a.out" "the handshake is inferred: its peer speaks TLS \\(an https URL names it\\)" "attach: how it is known"
+line=$(final_first "$WORK/a.rep")
+note "attach final: $line"
+expect "$line" "the TLS handshake with $who2 has not completed for [0-9.]+ s \\(ClientHello sent, no answer\\)" "attach: final report"
+kill -0 $gopid 2>/dev/null || note "go mod download ended during the attach (cmd/go gives up a handshake after 10 s)"
 note "elapsed $(elapsed)"
 echo "ok"

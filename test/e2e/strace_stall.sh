@@ -51,4 +51,24 @@ expect "$imported" "^gotrace: go mod download: no response in $num from module p
 kind() { sed -E -e 's/[0-9.]+ m?s/N s/g' -e 's/ \((GOPROXY entry 1 of 1|by its request path)\)//' -e 's/`GET [^`]*`/`GET ...`/' <<<"$1"; }
 assert_eq "$(kind "$live")" "$(kind "$imported")" "verdict kind, live vs strace import"
 show_report "$WORK/s.rep" 4
+
+# 3. through a forward proxy (issue 16.7): HTTP_PROXY is the silent server, GOPROXY a name
+# only the proxy would resolve. go sends the request line in proxy form (`GET http://...`),
+# and the import, with no environment, names the peer a forward proxy from that line alone.
+: >"$WORK/server.log"
+(cd "$SAMPLE" && GOMODCACHE=$T/mod3 GOPROXY=http://goproxy.invalid HTTP_PROXY=http://127.0.0.1:$port \
+  exec strace -f -tt -T -yy -o "$WORK/proxy.log" go mod download) >"$WORK/stdout3" 2>"$WORK/stderr3" &
+st=$!
+track $st
+wait_for_text "$WORK/server.log" "not answering" 60
+sleep 3
+go_pid=$(pgrep -P $st -x go) || fail "no go process under strace (proxy)"
+kill -TERM "$go_pid"
+rc=0; wait $st || rc=$?
+assert_eq 143 "$rc" "strace exit status (go died of SIGTERM, proxy)"
+"$GOTRACE" replay --from-strace "$WORK/proxy.log" --report-file "$WORK/p.rep" -o "$WORK/p.out" 2>"$WORK/p.err" ||
+  { cat "$WORK/p.err"; fail "gotrace replay --from-strace failed (proxy)"; }
+imported=$(final_first "$WORK/p.rep")
+note "strace, forward proxy: $imported"
+expect "$imported" "^gotrace: go mod download: no response in $num from forward proxy 127\\.0\\.0\\.1:$port \\(asked for goproxy\\.invalid\\) after \`GET http://goproxy\\.invalid/[^\`]+\`; the connection ended without one\$" "imported final report, forward proxy"
 echo "ok"

@@ -318,6 +318,14 @@ TEST_CASE("without GOPROXY (a strace log), the proxy is known by its request pat
   std::string other = run("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8999\r\n\r\n");
   CHECK_THAT(other, Catch::Contains("from 127.0.0.1:8999 after `GET /index.html`"));
   CHECK_THAT(other, !Catch::Contains("module proxy"));
+  // A request line in proxy form (issue 16.7): the peer is a forward proxy, by the line alone.
+  CHECK_THAT(run("GET http://proxy.golang.org/example.com/m/@v/list HTTP/1.1\r\nHost: proxy.golang.org\r\n\r\n"),
+             Catch::Contains("from forward proxy 127.0.0.1:8999 (asked for proxy.golang.org) after `GET "
+                             "http://proxy.golang.org/example.com/m/@v/list`"));
+  CHECK_THAT(run("GET http://proxy.golang.org/exa"),  // cut by strace -s 32
+             Catch::Contains("from forward proxy 127.0.0.1:8999 (asked for proxy.golang.org)"));
+  CHECK_THAT(run("CONNECT sum.golang.org:443 HTTP/1.1\r\nHost: sum.golang.org:443\r\n\r\n"),
+             Catch::Contains("forward proxy 127.0.0.1:8999 (asked for sum.golang.org:443)"));
 }
 
 TEST_CASE("a response ends the wait; connect refused is reported from SO_ERROR", "[analyzer][net]") {

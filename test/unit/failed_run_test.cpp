@@ -115,3 +115,17 @@ TEST_CASE("a failed command's other findings come first: they are its cause", "[
   CHECK(fs[1].kind == "command_failed");
   CHECK_THAT(fs[1].verdict, Catch::EndsWith("its last line on stderr: \"go: dial tcp 127.0.0.1:9: connect: connection refused\""));
 }
+
+TEST_CASE("a PATH search that found the program explains nothing", "[analyzer][failed]") {
+  // A child (pid 41) execvp's "bash": /usr/local/go/bin/bash and /root/bin/bash do not exist,
+  // /usr/bin/bash does. The command then fails for another reason (its stderr line).
+  EventScript s = download();
+  s.process(41, 40, {"go"});
+  s.enter(41, 41, SysNo::execve, {0x10, 0x20, 0x30}).data(41, 0, "/usr/local/go/bin/bash").exit(41, 41, -ENOENT);
+  s.enter(41, 41, SysNo::execve, {0x10, 0x20, 0x30}).data(41, 0, "/root/bin/bash").exit(41, 41, -ENOENT);
+  s.exec(41, 41, {"bash", "-c", "true"});
+  auto fs = ended(s, 4);
+  REQUIRE(fs.size() == 1);
+  CHECK_THAT(fs[0].verdict, !Catch::Contains("ENOENT"));
+  CHECK_THAT(fs[0].verdict, Catch::Contains("failed with exit status 4"));
+}

@@ -429,3 +429,27 @@ TEST_CASE("a response that stopped mid-body: the .zip file unchanged since the l
     CHECK_FALSE(has_kind(run(100), "http_no_response"));
   }
 }
+
+TEST_CASE("attach: an https peer sent bytes and never answered is a TLS handshake", "[analyzer][net][snapshot]") {
+  // GOPROXY=https://127.0.0.1:45363: 517 bytes (a ClientHello) sent 2.1 s before the attach,
+  // nothing ever received.
+  EventScript s;
+  s.start({}).process(40, 0, {"go", "mod", "download"});
+  Snapshot snap;
+  snap.fds = {{0, "/dev/null"}, tcp_fd(7, "127.0.0.1:45363", TCP_ESTABLISHED, 2100, 517, 2400, 0)};
+  snap.env = {{"GOPROXY", "https://127.0.0.1:45363"}};
+  s.snapshot(40, snap);
+  for (int i = 0; i < 2; ++i) s.after_ms(1000).tick();
+  auto fs = stall_of(s);
+  REQUIRE(!fs.empty());
+  CHECK(fs[0].kind == "tls_handshake");
+  CHECK_THAT(fs[0].verdict, Catch::Contains("the TLS handshake with module proxy 127.0.0.1:45363 (GOPROXY entry 1 of "
+                                            "1) has not completed for 4.1 s (ClientHello sent, no answer)"));
+  CHECK_THAT(fs[0].evidence.back(), Catch::Contains("the handshake is inferred: its peer speaks TLS (an https URL names it)"));
+  // The same bytes to an http:// proxy: a request with no answer, as before.
+  EventScript plain = attached(40, {tcp_fd(7, "127.0.0.1:45363", TCP_ESTABLISHED, 2100, 517, 2400, 0)});
+  for (int i = 0; i < 2; ++i) plain.after_ms(1000).tick();
+  auto ps = stall_of(plain);
+  REQUIRE(!ps.empty());
+  CHECK(ps[0].kind == "http_no_response");
+}

@@ -52,6 +52,14 @@ void on_stop_signal(int sig, siginfo_t* info, void*) {
   live::LiveSource::request_stop(sig, sent ? info->si_pid : 0);
 }
 
+// The live status line is drawn when stderr is a terminal that nothing else streams to: no
+// trace, JSON trace or JSON report on it.
+bool status_line_wanted(const cli::Options& opt) {
+  bool stderr_streamed = opt.output_path.empty() && (opt.trace || opt.format != "text");
+  bool json_report = opt.report == "json" && opt.report_file.empty();
+  return opt.status_line && isatty(STDERR_FILENO) && !stderr_streamed && !json_report;
+}
+
 // The trace mode and filter set for these options (live::plan_trace decides).
 live::TracePlan trace_plan(const cli::Options& opt) {
   live::TraceRequest r;
@@ -64,6 +72,7 @@ live::TracePlan trace_plan(const cli::Options& opt) {
   analyzers::Diagnosis diagnosis({});
   r.diagnosis_needs = [&diagnosis](SysNo s) { return diagnosis.needs(s); };
   r.diagnosis_only_when = diagnosis.needed_only_when();
+  r.terminal_status = status_line_wanted(opt);
   return live::plan_trace(r);
 }
 
@@ -88,8 +97,15 @@ int show_filter(const cli::Options& opt) {
   return 0;
 }
 
-int run_live(const cli::Options& opt) {
+int run_live(const cli::Options& given) {
+  cli::Options opt = given;
+  opt.status_line = status_line_wanted(opt);
+  analyzers::StatusLine* status_line = nullptr;  // set once the pipeline exists
   live::LiveOptions lo;
+  if (opt.status_line)
+    lo.before_terminal_write = [&status_line] {
+      if (status_line) status_line->before_command_write();
+    };
   // Analyzers read request lines, TLS ClientHellos and DNS packets from socket buffers.
   lo.capture.buffer_limit = std::max<uint32_t>(opt.string_limit, opt.report == "none" ? 0 : 1024);
   lo.capture.fd_detail = opt.fd_detail;
@@ -122,6 +138,7 @@ int run_live(const cli::Options& opt) {
   signal(SIGPIPE, SIG_IGN);
 
   cli::Pipeline pipeline(opt);
+  status_line = pipeline.status_line();
   source.run(pipeline.consumer());
   for (const std::string& n : source.notes()) fmt::print(stderr, "gotrace: {}\n", n);
   if (!source.filter_problem().empty())
@@ -137,7 +154,9 @@ int run_live(const cli::Options& opt) {
   return status;
 }
 
-int run_replay(const cli::Options& opt) {
+int run_replay(const cli::Options& given) {
+  cli::Options opt = given;
+  opt.status_line = false;  // replay runs at disk speed: nothing to watch
   cli::Pipeline pipeline(opt);
   if (opt.from_strace) {
     record::StraceLogSource source(opt.replay_path);

@@ -15,7 +15,7 @@ namespace {
 struct Raw {
   bool help = false, version = false, summary_only = false, summary_and_trace = false;
   bool trace = false, no_summary = false, durations = false, follow = false, wall = false;
-  bool quiet = false, kill_on_exit = false;
+  bool quiet = false, kill_on_exit = false, no_status = false;
   std::string output, sort = "time";
   int timestamps = 0, fd_detail = 0;
   uint32_t string_limit = 32;
@@ -161,7 +161,11 @@ po::options_description describe(Raw& r) {
       ("from-strace", po::bool_switch(&r.from_strace),
        "replay only: FILE is a log of `strace -f -tt -T [-yy] -o LOG` (what it cannot "
        "carry: fd targets without -yy, buffers past -s, limits, environment)")
-      ("quiet,q", po::bool_switch(&r.quiet), "accepted for strace habits");
+      ("no-status", po::bool_switch(&r.no_status),
+       "no live status line (drawn on stderr when it is a terminal that no trace output "
+       "shares: elapsed time, processes and threads, calls seen, bytes moved, the longest "
+       "network wait going on)")
+      ("quiet,q", po::bool_switch(&r.quiet), "no live status line (strace's -q quiets its attach messages)");
   return d;
 }
 
@@ -268,6 +272,7 @@ void build_options(const Raw& r, Options& o) {
     throw UsageError("-c (summary only) cannot be combined with --trace, -C or -k");
   o.trace = r.trace || r.summary_and_trace || r.stacks;
   o.stacks = r.stacks;
+  o.status_line = !r.quiet && !r.no_status;
   o.summary = !r.no_summary;
   o.summary_only = r.summary_only;
   o.output_path = r.output;

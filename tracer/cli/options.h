@@ -49,6 +49,9 @@ struct Options {
   std::vector<engine::TamperRule> inject;   // --inject, -e inject=, -e fault=
   std::vector<engine::ChildRlimit> rlimits; // --rlimit: the launched command's limits
   bool stacks = false;           // -k / --stack: a call stack under every traced syscall
+  // The live status line, unless -q or --no-status; shown only when stderr is a terminal
+  // that no trace output shares (main.cpp decides, status_line.h draws).
+  bool status_line = true;
 };
 
 // Throws UsageError with a one-line message.

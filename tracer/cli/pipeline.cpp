@@ -2,6 +2,7 @@
 #include "pipeline.h"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,9 +79,20 @@ Pipeline::Pipeline(const Options& opt) : opt_(opt) {
     }
   });
   if (opt.report != "none" || opt.fail_on > 0) fanout_.add(*diagnosis_);
+  if (opt.status_line) {
+    winsize ws{};
+    int width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+    status_ = std::make_unique<analyzers::StatusLine>(*stderr_out_, *diagnosis_, width);
+    fanout_.add(*status_);  // after the diagnosis: it has seen the Tick it draws at
+  }
 }
 
-Pipeline::~Pipeline() = default;
+Pipeline::~Pipeline() {
+  if (stderr_out_) {
+    stderr_out_->erase_status();
+    stderr_out_->flush();
+  }
+}
 
 void Pipeline::finish() {
   if (recorder_) {

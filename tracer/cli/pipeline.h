@@ -10,6 +10,7 @@
 #include "gotrace/output.h"
 #include "options.h"
 #include "record_writer.h"
+#include "status_line.h"
 #include "summary.h"
 
 namespace gotrace::cli {
@@ -23,6 +24,8 @@ class Pipeline {
   Pipeline& operator=(const Pipeline&) = delete;
 
   EventConsumer& consumer() { return fanout_; }
+  // The live status line, when opt.status_line (nullptr otherwise).
+  analyzers::StatusLine* status_line() { return status_.get(); }
 
   // After the source ran: prints the diagnosis, then the summary; flushes everything.
   void finish();
@@ -49,6 +52,7 @@ class Pipeline {
   std::unique_ptr<EndWatcher> end_;
   std::unique_ptr<analyzers::Summary> summary_;
   std::unique_ptr<analyzers::Diagnosis> diagnosis_;
+  std::unique_ptr<analyzers::StatusLine> status_;
 };
 
 }  // namespace gotrace::cli

@@ -33,6 +33,15 @@ std::unique_ptr<Output> Output::open_file(const std::string& path) {
   return std::make_unique<Output>(fd, true, path);
 }
 
+void Output::status(std::string_view line) {
+  status_shown_ = false;
+  buf_.append("\r");  // over the previous one, then clear what it left past the new end
+  buf_.append(line);
+  buf_.append("\033[K");
+  flush();
+  status_shown_ = !line.empty();
+}
+
 void Output::flush() {
   std::size_t done = 0;
   while (done < buf_.size() && error_ == 0 && fd_ >= 0) {

@@ -3,6 +3,7 @@
 // only then hands the event to the consumers. Consumers never see a tracee, only values.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -41,6 +42,9 @@ struct LiveOptions {
   bool stacks = false;
   SyscallFilter stack_filter;
   std::vector<ArgCondition> traced_only_when;  // traced rows that stop only for these values
+  // Called at the entry of a write to fd 1 or 2, before the call runs (the status line is
+  // erased before the command's own output reaches the terminal).
+  std::function<void()> before_terminal_write;
 };
 
 struct AttachedProcess {

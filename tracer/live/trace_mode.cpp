@@ -26,8 +26,9 @@ TracePlan plan_trace(const TraceRequest& r) {
     all = all && traced[i];
   }
   if (light)
-    for (const ArgCondition& c : LightPolicy::kept_per_file()) {
+    for (ArgCondition c : LightPolicy::kept_per_file()) {
       traced[static_cast<std::size_t>(c.sysno)] = true;
+      if (r.terminal_status && c.sysno == SysNo::write) c.values.insert(c.values.begin(), 1);
       plan.only_when.push_back(c);
     }
   if (all) return TracePlan{};  // every call anyway: no filter

@@ -37,6 +37,9 @@ struct TraceRequest {
   std::vector<engine::TamperRule> inject;
   std::function<bool(SysNo)> diagnosis_needs;    // the diagnosis reads this call
   std::vector<ArgCondition> diagnosis_only_when;  // ... only for these argument values
+  // The live status line is drawn on the terminal: light mode stops writes to fd 1 too (not
+  // only fd 2), so that the line is erased before the command's own output.
+  bool terminal_status = false;
 };
 
 struct TracePlan {
