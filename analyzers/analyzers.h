@@ -329,6 +329,43 @@ class Spinning final : public Analyzer {
   std::map<int32_t, Spin> killed_;   // pid -> killed while spinning
 };
 
+// Lock contention: several threads of a process taking turns on one futex (a contended
+// mutex), many short waits that add up to a large share of their time. Seen calls count
+// every wait (--full); otherwise the /proc samples of each tick (ThreadStates) show threads
+// blocked on the same futex that used CPU since their last sample (an idle pool parked on
+// one condition variable uses none). Needs no call of its own: stopping on futex would
+// cost light mode more than the finding is worth.
+class LockContention final : public Analyzer {
+ public:
+  explicit LockContention(const ProcessTable& t) : table_(t) {}
+  void on_event(const Event& e) override;
+  std::vector<Finding> findings() const override;
+  bool needs(const SyscallInfo&) const override { return false; }
+
+ private:
+  struct Lock {
+    // Seen calls.
+    uint64_t waits = 0;
+    Nanos waited{0};
+    std::map<int32_t, std::pair<Nanos, Nanos>> tids;  // first entry, last exit
+    // Samples: ticks at which a thread was blocked on it and had used CPU since its last
+    // sample, and which threads those were (two or more make contention).
+    std::set<int32_t> sampled_tids;
+    int contended_ticks = 0, busy_samples = 0;
+  };
+  struct Pending {
+    uint64_t addr;
+    Nanos from;
+  };
+  void on_samples(int32_t pid, const ThreadStates& ts, Nanos now);
+  Finding finding(int32_t pid, uint64_t addr, const Lock& l) const;
+  const ProcessTable& table_;
+  std::map<std::pair<int32_t, uint64_t>, Lock> locks_;  // (pid, futex address)
+  std::unordered_map<int32_t, Pending> pending_;         // tid -> its futex wait in flight
+  std::unordered_map<int32_t, int64_t> cpu_;             // tid -> utime+stime at its last sample
+  int ticks_ = 0;
+};
+
 // Waits for file locks: flock (LOCK_SH/LOCK_EX without LOCK_NB) and fcntl F_SETLKW /
 // F_OFD_SETLKW, seen or known from /proc, that lasted `threshold`: the file, the holder
 // and what it is doing (from the lock facts of the waiter's snapshot, /proc/locks), and

@@ -58,6 +58,7 @@ std::vector<std::unique_ptr<Analyzer>> make_analyzers(const ProcessTable& t, con
   v.push_back(std::make_unique<Spinning>(t));
   v.push_back(std::make_unique<ChildHang>(t, opt.wait_threshold));
   v.push_back(std::make_unique<LockWait>(t, opt.wait_threshold));
+  v.push_back(std::make_unique<LockContention>(t));
   v.push_back(std::make_unique<FailedRun>(t));
   return v;
 }
@@ -153,6 +154,8 @@ void Diagnosis::park(Nanos ts) {
     // Go's netpoller sleeps until the next timer: a timeout of -1 is no timer at all.
     if (s == SysNo::epoll_pwait || s == SysNo::epoll_wait) timer_ = timer_ || static_cast<int>(call.call.args[3].raw) >= 0;
     if (s == SysNo::epoll_pwait2) timer_ = timer_ || call.call.args[3].raw != 0;
+    // A thread asleep (a C program's sleep(), Go's sysmon): a timer too.
+    if (s == SysNo::nanosleep || s == SysNo::clock_nanosleep) timer_ = true;
     io = io || !(is_go_noise(s) || s == SysNo::restart_syscall);  // (a timed wait an attach interrupted)
   }
   // A thread running in user space (a computation, a spin) is not parked.

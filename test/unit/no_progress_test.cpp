@@ -63,3 +63,17 @@ TEST_CASE("a quiet end that is short against the run is no finding", "[analyzer]
   REQUIRE(fs.size() == 1);
   CHECK(fs[0].kind == "command_failed");
 }
+
+TEST_CASE("a C program whose main thread sleeps, its pool parked on a condition, exits 0: no finding", "[analyzer][quiet]") {
+  EventScript s;
+  s.start({"pool"}).process(40, 0, {"pool"}).thread(40, 41, 40).thread(40, 42, 40);
+  s.enter(40, 41, SysNo::futex, {0x100, 128, 0, 0});
+  s.enter(40, 42, SysNo::futex, {0x100, 128, 0, 0});
+  s.enter(40, 40, SysNo::clock_nanosleep, {1, 0, 0x30, 0x40});  // usleep(3.5 s)
+  for (int i = 0; i < 3; ++i) s.after_ms(1000).tick();
+  s.after_ms(500);
+  s.thread_exit(40, 41, 0).thread_exit(40, 42, 0).thread_exit(40, 40, 0);
+  s.end(EndReason::AllExited, 0);
+  auto fs = diagnose(s);
+  for (const Finding& f : fs) CHECK(f.kind != "no_progress_at_end");
+}
