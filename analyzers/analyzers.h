@@ -297,6 +297,11 @@ class ChildHang final : public Analyzer {
  private:
   std::vector<Finding> current() const;
   void child_waits(std::vector<Finding>& out) const;
+  struct Blocker {
+    std::string what;   // ", waiting for data from 1.2.3.4:443": what its call waits for
+    std::string tries;  // advice for that cause
+  };
+  Blocker blocker(int32_t pid, const InFlightCall& c) const;
   const ProcessTable& table_;
   Nanos threshold_;
   std::map<std::pair<int32_t, int>, std::pair<Nanos, int32_t>> parked_;  // (pid, fd) -> since, tid

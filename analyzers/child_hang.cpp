@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "analyzers.h"
 #include "gotrace/format.h"
@@ -48,7 +49,64 @@ const InFlightCall* call_of(const ProcessTable& t, int32_t pid) {
   return any;
 }
 
+// Whether `pid` descends from `ancestor` through processes that are all still running: a
+// child the ancestor started and still waits on, not one left behind by an exited parent.
+bool live_descendant(const ProcessTable& t, int32_t pid, int32_t ancestor) {
+  for (int depth = 0; depth < 8; ++depth) {
+    const ProcessInfo* p = t.process(pid);
+    if (!p || p->exited) return false;
+    if (p->parent == ancestor) return true;
+    pid = p->parent;
+  }
+  return false;
+}
+
+bool waits_for_lock_call(const SyscallEnter& c) { return waits_for_lock(c.sysno, c.args[1].raw); }
+
 }  // namespace
+
+// What a blocked process waits for, named by the fd of its call: the peer of a socket, the
+// terminal, a file lock, a pipe, a file; and what to do about that. Empty when the call
+// says nothing more than its name.
+ChildHang::Blocker ChildHang::blocker(int32_t pid, const InFlightCall& c) const {
+  const SyscallEnter& call = c.call;
+  const ProcessInfo* p = table_.process(pid);
+  auto fd_of = [&](int fd) -> const FdInfo* {
+    if (!p) return nullptr;
+    auto it = p->fds.find(fd);
+    return it == p->fds.end() ? nullptr : &it->second;
+  };
+  int fd = static_cast<int>(call.args[0].raw);
+  // poll/ppoll on one fd (a read with a timeout, as Python and curl wait): that fd.
+  if ((call.sysno == SysNo::poll || call.sysno == SysNo::ppoll) && call.args[1].raw == 1 && call.args[0].data.size() >= 4) {
+    int32_t first = 0;
+    std::memcpy(&first, call.args[0].data.data(), 4);
+    fd = first;
+  }
+  const FdInfo* f = fd_of(fd);
+  if (call.sysno == SysNo::connect && f && !f->peer.empty())
+    return {"connecting to " + f->peer,
+            fmt::format("check the network path to {} (a firewall dropping packets, a proxy the network requires)", f->peer)};
+  if (waits_for_lock_call(call))
+    return {"waiting for a lock on " + (f && !f->path.empty() ? f->path : fmt::format("fd {}", fd)),
+            "another process holds the lock: `cat /proc/locks` (or gotrace -p on the waiter) names it"};
+  const bool reads = call.sysno == SysNo::read || call.sysno == SysNo::readv || call.sysno == SysNo::recvfrom ||
+                     call.sysno == SysNo::recvmsg || call.sysno == SysNo::pread64 || call.sysno == SysNo::poll ||
+                     call.sysno == SysNo::ppoll;
+  if (!reads || !f) return {};
+  if (f->kind == FdKind::Socket && !f->peer.empty())
+    return {"waiting for data from " + f->peer,
+            fmt::format("check the server at {}; for git, GIT_TRACE=1 GIT_CURL_VERBOSE=1 (or GIT_SSH_COMMAND='ssh -v') "
+                        "shows what it waits for",
+                        f->peer)};
+  if (f->path.rfind("/dev/pts/", 0) == 0 || f->path == "/dev/tty")
+    return {"reading the terminal (a password or host-key prompt?)",
+            "GIT_TERMINAL_PROMPT=0 (and ssh -o BatchMode=yes) make git and ssh fail instead of asking; set up "
+            "credentials (a credential helper, an SSH agent, GOPRIVATE with a .netrc)"};
+  if (f->kind == FdKind::Pipe) return {"reading a pipe", ""};
+  if (!f->path.empty()) return {"reading " + f->path, ""};
+  return {};
+}
 
 // A parent blocked waiting for one child to exit, while that child (or the child it waits
 // for in turn) is itself blocked: names the process at the end of the chain and its call.
@@ -80,16 +138,18 @@ void ChildHang::child_waits(std::vector<Finding>& out) const {
     f.tid = tid;
     f.at = call.entered;
     f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
-    f.verdict = fmt::format("{} is waiting for its child {} (pid {}) to exit{}, and it is blocked in {}",
+    const Blocker b = blocker(stuck, *leaf);
+    f.verdict = fmt::format("{} is waiting for its child {} (pid {}) to exit{}, and it is blocked in {}{}",
                             table_.command(pid), table_.command(child), child,
                             chain.size() > 1 ? fmt::format(", which waits for {} (pid {})", table_.command(stuck), stuck) : "",
-                            format::syscall_name(leaf->call.sysno, leaf->call.number));
+                            format::syscall_name(leaf->call.sysno, leaf->call.number), b.what.empty() ? "" : ", " + b.what);
     f.evidence.push_back(fmt::format("{} tid {}: {} for {}", table_.command(pid), tid, call_text(call.call),
                                      seconds_text(waited)));
     f.evidence.push_back(fmt::format("pid {} {}: {} for {}{}", stuck, table_.command(stuck), call_text(leaf->call),
                                      seconds_text(now - leaf->entered), leaf->unseen ? " (seen in /proc)" : ""));
-    f.tries = {fmt::format("see what pid {} waits for (`cat /proc/{}/stack`, `gotrace -p {}`); the parent goes on "
-                           "when it exits", stuck, stuck, stuck)};
+    f.tries = {b.tries.empty() ? fmt::format("see what pid {} waits for (`cat /proc/{}/stack`, `gotrace -p {}`); the "
+                                             "parent goes on when it exits", stuck, stuck, stuck)
+                               : b.tries};
     out.push_back(std::move(f));
   }
 }
@@ -160,12 +220,35 @@ std::vector<Finding> ChildHang::current() const {
         if (qi.pipe_id != end->pipe_id || !qi.pipe_write) continue;
         const ProcessInfo* parent = table_.process(q.parent);
         std::string doing;
+        const InFlightCall* holder_call = nullptr;
         for (const auto& [tid, call] : table_.all_in_flight())
           if (table_.pid_of(tid) == qpid) {
             doing = fmt::format("; it is in {} for {}{}", call_text(call.call), seconds_text(now - call.entered),
                                 call.unseen ? " (seen in /proc)" : "");
+            holder_call = &call;
             break;
           }
+        // The reader's own child, still running, writing its output there (go reading git's):
+        // no leak. It is the child's own wait that holds the reader up, if it waits at all.
+        if (live_descendant(table_, qpid, w.pid)) {
+          if (!holder_call || now - holder_call->entered < threshold_) continue;  // working
+          if (!f.verdict.empty()) {  // named already (another holder): one more line
+            f.evidence.push_back(fmt::format("pid {} {} holds fd {} (the write end){}", qpid, table_.command(qpid), qfd, doing));
+            break;
+          }
+          const Blocker b = blocker(qpid, *holder_call);
+          f.verdict = fmt::format("{} is reading the output of its child {} (pid {}), which is blocked in {}{}",
+                                  table_.command(w.pid), table_.command(qpid), qpid,
+                                  format::syscall_name(holder_call->call.sysno, holder_call->call.number),
+                                  b.what.empty() ? "" : ", " + b.what);
+          f.pid = qpid;
+          f.kind = "child_output_wait";
+          f.tries = {b.tries.empty() ? fmt::format("see what pid {} waits for (`cat /proc/{}/stack`, `gotrace -p {}`)",
+                                                   qpid, qpid, qpid)
+                                     : b.tries};
+          f.evidence.push_back(fmt::format("pid {} {} holds fd {} (the write end){}", qpid, table_.command(qpid), qfd, doing));
+          break;
+        }
         std::string orphan = parent && parent->exited && q.parent != w.pid
                                  ? fmt::format(", left behind by {} (pid {}, exited)", table_.command(q.parent), q.parent)
                                  : "";
@@ -179,16 +262,18 @@ std::vector<Finding> ChildHang::current() const {
       }
     }
     if (f.verdict.empty()) continue;
-    f.severity = Severity::Error;
-    f.kind = "child_holds_pipe";
+    f.severity = f.kind.empty() ? Severity::Error : Severity::Warning;
+    const bool own_child = !f.kind.empty();
+    if (f.kind.empty()) f.kind = "child_holds_pipe";
     f.tid = w.tid;
     f.at = w.since;
     f.seconds_lost = static_cast<double>(waited.count()) / 1e9;
     f.evidence.insert(f.evidence.begin(), fmt::format("{} tid {}: fd {} is the read end of a pipe: {} for {}",
                                                       table_.command(w.pid), w.tid, w.fd, w.how, seconds_text(waited)));
-    f.tries = {fmt::format("the reader gets EOF only when every copy of the write end is closed: stop pid {} "
-                           "(`kill {}`), or start such background processes with their output redirected "
-                           "(`cmd >/dev/null 2>&1 &`)", f.pid, f.pid)};
+    if (!own_child)
+      f.tries = {fmt::format("the reader gets EOF only when every copy of the write end is closed: stop pid {} "
+                             "(`kill {}`), or start such background processes with their output redirected "
+                             "(`cmd >/dev/null 2>&1 &`)", f.pid, f.pid)};
     out.push_back(std::move(f));
   }
   child_waits(out);

@@ -440,10 +440,13 @@ void NetworkWait::response_finding(const Conn& c, int o, Words& w, Finding& f) c
     bool proxy = w.who.rfind("module proxy", 0) == 0 || w.who.rfind("checksum", 0) == 0;
     w.no_timeout = proxy ? "; cmd/go sets no response timeout, so this will not end by itself" : "";
     w.apply(kResponse, Outcome(o), f);
-    f.tries = {fmt::format("check the server at {}", c.peer),
-               "GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source",
-               "`go mod download -x` prints each request and its time; GOPRIVATE / GONOSUMDB / "
-               "GOSUMDB=off for private modules"};
+    f.tries = {fmt::format("check the server at {}", c.peer)};
+    const std::string cmd = table_.command(c.pid);
+    if (proxy || cmd == "go" || cmd.rfind("go ", 0) == 0) {  // the go command's own levers
+      f.tries.push_back("GOPROXY=https://proxy.golang.org,direct lets cmd/go fall back to the next source");
+      f.tries.push_back("`go mod download -x` prints each request and its time; GOPRIVATE / GONOSUMDB / "
+                        "GOSUMDB=off for private modules");
+    }
   }
 }
 

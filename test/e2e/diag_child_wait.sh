@@ -33,4 +33,25 @@ else
   expect_file "$WORK/t.out" '(waitid\(P_PID, [0-9]+, |<\.\.\. waitid resumed>)\{si_signo=SIGCHLD, si_code=CLD_EXITED, ' "waitid's siginfo"
   note "no pidfd: $(go version)"
 fi
+
+# To the end of the chain (issue 16.8): the child waits 4 s for an answer from a server that
+# never sends one. The report names what the child waits for, its peer, and advice for that.
+python3 "$E2E_DIR/silent_server.py" tls-silent "$WORK/port" 60 2>"$WORK/server.log" &
+track $!
+wait_file "$WORK/port" 20
+port=$(cat "$WORK/port")
+cat >"$WORK/client.py" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"hello\n")
+s.settimeout(4)
+try:
+    s.recv(100)
+except socket.timeout:
+    pass
+PY
+"$GOTRACE" --stall 2 -o "$WORK/c.out" -- "$PROGS/waitchild" /usr/bin/python3 "$WORK/client.py" "$port" >"$WORK/stdout" 2>&1 ||
+  fail "waitchild python3 client.py: exit $?"
+expect_file "$WORK/c.out" "waitchild /usr/bin/python3 [^ ]+ [0-9]+ is waiting for its child python3 [^ ]+ [0-9]+ \\(pid [0-9]+\\) to exit, and it is blocked in (recvfrom|poll), waiting for data from 127\\.0\\.0\\.1:$port" "the child's wait, by its peer"
+expect_file "$WORK/c.out" "try: check the server at 127\\.0\\.0\\.1:$port" "advice for a network wait"
 echo ok
