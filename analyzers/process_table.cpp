@@ -1,6 +1,8 @@
 // Rebuilding process, fd and limit state from events. See process_table.h.
 #include "process_table.h"
 
+#include <fmt/format.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -177,7 +179,14 @@ std::string ProcessTable::command(int32_t pid) const {
     std::string a = info->argv[i];
     if (i == 0) a = a.substr(a.rfind('/') + 1);
     if (!s.empty()) s += ' ';
-    s += a;
+    // One line whatever the arguments hold (a `python3 -c` script): control characters as
+    // C escapes, as strace shows them.
+    for (char ch : a) {
+      if (ch == '\n') s += "\\n";
+      else if (ch == '\t') s += "\\t";
+      else if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) s += fmt::format("\\x{:02x}", static_cast<unsigned char>(ch));
+      else s += ch;
+    }
   }
   return s;
 }

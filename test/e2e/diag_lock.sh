@@ -46,5 +46,29 @@ two_downloads full --full
   fail "flock -x under gotrace"
 grep -qE '^([0-9]+ +)?flock\([0-9]+, LOCK_EX\) += 0$' "$WORK/flock1.out" ||
   { cat "$WORK/flock1.out"; fail "flock(1)'s call not decoded as strace does"; }
+
+# fcntl(F_SETLKW) (POSIX record locks; Python's fcntl.lockf): a holder keeps the lock 5 s, the
+# traced waiter blocks on it; light mode knows the wait from /proc, --full sees and decodes it.
+PY=/usr/bin/python3
+for mode in light --full; do
+  rm -f "$T/posix.lock" "$T/posix.ready"
+  $PY -c 'import fcntl, os, sys, time
+f = open(sys.argv[1], "w"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close(); time.sleep(5)' \
+    "$T/posix.lock" "$T/posix.ready" &
+  holder=$!
+  track $holder
+  wait_file_exists() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done; fail "no $1"; }
+  wait_file_exists "$T/posix.ready"
+  opts=(--stall 2); [ "$mode" = light ] || opts+=(--full --trace -e trace=fcntl)
+  "$GOTRACE" "${opts[@]}" -o "$WORK/posix-$mode.out" -- $PY -c 'import fcntl, sys
+f = open(sys.argv[1], "w"); fcntl.lockf(f, fcntl.LOCK_EX)' "$T/posix.lock" || fail "$mode: the waiter's exit status"
+  wait $holder || true
+  line=$(first_stall "$WORK/posix-$mode.out")
+  note "posix $mode: $line"
+  expect "$line" "is waiting [0-9.]+ s for a lock on ${T//./\\.}/posix\\.lock, held by pid $holder \\(python3 " "fcntl F_SETLKW $mode: stall report"
+  expect_file "$WORK/posix-$mode.out" "/proc/locks: POSIX WRITE lock held by pid $holder " "fcntl F_SETLKW $mode: the holder"
+done
+grep -qE '^([0-9]+ +)?fcntl\([0-9]+, F_SETLKW, \{l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0\}\) += 0$' "$WORK/posix---full.out" ||
+  { grep fcntl "$WORK/posix---full.out"; fail "F_SETLKW not decoded as strace does"; }
 note "elapsed $(elapsed)"
 echo "ok"

@@ -129,3 +129,11 @@ TEST_CASE("a PATH search that found the program explains nothing", "[analyzer][f
   CHECK_THAT(fs[0].verdict, !Catch::Contains("ENOENT"));
   CHECK_THAT(fs[0].verdict, Catch::Contains("failed with exit status 4"));
 }
+
+TEST_CASE("a command line with a newline is named on one line", "[analyzer][failed]") {
+  EventScript s;
+  s.start({"python3", "-c", "import sys\nsys.exit(3)"}).process(40, 0, {"/usr/bin/python3", "-c", "import sys\nsys.exit(3)"});
+  auto fs = ended(s, 3);
+  REQUIRE(fs.size() == 1);
+  CHECK_THAT(fs[0].verdict, Catch::StartsWith("python3 -c import sys\\nsys.exit(3) failed with exit status 3"));
+}
