@@ -98,6 +98,7 @@ bool Diagnosis::is_progress(const Event& e) const {
 void Diagnosis::on_event(const Event& e) {
   table_.on_event(e);
   for (auto& a : analyzers_) a->on_event(e);
+  account_.on_event(e);
   if (std::holds_alternative<SyscallExit>(e.body)) ++syscalls_;
   if (const auto* start = std::get_if<TraceStart>(&e.body)) filtered_ = start->filtered;
   if (const auto* end = std::get_if<TraceEnd>(&e.body)) {

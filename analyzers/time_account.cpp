@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/random.h>
+
 #include <algorithm>
 #include <map>
 
@@ -159,6 +161,44 @@ std::vector<TimeAccount::Item> items_of(const std::vector<NetworkWait::PeerSpans
 }
 }  // namespace
 
+TimeAccount::WaitKind TimeAccount::kind_of(const SyscallEnter& c) {
+  if (waits_for_lock(c.sysno, c.args[1].raw)) return WaitKind::Lock;
+  if (c.sysno == SysNo::getrandom && (c.args[2].raw & GRND_NONBLOCK) == 0) return WaitKind::Getrandom;
+  return WaitKind::None;
+}
+
+void TimeAccount::on_event(const Event& e) {
+  if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
+    if (kind_of(*in) != WaitKind::None) entered_[raw(e.tid)] = e.ts;
+  } else if (const auto* x = std::get_if<SyscallExit>(&e.body)) {
+    auto it = entered_.find(raw(e.tid));
+    if (it == entered_.end()) return;
+    SyscallEnter as_entered;
+    as_entered.sysno = x->sysno;
+    as_entered.args = x->args;
+    if (WaitKind k = kind_of(as_entered); k != WaitKind::None) waits_.push_back({k, {it->second, e.ts}});
+    entered_.erase(it);
+  }
+}
+
+std::string TimeAccount::other_waits() const {
+  std::map<WaitKind, std::vector<std::pair<Nanos, Nanos>>> iv;
+  for (const auto& [k, span] : waits_) iv[k].push_back(span);
+  for (const EndedCall& c : table_.ended_unseen())  // known from /proc
+    if (WaitKind k = kind_of(c.call.call); k != WaitKind::None) iv[k].emplace_back(c.call.entered, c.ended);
+  for (const auto& [tid, c] : table_.all_in_flight())  // still waiting
+    if (WaitKind k = kind_of(c.call); k != WaitKind::None) iv[k].emplace_back(c.entered, table_.now());
+  std::string out;
+  for (const auto& [k, spans] : iv) {
+    Nanos total = union_of(spans);
+    if (total < std::chrono::milliseconds(10)) continue;  // calls that returned at once
+    const std::size_t n = spans.size();
+    out += k == WaitKind::Lock ? fmt::format("; file lock waits {} ({})", span_text(total), n)
+                               : fmt::format("; getrandom {} ({} {})", span_text(total), n, n == 1 ? "call" : "calls");
+  }
+  return out;
+}
+
 std::vector<std::string> TimeAccount::lines() const {
   Nanos network{0};
   const std::vector<NetworkWait::PeerSpans> peers_spans = net_.spans(table_.now());
@@ -174,11 +214,12 @@ std::vector<std::string> TimeAccount::lines() const {
     iv.emplace_back(p.started, end);
     all_children.emplace_back(p.started, end);
   }
-  if (peers_spans.empty() && children.empty()) return {};
+  const std::string others = other_waits();
+  if (peers_spans.empty() && children.empty() && others.empty()) return {};
   std::vector<std::string> out;
-  out.push_back(fmt::format("  time: {} in all; network {}; child processes {}", span_text(table_.now()),
+  out.push_back(fmt::format("  time: {} in all; network {}; child processes {}{}", span_text(table_.now()),
                             peers_spans.empty() ? "none seen" : span_text(network),
-                            children.empty() ? "none" : span_text(union_of(all_children))));
+                            children.empty() ? "none" : span_text(union_of(all_children)), others));
   // Per peer: its connections and the bytes they received, then its phases in the order a
   // connection goes through them.
   std::map<std::string, std::vector<const Group*>> peers;

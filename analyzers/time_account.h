@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ namespace gotrace::analyzers {
 class TimeAccount {
  public:
   TimeAccount(const ProcessTable& t, const NetworkWait& net) : table_(t), net_(net) {}
+  // The blocking waits the account counts besides the network's (file locks, getrandom),
+  // as seen calls end; those known from /proc are in the process table.
+  void on_event(const Event& e);
   // "  time: ..." lines for the report (none when nothing took time). `run` is the run's
   // wall time.
   std::vector<std::string> lines() const;
@@ -53,8 +57,14 @@ class TimeAccount {
  private:
   // Largest first; only spans at least `min` long.
   static std::vector<Group> groups(const std::vector<Item>& items, Nanos min = Nanos{0});
+  // "; lock waits 12.0 s (1); getrandom 6.0 s (2 calls)": what else the run waited on.
+  std::string other_waits() const;
   const ProcessTable& table_;
   const NetworkWait& net_;
+  enum class WaitKind { None, Lock, Getrandom };
+  static WaitKind kind_of(const SyscallEnter& c);
+  std::unordered_map<int32_t, Nanos> entered_;                        // tid -> a wait's entry
+  std::vector<std::pair<WaitKind, std::pair<Nanos, Nanos>>> waits_;  // seen, ended
 };
 
 // The union of intervals [from, to), as a duration.

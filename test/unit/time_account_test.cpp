@@ -3,6 +3,9 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <sys/file.h>
+#include <sys/random.h>
+
 #include <catch2/catch.hpp>
 
 #include "analyzer_fixtures.h"
@@ -147,4 +150,19 @@ TEST_CASE("light mode: the kernel's facts at each tick bound a wait that ended u
   Report r = run(s);
   CHECK_THAT(r.text, Catch::Contains("waiting for answers 4.1 s (2 requests, longest 4.1 s)"));
   CHECK_THAT(r.text, Catch::Contains("1 connection, 550 bytes received"));
+}
+
+TEST_CASE("the account counts file lock waits and blocking getrandom, seen or from /proc", "[analyzer][account]") {
+  EventScript s;
+  s.start({"go", "mod", "download"}).process(40, 0, {"go", "mod", "download"}).thread(40, 41, 40);
+  // Seen: a 3 s flock(LOCK_EX) and two getrandom calls of 1 s, on two threads at once.
+  s.enter(40, 40, SysNo::flock, {3, LOCK_EX}).after_ms(3000).exit(40, 40, 0);
+  s.enter(40, 40, SysNo::getrandom, {0x10, 32, 0});
+  s.enter(40, 41, SysNo::getrandom, {0x20, 32, 0}).after_ms(1000).exit(40, 41, 32).exit(40, 40, 32);
+  // A non-blocking getrandom is no wait.
+  s.enter(40, 41, SysNo::getrandom, {0x30, 8, GRND_NONBLOCK}).after_ms(500).exit(40, 41, 8);
+  s.end();
+  Report r = run(s);
+  CHECK_THAT(r.text, Catch::Contains("  time: 4.5 s in all; network none seen; child processes none; file lock waits "
+                                     "3.0 s (1); getrandom 1.0 s (2 calls)\n"));
 }
