@@ -438,6 +438,9 @@ class FailedRun final : public Analyzer {
   // directory) fails so until it finds the program; they explain a failure only when no
   // exec followed.
   std::map<int32_t, Failures> exec_misses_;
+  // Filesystems read after disk errors (Snapshot), by path: the one a failing path is on.
+  std::vector<Filesystem> filesystems_;
+  std::string filesystem_evidence(const std::string& path) const;
   std::map<int32_t, std::string> partial_;              // pid -> its stderr line so far
   std::string last_line_;
   int32_t exit_status_ = -1;

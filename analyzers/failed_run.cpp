@@ -31,6 +31,29 @@ bool explaining(int err, SysNo s) {
   }
 }
 
+bool disk_error(int err) { return err == ENOSPC || err == EDQUOT || err == EROFS; }
+
+// The path in a message that names a disk error: "write /x/y.tmp: no space left on device"
+// -> "/x/y.tmp" (the last word starting with '/' before the error); "" when none.
+std::string path_in_message(const std::string& line) {
+  std::string path;
+  std::size_t i = 0;
+  while ((i = line.find(" /", i)) != std::string::npos) {
+    std::size_t end = line.find_first_of(" \"", i + 1);
+    std::string word = line.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
+    if (!word.empty() && word.back() == ':') word.pop_back();
+    path = word;
+    i += 1;
+  }
+  return path;
+}
+
+std::string mib(uint64_t b) {
+  if (b < 1024 * 1024) return fmt::format("{} KiB", b / 1024);
+  if (b < 1024ull * 1024 * 1024 * 10) return fmt::format("{:.1f} MiB", static_cast<double>(b) / (1024.0 * 1024));
+  return fmt::format("{:.1f} GiB", static_cast<double>(b) / (1024.0 * 1024 * 1024));
+}
+
 std::string tries_for(int err) {
   switch (err) {
     case ENOSPC:
@@ -75,6 +98,10 @@ void FailedRun::on_event(const Event& e) {
     return;
   }
   int32_t pid = raw(e.pid);
+  if (const auto* snap = std::get_if<Snapshot>(&e.body)) {
+    for (const Filesystem& fs : snap->filesystems) filesystems_.push_back(fs);
+    return;
+  }
   if (std::holds_alternative<Exec>(e.body)) {
     exec_misses_.erase(pid);  // the search found the program
     return;
@@ -99,6 +126,25 @@ void FailedRun::add_failure(Failures& to, int32_t pid, const SyscallExit& x, Nan
     f.path = std::move(path);
   }
   f.last_at = ts;
+}
+
+// "filesystem of PATH: tmpfs on /mnt/small, 1.0 MiB, 0 KiB free (0%), inodes 240 of 256 free"
+// for the filesystem (read after the error) the path is on; "" when none was read.
+std::string FailedRun::filesystem_evidence(const std::string& path) const {
+  if (path.empty() || path[0] != '/') return "";
+  const Filesystem* best = nullptr;
+  for (const Filesystem& fs : filesystems_) {
+    if (fs.mount.empty()) continue;
+    bool under = fs.mount == "/" || (path.compare(0, fs.mount.size(), fs.mount) == 0 &&
+                                     (path.size() == fs.mount.size() || path[fs.mount.size()] == '/'));
+    if (under && (!best || fs.mount.size() > best->mount.size())) best = &fs;
+  }
+  if (!best) return "";
+  const unsigned pct = best->size ? static_cast<unsigned>(best->avail * 100 / best->size) : 0;
+  return fmt::format("filesystem of {}: {} on {}, {} in all, {} free ({}%){}{} (statfs after the error)", path,
+                     best->type.empty() ? "?" : best->type, best->mount, mib(best->size), mib(best->avail), pct,
+                     best->inodes ? fmt::format(", inodes {} of {} free", best->inodes_free, best->inodes) : "",
+                     best->read_only ? ", mounted read-only" : "");
 }
 
 // The file a call names: its first path argument, else its fd's path in the process table.
@@ -149,6 +195,8 @@ std::vector<Finding> FailedRun::findings() const {
       f.verdict = fmt::format("{} failed with exit status {}: {} ({}), by its last line on stderr: \"{}\"", cmd,
                               status, format::errno_text(err), format::errno_name(err), last_line_);
       if (filtered_) f.evidence.push_back("the failing call ran unseen under the seccomp filter; --full shows it");
+      if (disk_error(err))
+        if (std::string fs = filesystem_evidence(path_in_message(last_line_)); !fs.empty()) f.evidence.push_back(fs);
       f.tries = {tries_for(err)};
       return {f};
     }
@@ -169,6 +217,8 @@ std::vector<Finding> FailedRun::findings() const {
                                      fail->pid == f.pid ? "" : fmt::format(" (pid {}, {})", fail->pid, table_.command(fail->pid))));
     if (f.evidence.size() >= 5) break;
   }
+  if (disk_error(err))
+    if (std::string fs = filesystem_evidence(last->path); !fs.empty()) f.evidence.push_back(fs);
   if (!said.empty()) f.evidence.push_back(said);
   f.at = last->at;
   f.tries = {tries_for(err)};

@@ -149,6 +149,18 @@ struct ThreadState {
   bool operator==(const ThreadState&) const = default;
 };
 
+// A filesystem a path of the process is on (statfs, /proc/PID/mountinfo): where a disk
+// error (ENOSPC, EDQUOT, EROFS) happened, how large it is and how much was free.
+struct Filesystem {
+  std::string path;   // the path asked about, as the process sees it
+  std::string mount;  // its mount point ("/dev/shm/x/small"), "" when unknown
+  std::string type;   // "tmpfs", "ext4", "overlay"... (f_type)
+  uint64_t size = 0, avail = 0;         // bytes in all, and free for an unprivileged user
+  uint64_t inodes = 0, inodes_free = 0;
+  bool read_only = false;
+  bool operator==(const Filesystem&) const = default;
+};
+
 struct Snapshot {
   Rlimit nofile;
   Rlimit nproc;
@@ -157,6 +169,7 @@ struct Snapshot {
   std::vector<ThreadState> threads;
   std::string cwd;
   std::string exe;
+  std::vector<Filesystem> filesystems;  // only when asked for (SnapshotScope::filesystems)
   bool operator==(const Snapshot&) const = default;
 };
 

@@ -32,12 +32,15 @@ expect "$(final_first "$WORK/light.rep")" \
   "light: verdict"
 expect_file "$WORK/light.rep" "evidence: the failing call ran unseen under the seccomp filter" "light: evidence"
 expect_file "$WORK/light.rep" 'try: free space where it writes \(`df -h`' "light: what to try"
+# The filesystem, read when the command exited non-zero (its writes ran unseen).
+expect_file "$WORK/light.rep" "filesystem of ${T//./\\.}/small/mod/[^:]+: tmpfs on ${T//./\\.}/small, 1\\.0 MiB in all, [0-9]+ KiB free \\([0-9]+%\\), inodes [0-9]+ of [0-9]+ free \\(statfs after the error\\)" "light: the filesystem and its free space"
 
 full_disk full --full
 expect "$(final_first "$WORK/full.rep")" \
   "^gotrace: go mod download failed with exit status 1 after ${T//./\\.}/small/mod/[^:]+: No space left on device \\(ENOSPC\\)\$" \
   "--full: verdict"
 expect_file "$WORK/full.rep" "evidence: [a-z0-9]+ [0-9]+x ENOSPC: first [a-z0-9]+\\([0-9]+" "--full: evidence"
+expect_file "$WORK/full.rep" "filesystem of ${T//./\\.}/small/mod/[^:]+: tmpfs on ${T//./\\.}/small, 1\\.0 MiB in all, [0-9]+ KiB free \\([0-9]+%\\)" "--full: the filesystem and its free space"
 
 # 3. nothing explains it but what the command said
 rc=0

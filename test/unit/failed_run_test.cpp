@@ -137,3 +137,22 @@ TEST_CASE("a command line with a newline is named on one line", "[analyzer][fail
   REQUIRE(fs.size() == 1);
   CHECK_THAT(fs[0].verdict, Catch::StartsWith("python3 -c import sys\\nsys.exit(3) failed with exit status 3"));
 }
+
+TEST_CASE("a disk error names the filesystem read after it, by the failing path", "[analyzer][failed]") {
+  EventScript s = download();
+  s.enter(40, 40, SysNo::openat, {static_cast<uint64_t>(AT_FDCWD), 0x10, O_WRONLY | O_CREAT, 0644})
+      .data(40, 1, "/mnt/small/mod/cache/download/x/@v/v1.zip123.tmp")
+      .exit(40, 40, -ENOSPC);
+  Snapshot snap;
+  snap.filesystems = {Filesystem{"/mnt/small/mod/cache/download/x/@v/v1.zip123.tmp", "/mnt/small", "tmpfs",
+                                 1 << 20, 4096, 256, 200, false},
+                      Filesystem{".", "/", "ext4", 40ull << 30, 20ull << 30, 1000, 500, false}};
+  s.snapshot(40, snap);
+  auto fs = ended(s, 1);
+  REQUIRE(fs.size() == 1);
+  bool named = false;
+  for (const std::string& ev : fs[0].evidence)
+    named = named || ev == "filesystem of /mnt/small/mod/cache/download/x/@v/v1.zip123.tmp: tmpfs on /mnt/small, "
+                           "1.0 MiB in all, 4 KiB free (0%), inodes 200 of 256 free (statfs after the error)";
+  CHECK(named);
+}

@@ -21,13 +21,14 @@
 #include <sstream>
 
 namespace gotrace::engine {
-namespace {
 
 std::string read_link(const std::string& path) {
   char buf[4096];
   ssize_t n = readlink(path.c_str(), buf, sizeof buf);
   return n < 0 ? std::string() : std::string(buf, static_cast<std::size_t>(n));
 }
+
+namespace {
 
 // What can be read of a /proc file: a process or thread that ends meanwhile (ESRCH) or
 // that gotrace may not inspect (EPERM, EACCES) gives what was read so far, often nothing.
@@ -365,6 +366,7 @@ Snapshot read_snapshot(int pid, SnapshotScope scope, SocketTable& sockets) {
     f.cloexec = fd_cloexec(pid, fd);
     s.fds.push_back(std::move(f));
   }
+  if (!scope.filesystems.empty()) s.filesystems = read_filesystems(pid, scope.filesystems);
   for (const std::string& kv : read_nul_list(base + "environ")) {
     auto eq = kv.find('=');
     if (eq == std::string::npos) continue;

@@ -25,7 +25,14 @@ struct SnapshotScope {
   // fcntl lock call on the machine waits for an RCU grace period (13-18 ms measured here),
   // so it is read only when a thread is known to wait for a lock.
   bool lock_holders = false;
+  // The filesystems these paths are on (read_filesystems): after a disk error.
+  std::vector<std::string> filesystems = {};
 };
+
+// The filesystem each path (absolute, or relative to the process's cwd, seen through its
+// root and mount namespace) is on: mount point and type from /proc/PID/mountinfo, size and
+// free space from statvfs. A path that is gone is looked up by its nearest existing parent.
+std::vector<Filesystem> read_filesystems(int pid, const std::vector<std::string>& paths);
 
 // Reads the snapshot of `pid`.
 Snapshot read_snapshot(int pid, SnapshotScope scope, SocketTable& sockets);
@@ -77,6 +84,9 @@ int read_tgid(int tid);
 int read_ppid(int tid);
 int read_tracer(int pid);  // TracerPid
 int read_uid(int pid);     // real uid
+
+// A symlink's target ("/proc/PID/cwd", "/proc/PID/fd/N"); "" when unreadable.
+std::string read_link(const std::string& path);
 
 // Numeric entries of a /proc directory (task ids, fds), sorted.
 std::vector<int> list_numeric_dir(const std::string& path);

@@ -232,6 +232,13 @@ struct LiveSource::Impl {
   bool lock_holders_wanted(int pid) const;     // live_threads.cpp
   void snapshot_lock_waits();            // live_threads.cpp
   std::set<int> lock_snapped;            // tids in a lock wait whose process was snapshotted
+  // Disk errors (live_disk.cpp): the filesystem of the path a call failed on with ENOSPC,
+  // EDQUOT or EROFS, once per process and error; and of the go command's directories when
+  // the launched command exits non-zero (under the filter the failing call ran unseen).
+  std::string disk_error_path(const Task& t, int64_t ret);
+  void snapshot_filesystems(int pid, int tid, std::vector<std::string> paths);
+  void on_command_exit(const Task& t);  // at the launched command's PTRACE_EVENT_EXIT stop
+  std::set<std::pair<int, int64_t>> disk_errors_seen;
   Task& adopt_unknown(int tid);
   void check_stop_requests(Nanos ts);
   void kill_launched(int sig);

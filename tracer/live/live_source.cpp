@@ -283,6 +283,7 @@ void LiveSource::Impl::handle_stop(int tid, int status) {
       return;
     case PTRACE_EVENT_EXIT:  // its ThreadExit follows; light mode may read its sockets first
       light_leader_exit(t);
+      on_command_exit(t);
       resume(t);
       return;
     default:
@@ -453,6 +454,8 @@ void LiveSource::Impl::on_exit_stop(Task& t, engine::SyscallStopInfo& si) {  // 
   // The calls behind an fd-exhaustion finding: whose code ran out of fds.
   bool stack = !t.stack_taken && (si.rval == -EMFILE || si.rval == -ENFILE);
   if (stack) take_stack(t, ts);
+  // A disk error: which file, read while the fd is still the one that failed.
+  std::string disk_path = disk_error_path(t, si.rval);
   if (hold_for.count() <= 0) resume(t);  // --inject delay_exit: restarted when it is due
 
   body.call = t.call;
@@ -471,6 +474,7 @@ void LiveSource::Impl::on_exit_stop(Task& t, engine::SyscallStopInfo& si) {  // 
   }
   out->on_event(exit_ev);
   if (stack) emit_stack();
+  if (!disk_path.empty()) snapshot_filesystems(raw(exit_ev.pid), raw(exit_ev.tid), {disk_path});
 }
 
 void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&args)[6],

@@ -52,7 +52,7 @@ static_assert(sizeof(ThreadStart) == 4, "ThreadStart changed: update the .gtr en
 static_assert(sizeof(Exec) == 64, "Exec changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Signal) == 32, "Signal changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadExit) == 4, "ThreadExit changed: update the .gtr encoding, then this size");
-static_assert(sizeof(Snapshot) == 168, "Snapshot changed: update the .gtr encoding, then this size");
+static_assert(sizeof(Snapshot) == 192, "Snapshot changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadState) == 112, "ThreadState changed: update the .gtr encoding, then this size");
 static_assert(sizeof(OpenFd) == 184, "OpenFd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadStates) == 24, "ThreadStates changed: update the .gtr encoding, then this size");
@@ -198,6 +198,19 @@ struct BodyEncoder {
     put_threads(w, b.threads);
     w.str(b.cwd);
     w.str(b.exe);
+    w.uv(b.filesystems.size());  // appended later: a reader stops before it in older files
+    for (const Filesystem& fs : b.filesystems) {
+      elem.clear();
+      e.str(fs.path);
+      e.str(fs.mount);
+      e.str(fs.type);
+      e.uv(fs.size);
+      e.uv(fs.avail);
+      e.uv(fs.inodes);
+      e.uv(fs.inodes_free);
+      e.u8(fs.read_only);
+      w.str(elem);
+    }
   }
   void operator()(const Tick& b) { w.uv(b.io_bytes); }
   void operator()(const TraceEnd& b) {

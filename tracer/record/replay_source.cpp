@@ -168,6 +168,19 @@ struct BodyDecoder {
     get_threads(d, b.threads);
     d.str(b.cwd);
     d.str(b.exe);
+    if (d.left() == 0) return;  // written before the filesystems were appended
+    b.filesystems.resize(d.count());
+    for (Filesystem& fs : b.filesystems) {
+      Decoder e = d.blob();
+      e.str(fs.path);
+      e.str(fs.mount);
+      e.str(fs.type);
+      fs.size = e.uv();
+      fs.avail = e.uv();
+      fs.inodes = e.uv();
+      fs.inodes_free = e.uv();
+      fs.read_only = e.u8() != 0;
+    }
   }
   void operator()(Tick& b) { b.io_bytes = d.left() > 0 ? d.uv() : 0; }  // empty before io_bytes
   void operator()(TraceEnd& b) {

@@ -183,6 +183,21 @@ struct Body {
     out += ']';
     threads(o, b.threads);
     o.str("cwd", b.cwd).str("exe", b.exe);
+    if (b.filesystems.empty()) return;
+    std::string& fsout = o.key("filesystems").out();
+    fsout += '[';
+    for (std::size_t i = 0; i < b.filesystems.size(); ++i) {
+      const Filesystem& fs = b.filesystems[i];
+      fsout += i ? ",{\"path\":" : "{\"path\":";
+      append_json_string(fsout, fs.path);
+      fsout += ",\"mount\":";
+      append_json_string(fsout, fs.mount);
+      fsout += ",\"type\":";
+      append_json_string(fsout, fs.type);
+      fsout += fmt::format(",\"size\":{},\"avail\":{},\"inodes\":{},\"inodes_free\":{},\"read_only\":{}}}", fs.size,
+                           fs.avail, fs.inodes, fs.inodes_free, fs.read_only ? "true" : "false");
+    }
+    fsout += ']';
   }
   void operator()(const ThreadStates& b) {
     o.str("type", "thread_states");
