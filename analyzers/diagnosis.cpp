@@ -151,12 +151,14 @@ void Diagnosis::park(Nanos ts) {
   for (const auto& [tid, call] : table_.all_in_flight()) {
     SysNo s = call.call.sysno;
     futex = futex || s == SysNo::futex;
-    go_parked_ = go_parked_ || s == SysNo::epoll_pwait || s == SysNo::nanosleep;
+    // restart_syscall: a timed sleep or wait that a signal or an attach interrupted (Go's
+    // sysmon in nanosleep, seen so when the tracer interrupted it): a sleep too.
+    go_parked_ = go_parked_ || s == SysNo::epoll_pwait || s == SysNo::nanosleep || s == SysNo::restart_syscall;
     // Go's netpoller sleeps until the next timer: a timeout of -1 is no timer at all.
     if (s == SysNo::epoll_pwait || s == SysNo::epoll_wait) timer_ = timer_ || static_cast<int>(call.call.args[3].raw) >= 0;
     if (s == SysNo::epoll_pwait2) timer_ = timer_ || call.call.args[3].raw != 0;
     // A thread asleep (a C program's sleep(), Go's sysmon): a timer too.
-    if (s == SysNo::nanosleep || s == SysNo::clock_nanosleep) timer_ = true;
+    if (s == SysNo::nanosleep || s == SysNo::clock_nanosleep || s == SysNo::restart_syscall) timer_ = true;
     io = io || !(is_go_noise(s) || s == SysNo::restart_syscall);  // (a timed wait an attach interrupted)
   }
   // A thread running in user space (a computation, a spin) is not parked.

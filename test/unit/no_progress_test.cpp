@@ -77,3 +77,21 @@ TEST_CASE("a C program whose main thread sleeps, its pool parked on a condition,
   auto fs = diagnose(s);
   for (const Finding& f : fs) CHECK(f.kind != "no_progress_at_end");
 }
+
+TEST_CASE("Go's sysmon seen in restart_syscall (its sleep interrupted) is a timer", "[analyzer][quiet]") {
+  EventScript s;
+  s.start({"prog", "5"}).process(40, 0, {"prog", "5"}).thread(40, 41, 40).thread(40, 42, 40);
+  s.after_ms(100);
+  s.call(40, 40, SysNo::write, {1, 0x10, 11}, 11);
+  s.enter(40, 40, SysNo::restart_syscall, {});
+  s.enter(40, 41, SysNo::futex, {0x100, 128, 0, 0});
+  s.enter(40, 42, SysNo::futex, {0x200, 128, 0, 0});
+  for (int t = 0; t < 5; ++t) s.after_ms(1000).tick();
+  s.after_ms(10);
+  s.thread_exit(40, 41, 3 << 8).thread_exit(40, 42, 3 << 8).thread_exit(40, 40, 3 << 8);
+  s.end(EndReason::AllExited, 3 << 8);
+  auto fs = diagnose(s);
+  REQUIRE(!fs.empty());
+  CHECK(fs[0].kind == "no_progress_at_end");
+  CHECK_THAT(fs[0].verdict, Catch::Contains("with no I/O and only a timer pending: its goroutines were blocked on each other"));
+}
