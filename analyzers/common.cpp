@@ -108,7 +108,7 @@ std::pair<std::string, std::string> cache_download(const std::string& path) {
 
 std::string bytes_text(uint64_t b) {
   if (b < 10'000) return fmt::format("{} bytes", b);
-  if (b < 10'000'000) return fmt::format("{:.1f} kB", static_cast<double>(b) / 1e3);
+  if (b < 1'000'000) return fmt::format("{:.1f} kB", static_cast<double>(b) / 1e3);
   return fmt::format("{:.1f} MB", static_cast<double>(b) / 1e6);
 }
 

@@ -168,6 +168,15 @@ TimeAccount::WaitKind TimeAccount::kind_of(const SyscallEnter& c) {
 }
 
 void TimeAccount::on_event(const Event& e) {
+  const Usage* u = nullptr;
+  if (const auto* t = std::get_if<Tick>(&e.body)) u = &t->usage;
+  if (const auto* end = std::get_if<TraceEnd>(&e.body)) u = &end->usage;
+  if (u) {
+    usage_.cpu_ns += u->cpu_ns;
+    usage_.disk_read += u->disk_read;
+    usage_.disk_written += u->disk_written;
+    return;
+  }
   if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
     if (kind_of(*in) != WaitKind::None) entered_[raw(e.tid)] = e.ts;
   } else if (const auto* x = std::get_if<SyscallExit>(&e.body)) {
@@ -189,6 +198,12 @@ std::string TimeAccount::other_waits() const {
   for (const auto& [tid, c] : table_.all_in_flight())  // still waiting
     if (WaitKind k = kind_of(c.call); k != WaitKind::None) iv[k].emplace_back(c.entered, table_.now());
   std::string out;
+  // CPU first: a build is mostly that.
+  if (const Nanos run = table_.now(); usage_.cpu_ns >= 10'000'000 && run > Nanos{0})
+    out += fmt::format("; CPU {} ({:.1f} CPUs on average)", span_text(Nanos(usage_.cpu_ns)),
+                       static_cast<double>(usage_.cpu_ns) / static_cast<double>(run.count()));
+  if (usage_.disk_read + usage_.disk_written >= 1'000'000)
+    out += fmt::format("; storage {} read, {} written", bytes_text(usage_.disk_read), bytes_text(usage_.disk_written));
   for (const auto& [k, spans] : iv) {
     Nanos total = union_of(spans);
     if (total < std::chrono::milliseconds(10)) continue;  // calls that returned at once

@@ -64,6 +64,7 @@ class TimeAccount {
   enum class WaitKind { None, Lock, Getrandom };
   static WaitKind kind_of(const SyscallEnter& c);
   std::unordered_map<int32_t, Nanos> entered_;                        // tid -> a wait's entry
+  Usage usage_;  // CPU and storage I/O of the traced processes (Tick, TraceEnd)
   std::vector<std::pair<WaitKind, std::pair<Nanos, Nanos>>> waits_;  // seen, ended
 };
 

@@ -177,8 +177,18 @@ struct Snapshot {
 // io_bytes: bytes the traced processes read and wrote since the previous Tick, by the
 // kernel's count (/proc/PID/io rchar + wchar), whether or not those calls stopped the
 // tracer: work done unseen (light mode) is progress too. 0 when nothing moved.
+// Also since the previous Tick: CPU time the traced processes used (utime + stime, every
+// thread, processes that ended meanwhile included) and bytes they made the storage layer
+// read and write (/proc/PID/io read_bytes, write_bytes).
+struct Usage {
+  int64_t cpu_ns = 0;
+  uint64_t disk_read = 0, disk_written = 0;
+  bool operator==(const Usage&) const = default;
+};
+
 struct Tick {
   uint64_t io_bytes = 0;
+  Usage usage = {};
   bool operator==(const Tick&) const = default;
 };
 
@@ -195,6 +205,7 @@ enum class EndReason : uint8_t {
 struct TraceEnd {
   EndReason reason = EndReason::AllExited;
   int32_t exit_status = -1;
+  Usage usage = {};  // since the last Tick (processes that ended after it)
   bool operator==(const TraceEnd&) const = default;
 };
 

@@ -78,6 +78,7 @@ class EventScript {
     return push(pid, tid, ThreadExit{wait_status});
   }
   EventScript& tick(uint64_t io_bytes = 0) { return push(0, 0, Tick{io_bytes}); }
+  EventScript& tick_usage(uint64_t io_bytes, Usage u) { return push(0, 0, Tick{io_bytes, u}); }
   // A Stack for the last call entered (innermost frame first), as the live source follows a
   // call's entry (or its exit) with one.
   EventScript& stack(int pid, int tid, std::vector<StackFrame> frames, std::string note = {}) {
@@ -94,6 +95,7 @@ class EventScript {
   EventScript& end(EndReason r = EndReason::AllExited, int status = 0) {
     return push(0, 0, TraceEnd{r, status});
   }
+  EventScript& end_usage(int status, Usage u) { return push(0, 0, TraceEnd{EndReason::AllExited, status, u}); }
 
   void play(EventConsumer& c) const {
     for (const Event& e : events_) c.on_event(e);

@@ -230,8 +230,8 @@ TEST_CASE("a corrupt record in the middle names the file and the offset", "[reco
   }
   SECTION("enum byte out of range") {
     std::string b = bytes;
-    std::size_t end_rec = offs[offs.size() - 2];  // TraceEnd: ... u8 reason, sv status
-    b[offs.back() - 3] = 9;  // exit_status 768 takes two varint bytes
+    std::size_t end_rec = offs[offs.size() - 2];  // TraceEnd: ... u8 reason, sv status, usage
+    b[offs.back() - 6] = 9;  // exit_status 768 takes two varint bytes, the zero usage three
     test::write_file(path, b);
     CHECK(error_of(path) == path + ": corrupt record at offset " + std::to_string(end_rec) + ": bad end reason");
   }

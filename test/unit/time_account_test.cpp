@@ -166,3 +166,17 @@ TEST_CASE("the account counts file lock waits and blocking getrandom, seen or fr
   CHECK_THAT(r.text, Catch::Contains("  time: 4.5 s in all; network none seen; child processes none; file lock waits "
                                      "3.0 s (1); getrandom 1.0 s (2 calls)\n"));
 }
+
+TEST_CASE("the account has the CPU time and storage I/O the processes used", "[analyzer][account]") {
+  EventScript s;
+  s.start({"go", "build"}).process(40, 0, {"go", "build"});
+  s.after_ms(1000).tick_usage(100, Usage{1'500'000'000, 0, 30'000'000});
+  s.after_ms(1000).tick_usage(100, Usage{1'700'000'000, 2'000'000, 10'000'000});
+  s.after_ms(500);
+  s.thread_exit(40, 40, 0);
+  s.end_usage(0, Usage{800'000'000, 0, 0});
+  Diagnosis d(DiagnosisOptions{});
+  s.play(d);
+  CHECK_THAT(d.text_report(), Catch::Contains("  time: 2.5 s in all; network none seen; child processes none; CPU 4.0 s "
+                                              "(1.6 CPUs on average); storage 2.0 MB read, 40.0 MB written\n"));
+}

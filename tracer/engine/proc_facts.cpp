@@ -276,6 +276,22 @@ int read_running_tasks() {
   return start == slash ? -1 : std::atoi(start);
 }
 
+bool read_io(int pid, IoCounters& io) {
+  char buf[512];
+  if (!read_proc_small("/proc/" + std::to_string(pid) + "/io", buf)) return false;
+  auto field = [&](const char* key, uint64_t& v) {
+    const char* at = std::strstr(buf, key);
+    if (at) v = std::strtoull(at + std::strlen(key), nullptr, 10);
+    return at != nullptr;
+  };
+  uint64_t r = 0, w = 0;
+  bool ok = field("rchar: ", r) && field("wchar: ", w);
+  io.bytes = r + w;
+  field("\nread_bytes: ", io.disk_read);
+  field("\nwrite_bytes: ", io.disk_written);
+  return ok;
+}
+
 bool read_io_bytes(int pid, uint64_t& bytes) {
   char buf[512];  // "rchar: N\nwchar: N\nsyscr: ..." (proc(5))
   if (!read_proc_small("/proc/" + std::to_string(pid) + "/io", buf)) return false;

@@ -43,6 +43,13 @@ std::size_t count_fds(int pid);
 // rchar + wchar of /proc/PID/io: bytes the process read and wrote so far, by every thread
 // (exited ones included), whether or not the calls stopped a tracer. False when unreadable.
 bool read_io_bytes(int pid, uint64_t& bytes);
+// The same, and read_bytes / write_bytes: what went to or came from the storage layer
+// (the page cache's writeback counts; a tmpfs write counts nothing). False when unreadable.
+struct IoCounters {
+  uint64_t bytes = 0;  // rchar + wchar
+  uint64_t disk_read = 0, disk_written = 0;
+};
+bool read_io(int pid, IoCounters& io);
 // utime + stime of the whole process (/proc/PID/stat), in ns. False when unreadable.
 bool read_process_cpu_ns(int pid, int64_t& ns);
 // The CPU a thread last ran on (/proc/TID/stat "processor"); -1 when unreadable.

@@ -72,7 +72,9 @@ int LiveSource::Impl::attach_process(int pid) {
   if (!fds_now.fds.empty()) snap.fds = std::move(fds_now.fds);
   argv_of[pid] = argv;
   // Tick.io_bytes counts its reads and writes from now on, not those made before the attach.
-  engine::read_io_bytes(pid, counters[pid].io_bytes);
+  uint64_t moved = 0;
+  Usage before;
+  read_counters(pid, counters[pid], moved, before);  // counted from the attach on
   Nanos ts = now();
   startup.push_back(Event{ts, Pid{pid}, Tid{pid}, ProcessStart{Pid{0}, argv}});
   for (const auto& [tid, t] : tasks)

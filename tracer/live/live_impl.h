@@ -135,10 +135,16 @@ struct LiveSource::Impl {
   struct ProcessCounters {
     uint64_t io_bytes = 0;  // rchar + wchar at the last tick
     int64_t cpu_ns = 0;     // utime + stime at the last tick
+    uint64_t disk_read = 0, disk_written = 0;  // read_bytes, write_bytes at the last tick
     bool go = false;        // a Go binary: its netpoller retries an interrupted epoll wait
     bool connected = false; // connected a socket (light mode): snapshotted as it exits
   };
   std::unordered_map<int, ProcessCounters> counters;  // by pid, for Tick.io_bytes and light mode
+  // Reads `pid`'s counters now and adds what changed since the last read to `moved` and
+  // `usage`. False when they are unreadable (the process is gone).
+  bool read_counters(int pid, ProcessCounters& c, uint64_t& moved, Usage& usage);
+  Usage usage_since_tick;  // of processes that ended since the last Tick (read at their exit)
+  void final_counters(const Task& t);  // at a process's PTRACE_EVENT_EXIT stop
 
   explicit Impl(LiveOptions o) : opt(o) {}
 
@@ -219,7 +225,7 @@ struct LiveSource::Impl {
   void quiet_exit(const Task& t, int64_t ret);
   void quiet_clone(const Task& parent, std::optional<uint64_t> flags, int child_tid, bool thread);
   // live_light.cpp: light mode and the per-process counters behind Tick.io_bytes.
-  uint64_t count_io(Nanos ts);  // bytes moved since the last call; light mode's tick decision
+  uint64_t count_io(Nanos ts, Usage& usage);  // bytes moved since the last call; light mode's tick decision
   void light_exit(const Task& t, int64_t ret);
   void light_exec(int pid);
   void light_new_process(int parent_pid, int child_pid);

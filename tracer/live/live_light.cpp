@@ -123,21 +123,45 @@ void LiveSource::Impl::light_gone(int pid) {
   light.on_gone(pid);
 }
 
-uint64_t LiveSource::Impl::count_io(Nanos ts) {
-  uint64_t moved = 0;
-  int64_t cpu = 0;
-  for (auto& [pid, c] : counters) {
-    uint64_t bytes = 0;
-    if (engine::read_io_bytes(pid, bytes)) {
-      if (bytes > c.io_bytes) moved += bytes - c.io_bytes;
-      c.io_bytes = bytes;
-    }
-    int64_t ns = 0;
-    if (engine::read_process_cpu_ns(pid, ns)) {
-      if (ns > c.cpu_ns) cpu += ns - c.cpu_ns;
-      c.cpu_ns = ns;
-    }
+bool LiveSource::Impl::read_counters(int pid, ProcessCounters& c, uint64_t& moved, Usage& usage) {
+  engine::IoCounters io;
+  bool ok = engine::read_io(pid, io);
+  if (ok) {
+    if (io.bytes > c.io_bytes) moved += io.bytes - c.io_bytes;
+    if (io.disk_read > c.disk_read) usage.disk_read += io.disk_read - c.disk_read;
+    if (io.disk_written > c.disk_written) usage.disk_written += io.disk_written - c.disk_written;
+    c.io_bytes = io.bytes;
+    c.disk_read = io.disk_read;
+    c.disk_written = io.disk_written;
   }
+  int64_t ns = 0;
+  if (engine::read_process_cpu_ns(pid, ns)) {
+    if (ns > c.cpu_ns) usage.cpu_ns += ns - c.cpu_ns;
+    c.cpu_ns = ns;
+  }
+  return ok;
+}
+
+// A process is ending (its leader's exit stop, its counters still readable): what it did
+// since the last Tick is counted with the next one, or with TraceEnd.
+void LiveSource::Impl::final_counters(const Task& t) {
+  if (t.tid != t.pid) return;
+  auto c = counters.find(t.pid);
+  if (c == counters.end()) return;
+  uint64_t moved = 0;
+  read_counters(t.pid, c->second, moved, usage_since_tick);
+}
+
+uint64_t LiveSource::Impl::count_io(Nanos ts, Usage& usage) {
+  uint64_t moved = 0;
+  Usage mine;
+  for (auto& [pid, c] : counters) read_counters(pid, c, moved, mine);
+  const int64_t cpu = mine.cpu_ns;
+  usage = usage_since_tick;
+  usage.cpu_ns += mine.cpu_ns;
+  usage.disk_read += mine.disk_read;
+  usage.disk_written += mine.disk_written;
+  usage_since_tick = Usage{};
   if (!light_mode() || !filter_active) return moved;
   std::vector<int> pids;
   for (const auto& [pid, c] : counters) pids.push_back(pid);

@@ -144,7 +144,7 @@ void LiveSource::run(EventConsumer& out) {
   if (m.late_answers > 0)
     m.notes.push_back(fmt::format("internal error: {} stops were left unanswered and restarted late (a bug of "
                                   "gotrace's: please report it)", m.late_answers));
-  m.emit(m.now(), 0, 0, TraceEnd{m.end_reason, m.main_status});
+  m.emit(m.now(), 0, 0, TraceEnd{m.end_reason, m.main_status, m.usage_since_tick});
 }
 
 // The next stop. When stops come close together (a syscall storm under --full, a thread
@@ -284,6 +284,7 @@ void LiveSource::Impl::handle_stop(int tid, int status) {
     case PTRACE_EVENT_EXIT:  // its ThreadExit follows; light mode may read its sockets first
       light_leader_exit(t);
       on_command_exit(t);
+      final_counters(t);
       resume(t);
       return;
     default:

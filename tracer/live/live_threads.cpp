@@ -24,9 +24,10 @@ void LiveSource::Impl::on_tick(Nanos ts) {
   last_tick = ts;
   ts = now();  // events handled since `ts` was read carry later times: keep the stream in order
   report_quiet_threads(ts);
-  uint64_t io = count_io(ts);  // light mode may make processes stop at every call here (live_light.cpp)
+  Usage usage;
+  uint64_t io = count_io(ts, usage);  // light mode may make processes stop at every call here (live_light.cpp)
   snapshot_lock_waits();
-  emit(ts, 0, 0, Tick{io});
+  emit(ts, 0, 0, Tick{io, usage});
 }
 
 // A thread blocked on a file lock (flock, F_SETLKW) at a tick: its process's snapshot says

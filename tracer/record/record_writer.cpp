@@ -56,7 +56,7 @@ static_assert(sizeof(Snapshot) == 192, "Snapshot changed: update the .gtr encodi
 static_assert(sizeof(ThreadState) == 112, "ThreadState changed: update the .gtr encoding, then this size");
 static_assert(sizeof(OpenFd) == 184, "OpenFd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(ThreadStates) == 24, "ThreadStates changed: update the .gtr encoding, then this size");
-static_assert(sizeof(TraceEnd) == 8, "TraceEnd changed: update the .gtr encoding, then this size");
+static_assert(sizeof(TraceEnd) == 32, "TraceEnd changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Stack) == 64, "Stack changed: update the .gtr encoding, then this size");
 static_assert(sizeof(StackFrame) == 128, "StackFrame changed: update the .gtr encoding, then this size");
 static_assert(sizeof(Arg) == 48, "Arg changed: update the .gtr encoding, then this size");
@@ -212,10 +212,19 @@ struct BodyEncoder {
       w.str(elem);
     }
   }
-  void operator()(const Tick& b) { w.uv(b.io_bytes); }
+  void put_usage(const Usage& u) {  // appended later: readers of older files stop before it
+    w.sv(u.cpu_ns);
+    w.uv(u.disk_read);
+    w.uv(u.disk_written);
+  }
+  void operator()(const Tick& b) {
+    w.uv(b.io_bytes);
+    put_usage(b.usage);
+  }
   void operator()(const TraceEnd& b) {
     w.u8(static_cast<uint8_t>(b.reason));
     w.sv(b.exit_status);
+    put_usage(b.usage);
   }
   void operator()(const ThreadStates& b) { put_threads(w, b.threads); }
   void operator()(const Stack& b) {

@@ -182,10 +182,20 @@ struct BodyDecoder {
       fs.read_only = e.u8() != 0;
     }
   }
-  void operator()(Tick& b) { b.io_bytes = d.left() > 0 ? d.uv() : 0; }  // empty before io_bytes
+  void get_usage(Usage& u) {
+    if (d.left() == 0) return;  // written before the usage was appended
+    u.cpu_ns = d.sv();
+    u.disk_read = d.uv();
+    u.disk_written = d.uv();
+  }
+  void operator()(Tick& b) {
+    b.io_bytes = d.left() > 0 ? d.uv() : 0;  // empty before io_bytes
+    get_usage(b.usage);
+  }
   void operator()(TraceEnd& b) {
     b.reason = enum_byte(d, EndReason::Truncated, "bad end reason");
     b.exit_status = d.sv32();
+    get_usage(b.usage);
   }
   void operator()(ThreadStates& b) { get_threads(d, b.threads); }
   void operator()(Stack& b) {

@@ -220,9 +220,14 @@ struct Body {
   void operator()(const Tick& b) {
     o.str("type", "tick");
     o.num("io_bytes", b.io_bytes);
+    usage(b.usage);
   }
   void operator()(const TraceEnd& b) {
     o.str("type", "trace_end").str("reason", reason_name(b.reason)).num("exit_status", b.exit_status);
+    usage(b.usage);
+  }
+  void usage(const Usage& u) {
+    o.num("cpu_ns", u.cpu_ns).num("disk_read", u.disk_read).num("disk_written", u.disk_written);
   }
   void operator()(const Stack& b) {
     o.str("type", "stack").num("call", b.call);
