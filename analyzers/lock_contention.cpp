@@ -132,7 +132,7 @@ std::vector<Finding> LockContention::findings() const {
     if (seen) {  // and a large share of the threads' time
       Nanos lived{0};
       for (const auto& [tid, span] : l.tids) lived += span.second - span.first;
-      if (l.waited * 4 < lived) continue;
+      if (l.waited * 8 < lived) continue;  // an eighth of their time at least
     }
     out.push_back(finding(key.first, key.second, l));
   }

@@ -65,6 +65,8 @@ class CpuFollower {
   unsigned long moves() const { return moves_; }
   unsigned long starved() const { return starved_; }
   bool stays() const { return stay_; }
+  // Whether the last check found room to follow (no more runnable tasks than CPUs + 1).
+  bool has_room() const { return window_; }
 
  private:
   void set_idle(bool idle);
