@@ -147,10 +147,14 @@ void Diagnosis::park(Nanos ts) {
   quiet_end_ = Nanos::min();
   go_parked_ = false;
   timer_ = false;
-  bool futex = false, io = false;
+  bool futex = false, io = false, cycling = false;
   for (const auto& [tid, call] : table_.all_in_flight()) {
     SysNo s = call.call.sysno;
     futex = futex || s == SysNo::futex;
+    // A futex wait with no timeout begun within the last second, seen: threads taking turns
+    // on a lock (contention), not threads blocked for good on each other.
+    if (s == SysNo::futex && !call.unseen && call.call.args[3].raw == 0 && ts - call.entered < std::chrono::seconds(1))
+      cycling = true;
     // restart_syscall: a timed sleep or wait that a signal or an attach interrupted (Go's
     // sysmon in nanosleep, seen so when the tracer interrupted it): a sleep too.
     go_parked_ = go_parked_ || s == SysNo::epoll_pwait || s == SysNo::nanosleep || s == SysNo::restart_syscall;
@@ -162,7 +166,7 @@ void Diagnosis::park(Nanos ts) {
     io = io || !(is_go_noise(s) || s == SysNo::restart_syscall);  // (a timed wait an attach interrupted)
   }
   // A thread running in user space (a computation, a spin) is not parked.
-  all_futex_ = futex && !io && table_.busy().empty();
+  all_futex_ = futex && !io && !cycling && table_.busy().empty();
 }
 
 std::optional<Finding> Diagnosis::no_progress_at_end() const {

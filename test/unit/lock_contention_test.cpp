@@ -87,3 +87,23 @@ TEST_CASE("sampled: threads caught in futex on one address while their CPU time 
                       "using CPU between waits (4 of 5 ticks caught one waiting on it)");
   CHECK(!find(run(0), "lock_contention"));  // parked, no CPU: an idle pool
 }
+
+TEST_CASE("seen contention that ends with the run is not called a deadlock", "[analyzer][contention]") {
+  // --full: four threads take turns for 6 s while the main thread waits to join them
+  // (pthread_join: a futex wait), then all exit 0.
+  EventScript s = four_threads();
+  s.enter(40, 40, SysNo::futex, {0x7f00, FUTEX_WAIT, 41, 0});
+  for (int round = 0; round < 1500; ++round) {
+    for (int t = 41; t <= 44; ++t) s.enter(40, t, SysNo::futex, {kLock, kWaitPrivate, 2, 0});
+    if (round % 250 == 249) s.tick();  // each second, as the threads wait
+    for (int t = 41; t <= 44; ++t) s.after_ms(1).exit(40, t, 0);
+  }
+  for (int t = 41; t <= 44; ++t) s.thread_exit(40, t, 0);
+  s.exit(40, 40, 0).thread_exit(40, 40, 0);
+  s.end();
+  auto fs = diagnose(s);
+  for (const Finding& f : fs) WARN(f.kind + ": " + f.verdict);
+  REQUIRE(!fs.empty());
+  CHECK(fs[0].kind == "lock_contention");
+  CHECK(!find(fs, "no_progress_at_end"));
+}
