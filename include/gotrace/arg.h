@@ -56,6 +56,7 @@ namespace gotrace {
   X(SigactionOut)   /* exit: struct kernel_sigaction (32 bytes) */                           \
   X(SigprocmaskHow) X(Signo)                                                                 \
   X(GrndFlags)                                                                               \
+  X(CloseRangeFlags)                                                                         \
   X(CloneFlags)                                                                              \
   X(Clone3Args)     /* entry: struct clone_args (min(size, 88) bytes) */                     \
   X(Argv)           /* entry: each string followed by a NUL */                               \

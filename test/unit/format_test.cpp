@@ -482,6 +482,11 @@ TEST_CASE("process: clone, clone3, fork, execve, wait4, exit", "[format]") {
 
   CHECK(tr.call(SysNo::unshare, {0x40000000}, 0) == "unshare(CLONE_NEWNET) = 0");
   CHECK(tr.call(SysNo::close_range, {100, 0xffffffff, 0}, 0) == "close_range(100, 4294967295, 0) = 0");
+  // Its flags as strace names them (issue 19), cut to the 32 bits the kernel reads.
+  CHECK(tr.call(SysNo::close_range, {3, 10, 4}, 0) == "close_range(3, 10, CLOSE_RANGE_CLOEXEC) = 0");
+  CHECK(tr.call(SysNo::close_range, {3, 10, 6}, 0) == "close_range(3, 10, CLOSE_RANGE_UNSHARE|CLOSE_RANGE_CLOEXEC) = 0");
+  CHECK(tr.call(SysNo::close_range, {3, 10, 0xdeadbeef00000008ull}, -22) ==
+        "close_range(3, 10, 0x8 /* CLOSE_RANGE_??? */) = -1 EINVAL (Invalid argument)");
   CHECK(tr.call(SysNo::sched_yield, {}, 0) == "sched_yield() = 0");
   CHECK(tr.call(SysNo::getpid, {}, 30968) == "getpid() = 30968");
   CHECK(raw_line(SysNo::exit_group, 231, {0}, 0, false) == "exit_group(0) = ?");

@@ -63,6 +63,7 @@ constexpr Flag kMmapFlags[] = {
     {0x80000, "MAP_SYNC"},    {0x4000000, "MAP_UNINITIALIZED"}, {0x100000, "MAP_FIXED_NOREPLACE"},
 };
 constexpr Flag kGrndFlags[] = {{1, "GRND_NONBLOCK"}, {2, "GRND_RANDOM"}, {4, "GRND_INSECURE"}};
+constexpr Flag kCloseRangeFlags[] = {{2, "CLOSE_RANGE_UNSHARE"}, {4, "CLOSE_RANGE_CLOEXEC"}};
 
 void put_mmap_flags(std::string& out, uint64_t flags) {
   put_xval(out, kMapTypes, flags & 0xf, "MAP_???");
@@ -274,6 +275,8 @@ void put_process_arg(std::string& out, const Ctx& c, int i) {
     case ArgKind::MmapProt: put_flags(out, kMmapProt, a.raw, "PROT_???"); break;
     case ArgKind::MmapFlags: put_mmap_flags(out, a.raw); break;
     case ArgKind::GrndFlags: put_flags(out, kGrndFlags, a.raw, "GRND_???"); break;
+    // An unsigned int: the kernel reads 32 bits.
+    case ArgKind::CloseRangeFlags: put_flags(out, kCloseRangeFlags, static_cast<uint32_t>(a.raw), "CLOSE_RANGE_???"); break;
     default: put_hex(out, a.raw); break;
   }
 }
