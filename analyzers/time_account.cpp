@@ -180,6 +180,7 @@ void TimeAccount::on_event(const Event& e) {
   if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
     if (kind_of(*in) != WaitKind::None) entered_[raw(e.tid)] = e.ts;
   } else if (const auto* x = std::get_if<SyscallExit>(&e.body)) {
+    if (entered_.empty()) return;  // the common case: no lock or getrandom wait in flight
     auto it = entered_.find(raw(e.tid));
     if (it == entered_.end()) return;
     SyscallEnter as_entered;
