@@ -25,16 +25,16 @@ const FdInfo* pipe_read_end(const ProcessTable& t, int32_t pid, int fd) {
 // os/exec waits, waitid(P_PIDFD, fd) with fd a pidfd of the child; 0 for any other wait.
 int32_t waited_child(const ProcessTable& t, int32_t pid, const SyscallEnter& c) {
   if (c.sysno == SysNo::wait4) {
-    auto child = static_cast<int32_t>(c.args[0].raw);
+    auto child = static_cast<int32_t>(c.arg(0));
     return child > 0 ? child : 0;
   }
   if (c.sysno != SysNo::waitid) return 0;
-  uint32_t idtype = static_cast<uint32_t>(c.args[0].raw);
-  if (idtype == 1) return static_cast<int32_t>(c.args[1].raw);  // P_PID
+  uint32_t idtype = static_cast<uint32_t>(c.arg(0));
+  if (idtype == 1) return static_cast<int32_t>(c.arg(1));  // P_PID
   if (idtype != 3) return 0;                                      // P_PIDFD
   const ProcessInfo* p = t.process(pid);
   if (!p) return 0;
-  auto it = p->fds.find(static_cast<int>(c.args[1].raw));
+  auto it = p->fds.find(static_cast<int>(c.arg(1)));
   return it != p->fds.end() && it->second.kind == FdKind::Pidfd ? it->second.process : 0;
 }
 
@@ -61,7 +61,7 @@ bool live_descendant(const ProcessTable& t, int32_t pid, int32_t ancestor) {
   return false;
 }
 
-bool waits_for_lock_call(const SyscallEnter& c) { return waits_for_lock(c.sysno, c.args[1].raw); }
+bool waits_for_lock_call(const SyscallEnter& c) { return waits_for_lock(c.sysno, c.arg(1)); }
 
 }  // namespace
 
@@ -76,9 +76,9 @@ ChildHang::Blocker ChildHang::blocker(int32_t pid, const InFlightCall& c) const 
     auto it = p->fds.find(fd);
     return it == p->fds.end() ? nullptr : &it->second;
   };
-  int fd = static_cast<int>(call.args[0].raw);
+  int fd = static_cast<int>(call.arg(0));
   // poll/ppoll on one fd (a read with a timeout, as Python and curl wait): that fd.
-  if ((call.sysno == SysNo::poll || call.sysno == SysNo::ppoll) && call.args[1].raw == 1 && call.args[0].data.size() >= 4) {
+  if ((call.sysno == SysNo::poll || call.sysno == SysNo::ppoll) && call.arg(1) == 1 && call.args[0].data.size() >= 4) {
     int32_t first = 0;
     std::memcpy(&first, call.args[0].data.data(), 4);
     fd = first;
@@ -170,7 +170,7 @@ void ChildHang::on_event(const Event& e) {
   }
   const auto* x = std::get_if<SyscallExit>(&e.body);
   if (!x) return;
-  int fd = static_cast<int>(x->args[0].raw);
+  int fd = static_cast<int>(x->arg(0));
   if (x->sysno == SysNo::close) {
     parked_.erase({pid, fd});
   } else if (is_pipe_read(x->sysno)) {
@@ -199,7 +199,7 @@ std::vector<Finding> ChildHang::current() const {
   std::vector<Wait> waits;
   for (const auto& [tid, call] : table_.all_in_flight())
     if (is_pipe_read(call.call.sysno))
-      waits.push_back({table_.pid_of(tid), tid, static_cast<int>(call.call.args[0].raw), call.entered,
+      waits.push_back({table_.pid_of(tid), tid, static_cast<int>(call.call.arg(0)), call.entered,
                        fmt::format("blocked in {}", call_text(call.call))});
   for (const auto& [key, v] : parked_)
     waits.push_back({key.first, v.second, key.second, v.first,

@@ -153,14 +153,14 @@ void Diagnosis::park(Nanos ts) {
     futex = futex || s == SysNo::futex;
     // A futex wait with no timeout begun within the last second, seen: threads taking turns
     // on a lock (contention), not threads blocked for good on each other.
-    if (s == SysNo::futex && !call.unseen && call.call.args[3].raw == 0 && ts - call.entered < std::chrono::seconds(1))
+    if (s == SysNo::futex && !call.unseen && call.call.arg(3) == 0 && ts - call.entered < std::chrono::seconds(1))
       cycling = true;
     // restart_syscall: a timed sleep or wait that a signal or an attach interrupted (Go's
     // sysmon in nanosleep, seen so when the tracer interrupted it): a sleep too.
     go_parked_ = go_parked_ || s == SysNo::epoll_pwait || s == SysNo::nanosleep || s == SysNo::restart_syscall;
     // Go's netpoller sleeps until the next timer: a timeout of -1 is no timer at all.
-    if (s == SysNo::epoll_pwait || s == SysNo::epoll_wait) timer_ = timer_ || static_cast<int>(call.call.args[3].raw) >= 0;
-    if (s == SysNo::epoll_pwait2) timer_ = timer_ || call.call.args[3].raw != 0;
+    if (s == SysNo::epoll_pwait || s == SysNo::epoll_wait) timer_ = timer_ || static_cast<int>(call.call.arg(3)) >= 0;
+    if (s == SysNo::epoll_pwait2) timer_ = timer_ || call.call.arg(3) != 0;
     // A thread asleep (a C program's sleep(), Go's sysmon): a timer too.
     if (s == SysNo::nanosleep || s == SysNo::clock_nanosleep || s == SysNo::restart_syscall) timer_ = true;
     io = io || !(is_go_noise(s) || s == SysNo::restart_syscall);  // (a timed wait an attach interrupted)
@@ -213,7 +213,7 @@ std::vector<Finding> Diagnosis::stall_findings() const {
     const ProcessInfo* p = table_.process(pid);
     bool tty_read = false;
     if (p && call.call.sysno == SysNo::read) {
-      auto it = p->fds.find(static_cast<int>(call.call.args[0].raw));
+      auto it = p->fds.find(static_cast<int>(call.call.arg(0)));
       tty_read = it != p->fds.end() && (it->second.path.rfind("/dev/pts/", 0) == 0 || it->second.path == "/dev/tty");
     }
     if (tty_read && pid != root) {

@@ -12,11 +12,11 @@ namespace gotrace::analyzers {
 namespace {
 
 bool may_block(const SyscallEnter& e, const ProcessTable& t, int32_t pid) {
-  if (e.sysno == SysNo::getrandom) return (e.args[2].raw & GRND_NONBLOCK) == 0;
+  if (e.sysno == SysNo::getrandom) return (e.arg(2) & GRND_NONBLOCK) == 0;
   if (e.sysno == SysNo::read) {
     const ProcessInfo* p = t.process(pid);
     if (!p) return false;
-    auto it = p->fds.find(static_cast<int>(e.args[0].raw));
+    auto it = p->fds.find(static_cast<int>(e.arg(0)));
     return it != p->fds.end() && it->second.path == "/dev/random";
   }
   return false;
@@ -116,7 +116,7 @@ void BlockingGetrandom::on_event(const Event& e) {
       }
     }
     if (to_be_restarted(x->ret)) {
-      restarted_[tid] = {x->args[0].raw, x->args[1].raw, x->args[2].raw, entered, times + 1, std::move(stack),
+      restarted_[tid] = {x->arg(0), x->arg(1), x->arg(2), entered, times + 1, std::move(stack),
                          pid, e.ts, entry_text(as_entry), began_unseen};
       return;
     }
@@ -150,7 +150,7 @@ const BlockingGetrandom::Restarted* BlockingGetrandom::restarted(int32_t tid, co
   auto it = restarted_.find(tid);
   if (it == restarted_.end() || call.sysno != SysNo::getrandom) return nullptr;
   const Restarted& r = it->second;
-  return r.buf == call.args[0].raw && r.len == call.args[1].raw && r.flags == call.args[2].raw ? &r : nullptr;
+  return r.buf == call.arg(0) && r.len == call.arg(1) && r.flags == call.arg(2) ? &r : nullptr;
 }
 
 Nanos BlockingGetrandom::wait_start(int32_t tid, const InFlightCall& call) const {

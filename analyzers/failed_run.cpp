@@ -108,7 +108,7 @@ void FailedRun::on_event(const Event& e) {
   }
   const auto* x = std::get_if<SyscallExit>(&e.body);
   if (!x) return;
-  if (x->sysno == SysNo::write && x->args[0].raw == 2 && x->ret > 0) {
+  if (x->sysno == SysNo::write && x->arg(0) == 2 && x->ret > 0) {
     on_stderr(pid, x->args[1].data);
     return;
   }

@@ -39,7 +39,7 @@ std::string mean_text(Nanos d) {
 void LockContention::on_event(const Event& e) {
   const int32_t tid = raw(e.tid);
   if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
-    if (in->sysno == SysNo::futex && waits(in->args[1].raw)) pending_[tid] = {in->args[0].raw, e.ts};
+    if (in->sysno == SysNo::futex && waits(in->arg(1))) pending_[tid] = {in->arg(0), e.ts};
     return;
   }
   if (const auto* x = std::get_if<SyscallExit>(&e.body)) {

@@ -19,15 +19,15 @@ void LockWait::on_event(const Event& e) {
     return;
   }
   if (const auto* x = std::get_if<SyscallExit>(&e.body)) {
-    if (waits_for_lock(x->sysno, x->args[1].raw))
-      end_wait(pid, raw(e.tid), static_cast<int>(x->args[0].raw), x->entered, e.ts, call_text(*x));
+    if (waits_for_lock(x->sysno, x->arg(1)))
+      end_wait(pid, raw(e.tid), static_cast<int>(x->arg(0)), x->entered, e.ts, call_text(*x));
     return;
   }
   // A wait seen only in /proc (light mode, attach) ends when a report shows the thread
   // elsewhere.
   for (const EndedCall& c : table_.ended_unseen())
-    if (waits_for_lock(c.call.call.sysno, c.call.call.args[1].raw))
-      end_wait(c.pid, c.tid, static_cast<int>(c.call.call.args[0].raw), c.call.entered, c.ended,
+    if (waits_for_lock(c.call.call.sysno, c.call.call.arg(1)))
+      end_wait(c.pid, c.tid, static_cast<int>(c.call.call.arg(0)), c.call.entered, c.ended,
                call_text(c.call.call));
 }
 
@@ -99,14 +99,14 @@ std::vector<Finding> LockWait::findings() const {
   std::vector<Finding> out;
   Nanos now = table_.now();
   for (const auto& [tid, call] : table_.all_in_flight()) {
-    if (!waits_for_lock(call.call.sysno, call.call.args[1].raw) || now - call.entered < threshold_) continue;
+    if (!waits_for_lock(call.call.sysno, call.call.arg(1)) || now - call.entered < threshold_) continue;
     Wait w;
     w.pid = table_.pid_of(tid);
     w.tid = tid;
     w.since = call.entered;
     w.until = now;
     w.call = call_text(call.call);
-    w.fd = static_cast<int>(call.call.args[0].raw);
+    w.fd = static_cast<int>(call.call.arg(0));
     w.path = path_of(w.pid, w.fd);
     if (auto h = holders_.find({w.pid, w.fd}); h != holders_.end()) w.holder = h->second;
     out.push_back(finding(w, true));

@@ -172,7 +172,7 @@ std::string NetworkWait::netpoller(int32_t pid) const {
   for (const auto& [tid, call] : table_.all_in_flight()) {
     SysNo s = call.call.sysno;
     if (table_.pid_of(tid) == pid && (s == SysNo::epoll_pwait || s == SysNo::epoll_wait || s == SysNo::epoll_pwait2)) {
-      long timeout = static_cast<int>(call.call.args[3].raw);
+      long timeout = static_cast<int>(call.call.arg(3));
       return fmt::format("netpoller thread {} in {}(timeout={})", tid, syscall_info(s).name,
                          s == SysNo::epoll_pwait2 ? std::string("...") : std::to_string(timeout));
     }

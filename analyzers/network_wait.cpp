@@ -117,7 +117,7 @@ void NetworkWait::on_process_end(int32_t pid, Nanos ts) {
 void NetworkWait::on_connect_entry(int32_t pid, const SyscallEnter& in, Nanos ts) {
   // A blocking connect (C programs, git, curl, ssh): the wait is inside the call. Go's
   // non-blocking connect returns at once and its exit takes over.
-  Conn* c = conn(pid, static_cast<int>(in.args[0].raw));
+  Conn* c = conn(pid, static_cast<int>(in.arg(0)));
   if (!c) return;
   connect_stacks_[in.call];  // its stack (taken at entry) follows
   c->peer = sockaddr_text(in.args[1].data);
@@ -133,7 +133,7 @@ void NetworkWait::on_exit(int32_t pid, const SyscallExit& x, Nanos ts) {
     dial_stack = std::move(it->second);
     connect_stacks_.erase(it);
   }
-  int fd = static_cast<int>(x.args[0].raw);
+  int fd = static_cast<int>(x.arg(0));
   if (x.sysno == SysNo::connect) {
     if (Conn* c = conn(pid, fd)) on_connect_exit(*c, x, std::move(dial_stack), ts);
     return;
@@ -193,7 +193,7 @@ void NetworkWait::on_connect_exit(Conn& c, const SyscallExit& x, std::vector<std
 
 // getsockopt(SO_ERROR): how Go learns that its non-blocking connect ended.
 void NetworkWait::on_so_error(Conn& c, const SyscallExit& x, Nanos ts) {
-  if (x.failed() || x.args[1].raw != SOL_SOCKET || x.args[2].raw != SO_ERROR || x.args[3].data.size() < 4) return;
+  if (x.failed() || x.arg(1) != SOL_SOCKET || x.arg(2) != SO_ERROR || x.args[3].data.size() < 4) return;
   int value;
   std::memcpy(&value, x.args[3].data.data(), 4);
   if (!c.connect_pending) return;

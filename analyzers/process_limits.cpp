@@ -18,7 +18,7 @@ void ProcessLimits::on_event(const Event& e) {
     if (count++ == 0) first = call_text(*x);
     return;
   }
-  if (x->sysno == SysNo::write && x->args[0].raw == 2 && x->ret > 0) {
+  if (x->sysno == SysNo::write && x->arg(0) == 2 && x->ret > 0) {
     const std::string& d = x->args[1].data;
     if (auto open = unfinished_.find(pid); open != unfinished_.end()) {
       // Go's runtime prints its message in pieces ("...thread (have ", "7", " already; ..."):

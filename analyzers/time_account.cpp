@@ -162,8 +162,8 @@ std::vector<TimeAccount::Item> items_of(const std::vector<NetworkWait::PeerSpans
 }  // namespace
 
 TimeAccount::WaitKind TimeAccount::kind_of(const SyscallEnter& c) {
-  if (waits_for_lock(c.sysno, c.args[1].raw)) return WaitKind::Lock;
-  if (c.sysno == SysNo::getrandom && (c.args[2].raw & GRND_NONBLOCK) == 0) return WaitKind::Getrandom;
+  if (waits_for_lock(c.sysno, c.arg(1))) return WaitKind::Lock;
+  if (c.sysno == SysNo::getrandom && (c.arg(2) & GRND_NONBLOCK) == 0) return WaitKind::Getrandom;
   return WaitKind::None;
 }
 

@@ -12,9 +12,15 @@ namespace gotrace {
 // How an argument is captured and shown. The comment after each kind says what Arg::data
 // holds after capture ("-" = nothing; "entry"/"exit" = when it is read). All multi-byte
 // struct layouts are the tracee architecture's (x86_64 for now), copied byte for byte.
+//
+// Width: the kernel reads int-sized kinds (Int, Uint, fds, flags and enums passed as int or
+// unsigned int) as the low 32 bits of the register, whatever the caller left above them;
+// arg_bits() says which. Long, Ulong, Hex, pointers and pointer-sized flags are 64 bits.
 #define GT_ARG_KINDS(X)                                                                       \
-  X(Int)            /* -  signed decimal */                                                  \
-  X(Uint)           /* -  unsigned decimal */                                                \
+  X(Int)            /* -  int: signed decimal, 32 bits */                                    \
+  X(Uint)           /* -  unsigned int: unsigned decimal, 32 bits */                         \
+  X(Long)           /* -  long, loff_t: signed decimal, 64 bits */                           \
+  X(Ulong)          /* -  size_t, unsigned long: unsigned decimal, 64 bits */                \
   X(Hex)            /* -  0x... (undecoded syscalls get only these) */                       \
   X(Ptr)            /* -  NULL or 0x... */                                                   \
   X(Fd)             /* entry: with -y, the fd's target ("/path", "socket:[123]" or a         \
@@ -80,6 +86,10 @@ enum class ArgKind : uint8_t {
 };
 
 const char* arg_kind_name(ArgKind k);
+
+// How many low bits of the register the kernel reads for an argument of this kind: 32 for
+// int-sized kinds, 64 for the rest.
+int arg_bits(ArgKind k);
 
 enum class ArgState : uint8_t {
   Raw,         // only the register value; nothing was read (or nothing to read)

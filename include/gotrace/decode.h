@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "gotrace/arg.h"
+#include "gotrace/number_set.h"
 #include "gotrace/syscall_table.h"
 #include "gotrace/task_access.h"
 
@@ -16,6 +17,10 @@ struct CaptureOptions {
   uint32_t path_limit = 4096;   // bytes kept of a path
   uint32_t vector_limit = 64;   // iovecs, pollfds, epoll events, argv entries kept
   int fd_detail = 0;            // 0: none, 1: -y paths, 2: -yy socket details
+  // -e write= / -e read=: every byte sent / received through these fds is kept (for the
+  // hex dump), not only buffer_limit of it.
+  NumberSet dump_write = {}, dump_read = {};
+  bool whole_buffers = false;  // set by capture itself for a call on a dumped fd
 };
 
 // Precondition: the task is in a syscall-entry (or seccomp) stop; args[i].raw hold the

@@ -38,6 +38,10 @@ struct SyscallEnter {
   int32_t number = -1;  // the architecture's number (for syscall_NNN when unknown)
   Args args;
   bool operator==(const SyscallEnter&) const = default;
+
+  // Argument i as the kernel reads it (SyscallInfo::value / signed_value).
+  uint64_t arg(int i) const { return syscall_info(sysno).value(args, i); }
+  int64_t sarg(int i) const { return syscall_info(sysno).signed_value(args, i); }
 };
 
 // A syscall returned. Repeats the arguments (entry captures plus exit captures) so most
@@ -56,6 +60,8 @@ struct SyscallExit {
 
   bool failed() const { return ret < 0 && ret >= -4095; }
   int error() const { return failed() ? static_cast<int>(-ret) : 0; }
+  uint64_t arg(int i) const { return syscall_info(sysno).value(args, i); }
+  int64_t sarg(int i) const { return syscall_info(sysno).signed_value(args, i); }
 };
 
 struct Rlimit {

@@ -12,9 +12,17 @@
 
 namespace gotrace::format {
 
+// -X: named constants and flags as names (strace's default), as numbers, or both.
+enum class XlatStyle : uint8_t { Abbrev, Raw, Verbose };
+
 struct FormatOptions {
   uint32_t string_limit = 32;  // -s: longest string/buffer printed before "..."
   int fd_detail = 0;           // -y / -yy: print fd targets captured in Arg::data
+  // -a: format_call_tail pads `out` with spaces so that "= RET" starts at this column, as
+  // strace does (the trace passes its line, 40 by default); 0 = no padding (evidence lines).
+  uint32_t column = 0;
+  XlatStyle xlat = XlatStyle::Abbrev;  // -X
+  bool verbose = false;                // -v: execve's environment in full
 };
 
 // One syscall as the formatter sees it. For an entry, `exited` is false and ret unused.
@@ -37,6 +45,13 @@ void format_call_head(std::string& out, const CallView& call, const FormatOption
 // Appends the arguments known only at exit, then ") = " and the return value, e.g.
 // `"abc", 3) = 3`, `) = -1 ENOENT (No such file or directory)`, `) = ?` for no return.
 void format_call_tail(std::string& out, const CallView& call, const FormatOptions& opt);
+
+// -e read= / -e write=: the data a call moved, as strace's hex dump lines (each ending in
+// '\n'); for iovec calls, " * N bytes in buffer K" before each buffer's dump. Appends
+// nothing when the call carries no data argument. `tid` is named when memory was unreadable.
+void format_io_dump(std::string& out, const CallView& call, int32_t tid);
+// One buffer as strace's dumpstr lines.
+void format_hex_dump(std::string& out, std::string_view data);
 
 // `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, si_uid=0, si_status=0} ---`
 // or `--- stopped by SIGSTOP ---` for a group-stop.

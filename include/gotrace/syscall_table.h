@@ -60,6 +60,12 @@ struct SyscallInfo {
   ArgKind kinds[kMaxArgs];
 
   bool has(uint32_t f) const { return (flags & f) != 0; }
+  // Argument i as the kernel reads it: the register cut to its kind's width (arg_bits),
+  // zero-extended, or sign-extended by signed_value. Decoders and analyzers read
+  // arguments through these (or SyscallEnter/SyscallExit::arg), never Arg::raw, so an
+  // fd is 32 bits everywhere. 0 past the sixth argument.
+  uint64_t value(const Args& a, int i) const;
+  int64_t signed_value(const Args& a, int i) const;
 };
 
 // Table row for a SysNo; SysNo::unknown yields a row named "syscall" with six Hex args.

@@ -1,24 +1,50 @@
-# The --trace text: strace's line format for decoded calls, -T durations, -tt timestamps,
-# -y paths, -o FILE with pid prefixes, and <unfinished ...>/<... resumed> for threads.
+# The --trace text: strace's line format for decoded calls, return values aligned at column
+# 40 (-a), -T durations, -tt timestamps, -y paths, -o FILE with pid prefixes as strace
+# puts them (every line with -f; else once a second task is traced), and
+# <unfinished ...>/<... resumed> for threads.
 source "$(dirname "$0")/lib.sh"
 
+# A single-threaded program, -o without -f: no pid prefix, "= " at column 40 (as strace)
 "$GOTRACE" --trace -o "$WORK/t.txt" -- "$PROGS/counts"
-grep -q '^[0-9]\+ \+getpid() = [0-9]\+$' "$WORK/t.txt" || fail "getpid line: $(grep -m1 getpid "$WORK/t.txt")"
+grep -qE '^getpid\(\) {32}= [0-9]+$' "$WORK/t.txt" || fail "getpid line: $(grep -m1 getpid "$WORK/t.txt")"
 grep -q 'openat(AT_FDCWD, "/proc/self/gotrace-nonexistent", O_RDONLY) = -1 ENOENT (No such file or directory)' "$WORK/t.txt" ||
   fail "openat line: $(grep -m1 gotrace-nonexistent "$WORK/t.txt")"
-grep -q 'close(1000) = -1 EBADF (Bad file descriptor)' "$WORK/t.txt" || fail "close line"
+grep -qE '^close\(1000\) += -1 EBADF \(Bad file descriptor\)$' "$WORK/t.txt" || fail "close line"
+# -f: the pid on every line; -a 0: no alignment
+"$GOTRACE" --trace -f -a 0 -o "$WORK/tf.txt" -- "$PROGS/counts"
+grep -qE '^[0-9]+ +getpid\(\) = [0-9]+$' "$WORK/tf.txt" || fail "-f -a0 getpid line: $(grep -m1 getpid "$WORK/tf.txt")"
 grep -q 'getrandom(".*"\(\.\.\.\)\?, 16, GRND_NONBLOCK) = 16' "$WORK/t.txt" || fail "getrandom line: $(grep -m1 getrandom "$WORK/t.txt")"
 grep -q '+++ exited with 0 +++' "$WORK/t.txt" || fail "exit line"
 grep -q '% time' "$WORK/t.txt" || fail "--trace should keep the summary (only -c drops the trace)"
 
 "$GOTRACE" -C -T -tt -y -o "$WORK/t2.txt" -- cat /etc/hostname >/dev/null
-grep -qE '^[0-9]+ +[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} openat\(AT_FDCWD, "/etc/hostname", O_RDONLY\) = [0-9]+</etc/hostname> <[0-9]+\.[0-9]{6}>$' "$WORK/t2.txt" ||
+grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} openat\(AT_FDCWD, "/etc/hostname", O_RDONLY\) = [0-9]+</etc/hostname> <[0-9]+\.[0-9]{6}>$' "$WORK/t2.txt" ||
   fail "-tt -T -y openat line: $(grep -m2 hostname "$WORK/t2.txt" | tail -1)"
 grep -qE 'read\([0-9]+</etc/hostname>, ' "$WORK/t2.txt" || fail "-y read line"
 grep -q '% time' "$WORK/t2.txt" || fail "-C printed no summary"
+
+# strace's options while comparing: bundled short options (-ve trace=), -e write= hex
+# dumps, -P (only calls on that path, by name or by an fd open on it), -X raw, -e signal=
+"$GOTRACE" -a0 -vetrace=write -e write=1 -o "$WORK/d.txt" -- echo hello dump >/dev/null
+grep -qxF 'write(1, "hello dump\n", 11) = 11' "$WORK/d.txt" || fail "-vetrace=write line: $(grep -m1 write "$WORK/d.txt")"
+grep -qxF ' | 00000  68 65 6c 6c 6f 20 64 75  6d 70 0a                 hello dump.      |' "$WORK/d.txt" ||
+  fail "-e write=1 dump: $(cat "$WORK/d.txt")"
+"$GOTRACE" -a0 --trace -P /etc/hostname -o "$WORK/p.txt" -- cat /etc/hostname >/dev/null
+grep -qE '^openat\(AT_FDCWD, "/etc/hostname", O_RDONLY\) = ([0-9]+)$' "$WORK/p.txt" || fail "-P openat: $(cat "$WORK/p.txt")"
+fd=$(sed -nE 's/^openat\(AT_FDCWD, "\/etc\/hostname", O_RDONLY\) = ([0-9]+)$/\1/p' "$WORK/p.txt")
+grep -qE "^read\($fd, " "$WORK/p.txt" || fail "-P: the read on the file's fd: $(cat "$WORK/p.txt")"
+grep -qE "^close\($fd\) = 0$" "$WORK/p.txt" || fail "-P: the close of the file's fd"
+others=$(grep -E '^[a-z_0-9]+\(' "$WORK/p.txt" | grep -vE '^(openat|read|fadvise64|fstat|close|newfstatat)\(' || true)
+[ -z "$others" ] || fail "-P showed calls not on the path: $others"
+"$GOTRACE" --trace -a0 -Xraw -e trace=kill -e signal=\!SIGCONT -o "$WORK/x.txt" -- sh -c 'kill -CONT $$; kill -WINCH $$' >/dev/null
+grep -qE '^kill\([0-9]+, 18\) = 0$' "$WORK/x.txt" || fail "-Xraw kill: $(cat "$WORK/x.txt")"
+grep -q 'SIGCONT {' "$WORK/x.txt" && fail "-e signal=!SIGCONT showed SIGCONT"
+grep -q '^--- SIGWINCH {' "$WORK/x.txt" || fail "-e signal=!SIGCONT hid SIGWINCH: $(cat "$WORK/x.txt")"
 
 # Threads interleave: some line must be split into <unfinished ...> and <... resumed>.
 "$GOTRACE" --trace -o "$WORK/t3.txt" -- "$PROGS/threads"
 grep -q ' <unfinished \.\.\.>$' "$WORK/t3.txt" || fail "no <unfinished ...> line"
 grep -q '<\.\.\. [a-z_0-9]* resumed>' "$WORK/t3.txt" || fail "no <... resumed> line"
+# its threads' lines carry their tid: the prefix came with the second thread
+grep -qE '^[0-9]+ +[a-z_0-9]+\(' "$WORK/t3.txt" || fail "no pid prefix once threads run"
 echo "ok"

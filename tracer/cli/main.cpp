@@ -108,7 +108,9 @@ int run_live(const cli::Options& given) {
     };
   // Analyzers read request lines, TLS ClientHellos and DNS packets from socket buffers.
   lo.capture.buffer_limit = std::max<uint32_t>(opt.string_limit, opt.report == "none" ? 0 : 1024);
-  lo.capture.fd_detail = opt.fd_detail;
+  lo.capture.fd_detail = std::max(opt.fd_detail, opt.trace_paths.empty() ? 0 : 1);  // -P matches fd targets
+  lo.capture.dump_read = opt.dump_read;
+  lo.capture.dump_write = opt.dump_write;
   lo.kill_on_exit = opt.kill_on_exit;
   lo.duration = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.duration_s));
   lo.inject = opt.inject;

@@ -2,10 +2,13 @@
 #include "options.h"
 
 #include <boost/program_options.hpp>
+#include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <sstream>
 
 #include "gotrace/error.h"
+#include "strace_names.h"
 
 namespace po = boost::program_options;
 
@@ -15,9 +18,11 @@ namespace {
 struct Raw {
   bool help = false, version = false, summary_only = false, summary_and_trace = false;
   bool trace = false, no_summary = false, durations = false, follow = false, wall = false;
-  bool quiet = false, kill_on_exit = false, no_status = false;
+  bool quiet = false, kill_on_exit = false, no_status = false, verbose = false;
+  std::string xlat = "abbrev";
+  std::vector<std::string> paths;
   std::string output, sort = "time";
-  int timestamps = 0, fd_detail = 0;
+  int timestamps = 0, fd_detail = 0, column = 40;
   uint32_t string_limit = 32;
   std::vector<std::string> exprs;
   std::vector<std::string> pids;
@@ -54,15 +59,29 @@ void describe_output(po::options_description& d, Raw& r) {
       ("expr,e", po::value(&r.exprs)->value_name("EXPR")->composing(),
        "trace=SET: which syscalls to show and count (names, %net %file %desc %process "
        "%signal %memory %ipc %clock %creds %stat, all, none, !negation); "
-       "signal=all|none: show Go's SIGURG preemption too, or no signals")
+       "signal=SET: which signals to show (names, numbers, all, none, !negation; by default "
+       "all but Go's SIGURG preemption); read=FDS / write=FDS: a hex dump of all the data "
+       "read from / written to those fds (implies --trace)")
       ("string-limit,s", po::value(&r.string_limit)->value_name("N"),
        "print at most N bytes of strings and buffers (default 32)")
       ("summary-sort,S", po::value(&r.sort)->value_name("KEY"),
        "sort the summary by time (default), calls, errors, name or nothing")
+      ("verbose,v", po::bool_switch(&r.verbose),
+       "print structures and arrays unabbreviated (execve's environment), as strace -v")
+      ("const-print-style,X", po::value(&r.xlat)->value_name("STYLE"),
+       "how flags and named constants are printed: abbrev (names, the default), raw "
+       "(numbers) or verbose (numbers with the names in a comment), as strace -X")
+      ("trace-path,P", po::value(&r.paths)->value_name("PATH")->composing(),
+       "trace only the calls that name PATH or use an fd open on it (repeatable), as "
+       "strace -P; the summary still counts every call")
       ("decode-fds", po::value(&r.fd_detail)->value_name("N"),
        "-y: show the path behind each fd; -yy: also socket protocol and addresses")
+      ("columns,a", po::value(&r.column)->value_name("COLUMN"),
+       "align return values in the trace at COLUMN (default 40, as strace)")
       ("follow-forks,f", po::bool_switch(&r.follow),
-       "follow children and threads (always on; accepted for strace habits)")
+       "follow children and threads (always on); with -o, prefix every line with its "
+       "pid from the start, as strace -f -o does (without it the prefix comes once a "
+       "second thread or process is traced)")
       ("summary-wall-clock,w", po::bool_switch(&r.wall),
        "summary times are wall-clock already (accepted for strace habits)");
 }
@@ -180,6 +199,36 @@ std::optional<std::string> translate(const std::string& a) {
   return std::nullopt;
 }
 
+// strace's number sets: [!]all|none|N[,N...], names through `named` (signals).
+template <typename Named>
+NumberSet parse_number_set(std::string_view value, const char* what, Named named) {
+  NumberSet set;
+  bool negate = !value.empty() && value.front() == '!';
+  if (negate) value.remove_prefix(1);
+  if (value.empty()) throw UsageError(std::string("empty set in -e ") + what + "=");
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t end = std::min(value.find(',', start), value.size());
+    std::string_view tok = value.substr(start, end - start);
+    int64_t n = -1;
+    auto [p, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), n);
+    if (tok == "all") {
+      set = NumberSet::all();
+    } else if (tok == "none") {
+      // nothing added
+    } else if (ec == std::errc() && p == tok.data() + tok.size() && n >= 0) {
+      set.add(n);
+    } else if (auto v = named(tok)) {
+      set.add(*v);
+    } else {
+      throw UsageError("invalid " + std::string(what) + " '" + std::string(tok) + "' in -e " + what + "=");
+    }
+    start = end + 1;
+  }
+  if (negate) set.negate();
+  return set;
+}
+
 void apply_expr(const std::string& expr, Options& o) {
   std::string_view e = expr;
   auto eq = e.find('=');
@@ -188,19 +237,49 @@ void apply_expr(const std::string& expr, Options& o) {
   if (key == "trace" || key == "t") {
     o.filter = SyscallFilter::parse(value);
   } else if (key == "signal" || key == "signals" || key == "s") {
-    if (value == "all") {
-      o.show_sigurg = true;
-    } else if (value == "none" || value == "!all") {
-      o.show_signals = false;
-    } else {
-      throw UsageError("unsupported -e signal=" + std::string(value) + " (use all or none)");
-    }
+    o.signals = parse_number_set(value, "signal", [](std::string_view name) -> std::optional<int64_t> {
+      std::string upper(name);
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      return record::strace::signal_from_name(upper);
+    });
+  } else if (key == "read" || key == "reads" || key == "r" || key == "write" || key == "writes" || key == "w") {
+    const bool reads = key.front() == 'r';
+    (reads ? o.dump_read : o.dump_write) =
+        parse_number_set(value, reads ? "read" : "write", [](std::string_view) { return std::optional<int64_t>{}; });
+    o.trace = true;
   } else if (key == "inject" || key == "fault") {
     o.inject.push_back(parse_inject(value, key == "fault"));
   } else {
     throw UsageError("unsupported -e qualifier '" + std::string(key) +
-                     "' (supported: trace=, signal=, inject=, fault=)");
+                     "' (supported: trace=, signal=, read=, write=, inject=, fault=)");
   }
+}
+
+// Short options bundled in one word as getopt takes them: `-vepoll` is -v -e poll, `-fTs99`
+// is -f -T -s 99, `-ftt` is -f -tt. Returns false when a letter is not an option (Boost then
+// names the word in its error). Repeated -t / -y letters count as levels.
+bool bundle(const std::string& a, int& i, int argc, char** argv, const po::options_description& desc,
+            std::vector<std::string>& out) {
+  std::vector<std::string> words;
+  int t = 0, y = 0;
+  for (std::size_t k = 1; k < a.size(); ++k) {
+    const char c = a[k];
+    if (c == 't') { ++t; continue; }
+    if (c == 'y') { ++y; continue; }
+    const po::option_description* od = desc.find_nothrow(std::string("-") + c, false);
+    if (!od) return false;
+    words.push_back(std::string("-") + c);
+    if (od->semantic()->max_tokens() > 0) {
+      if (k + 1 < a.size()) words.push_back(a.substr(k + 1));
+      else if (i + 1 < argc) words.push_back(argv[++i]);
+      break;
+    }
+  }
+  if (t > 3 || y > 2) return false;
+  if (t) out.push_back("--timestamps=" + std::to_string(t));
+  if (y) out.push_back("--decode-fds=" + std::to_string(y));
+  out.insert(out.end(), words.begin(), words.end());
+  return true;
 }
 
 // Splits argv into the option words for Boost (strace spellings translated) and, into o,
@@ -229,6 +308,16 @@ std::vector<std::string> split_argv(int argc, char** argv, const po::options_des
       opt_args.push_back(*t);
       continue;
     }
+    // strace's long spellings of -e: --trace=SET (bare --trace is gotrace's own switch),
+    // --signal=SET, --read=FDS, --write=FDS
+    if (auto eq = a.find('='); eq != std::string::npos &&
+        (a.starts_with("--trace=") || a.starts_with("--signal=") || a.starts_with("--signals=") ||
+         a.starts_with("--read=") || a.starts_with("--write="))) {
+      opt_args.push_back("-e");
+      opt_args.push_back(a.substr(2));
+      continue;
+    }
+    if (a.size() > 2 && a[1] != '-' && bundle(a, i, argc, argv, desc, opt_args)) continue;
     opt_args.push_back(a);
     // An option that takes a value as the next word consumes it (e.g. -o FILE, -e X).
     bool is_long = a.rfind("--", 0) == 0;
@@ -282,6 +371,22 @@ void build_options(const Raw& r, Options& o) {
   if (r.fd_detail < 0 || r.fd_detail > 2) throw UsageError("--decode-fds takes 0 to 2");
   o.fd_detail = r.fd_detail;
   o.string_limit = r.string_limit;
+  if (r.column < 0) throw UsageError("-a takes a column number, 0 or more");
+  o.column = r.column;
+  o.follow = r.follow;
+  o.verbose = r.verbose;
+  if (r.xlat == "abbrev") o.xlat = format::XlatStyle::Abbrev;
+  else if (r.xlat == "raw") o.xlat = format::XlatStyle::Raw;
+  else if (r.xlat == "verbose") o.xlat = format::XlatStyle::Verbose;
+  else throw UsageError("invalid -X '" + r.xlat + "' (abbrev, raw or verbose)");
+  for (const std::string& p : r.paths) {  // the path as given, and where it resolves (as strace)
+    if (p.empty()) throw UsageError("-P needs a path");
+    o.trace_paths.push_back(p);
+    if (char* real = realpath(p.c_str(), nullptr)) {
+      if (p != real) o.trace_paths.emplace_back(real);
+      free(real);
+    }
+  }
   o.sort = analyzers::parse_sort_key(r.sort);
   for (const std::string& e : r.exprs) apply_expr(e, o);
   for (const std::string& spec : r.inject) o.inject.push_back(parse_inject(spec));
@@ -312,7 +417,12 @@ void build_options(const Raw& r, Options& o) {
   if (int(r.full) + int(r.light) + int(r.thorough) > 1)
     throw UsageError("--full, --thorough and --light exclude each other");
   o.light = !r.full && !r.thorough;
-  o.selection_explicit = r.summary_only || o.trace || !r.exprs.empty() || o.format != "text";
+  // -P and -e read=/write= act on every call, as strace's do: no filter may skip one.
+  if (!o.trace_paths.empty() || !o.dump_read.empty() || !o.dump_write.empty()) {
+    o.full = true;
+    o.light = false;
+  }
+  o.selection_explicit = r.summary_only || o.trace || !r.exprs.empty() || o.format != "text" || !r.paths.empty();
   o.from_strace = r.from_strace;
   o.show_filter = r.show_filter && !o.replay;  // a replay shows no filter
 }

@@ -7,12 +7,22 @@
 #include <string>
 #include <vector>
 
+#include "gotrace/format.h"
+#include "gotrace/number_set.h"
 #include "gotrace/syscall_filter.h"
 #include "summary.h"
 #include "tamper_spec.h"
 #include "text_sink.h"
 
 namespace gotrace::cli {
+
+// Every signal but Go's SIGURG preemption (noise in a Go trace; -e signal=all shows it).
+inline NumberSet default_signals() {
+  NumberSet s;
+  s.add(23);  // SIGURG
+  s.negate();
+  return s;
+}
 
 struct Options {
   bool help = false;
@@ -23,11 +33,16 @@ struct Options {
   std::string output_path;  // -o; empty = stderr
   sinks::Timestamps timestamps = sinks::Timestamps::None;
   bool durations = false;
+  bool follow = false;   // -f: with -o, the pid column from the first line
+  int column = 40;       // -a: the column return values are aligned at
   int fd_detail = 0;
   uint32_t string_limit = 32;
   SyscallFilter filter;
-  bool show_sigurg = false;
-  bool show_signals = true;
+  NumberSet signals = default_signals();  // -e signal=: the signals the trace shows
+  NumberSet dump_read, dump_write;        // -e read= / -e write=: fds whose data is dumped
+  bool verbose = false;                   // -v
+  format::XlatStyle xlat = format::XlatStyle::Abbrev;  // -X
+  std::vector<std::string> trace_paths;   // -P
   analyzers::SortKey sort = analyzers::SortKey::Time;
   std::vector<std::string> command;
   std::vector<int> attach_pids;  // -p

@@ -46,6 +46,8 @@ Pipeline::Pipeline(const Options& opt) : opt_(opt) {
   format::FormatOptions fmt_opt;
   fmt_opt.string_limit = opt.string_limit;
   fmt_opt.fd_detail = opt.fd_detail;
+  fmt_opt.xlat = opt.xlat;
+  fmt_opt.verbose = opt.verbose;
   auto snapshot = std::make_unique<sinks::SnapshotReport>(*summary_out_, fmt_opt);
   fanout_.add(*snapshot);
   owned_.push_back(std::move(snapshot));
@@ -60,9 +62,13 @@ Pipeline::Pipeline(const Options& opt) : opt_(opt) {
     to.format = fmt_opt;
     to.timestamps = opt.timestamps;
     to.durations = opt.durations;
-    to.pid_column = !opt.output_path.empty();
-    to.show_sigurg = opt.show_sigurg;
-    to.show_signals = opt.show_signals;
+    to.to_file = !opt.output_path.empty();
+    to.pid_column = to.to_file && opt.follow;
+    to.format.column = static_cast<uint32_t>(opt.column);
+    to.signals = opt.signals;
+    to.dump_read = opt.dump_read;
+    to.dump_write = opt.dump_write;
+    to.paths = opt.trace_paths;
     to.show_stacks = opt.stacks;
     to.filter = opt.filter;
     owned_.push_back(std::make_unique<sinks::TextSink>(*out_, std::move(to)));

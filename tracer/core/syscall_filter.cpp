@@ -41,6 +41,10 @@ SyscallFilter SyscallFilter::parse(std::string_view expr) {
         if (rows[i].has(flag)) f.selected_[i] = true;
     } else if (auto s = sysno_from_name(tok)) {
       f.selected_[static_cast<std::size_t>(*s)] = true;
+    } else if (uint32_t flag = syscall_class_flag(tok)) {  // strace's old spelling: "network", "file"
+      auto rows = all_syscalls();
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].has(flag)) f.selected_[i] = true;
     } else if (!optional) {
       throw UsageError("invalid system call '" + std::string(tok) + "'");
     }

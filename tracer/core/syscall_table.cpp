@@ -67,6 +67,34 @@ const char* arg_kind_name(ArgKind k) {
   return "?";
 }
 
+int arg_bits(ArgKind k) {
+  switch (k) {
+    case Int: case Uint: case Fd: case DirFd:
+    case SockDomain: case SockType: case SockProto: case SockFlags: case SockLevel:
+    case SockOptName: case ShutdownHow: case MsgFlags:
+    case OpenFlags: case Mode: case AtFlags: case AccessMode: case Whence:
+    case FutexOp: case FutexVal: case FutexVal3: case EpollCtlOp: case TimeoutMs:
+    case ClockId: case TimerFlags: case SigprocmaskHow: case Signo: case GrndFlags:
+    case CloseRangeFlags: case WaitOptions: case IdType: case RlimitResource:
+    case FcntlCmd: case FlockOp:
+      return 32;
+    default:
+      return 64;
+  }
+}
+
+uint64_t SyscallInfo::value(const Args& a, int i) const {
+  if (i < 0 || i >= kMaxArgs) return 0;
+  const uint64_t r = a[static_cast<std::size_t>(i)].raw;
+  return i < nargs && arg_bits(kinds[i]) == 32 ? static_cast<uint32_t>(r) : r;
+}
+
+int64_t SyscallInfo::signed_value(const Args& a, int i) const {
+  if (i < 0 || i >= kMaxArgs) return 0;
+  const uint64_t r = a[static_cast<std::size_t>(i)].raw;
+  return i < nargs && arg_bits(kinds[i]) == 32 ? static_cast<int32_t>(r) : static_cast<int64_t>(r);
+}
+
 const SyscallInfo& syscall_info(SysNo s) {
   auto i = static_cast<std::size_t>(s);
   return i < std::size(kTable) ? kTable[i] : kUnknown;

@@ -30,14 +30,19 @@ void capture_fixed(Arg& a, TaskAccess& task, std::size_t len) {
   a.state = read_exact(task, a.raw, len, a.data) ? ArgState::Captured : ArgState::Unreadable;
 }
 
-void capture_buffer(Arg& a, TaskAccess& task, uint64_t count, uint64_t limit) {
+void capture_buffer(Arg& a, TaskAccess& task, uint64_t count, uint64_t limit, uint64_t whole) {
   if (a.raw == 0) return;
-  const uint64_t want = std::min(count, limit);
-  if (!read_exact(task, a.raw, want, a.data)) {
+  const uint64_t want = std::min(count, std::max(limit, whole));
+  // A buffer read whole for a dump (-e write=) that runs into unmapped memory keeps what
+  // could be read, as long as that covers what the line shows (strace reads only that).
+  const std::size_t old = a.data.size();
+  const long n = task.read(a.raw, want, a.data);
+  if (n < 0 || static_cast<uint64_t>(n) < std::min(count, limit)) {
+    a.data.resize(old);
     a.state = ArgState::Unreadable;
     return;
   }
-  a.state = count > limit ? ArgState::Truncated : ArgState::Captured;
+  a.state = count > limit || static_cast<uint64_t>(n) < want ? ArgState::Truncated : ArgState::Captured;
 }
 
 void capture_fd(Arg& a, TaskAccess& task, const CaptureOptions& opt, bool dirfd) {
@@ -85,7 +90,7 @@ void entry_arg(const SyscallInfo& info, const Pass& p, int i) {
     case K::Fd: capture_fd(a, task, opt, false); break;
     case K::DirFd: capture_fd(a, task, opt, true); break;
     case K::Path: capture_path(a, task, opt.path_limit); break;
-    case K::BufIn: capture_buffer(a, task, p.raw(i + 1), opt.buffer_limit); break;
+    case K::BufIn: capture_buffer(a, task, p.raw(i + 1), opt.buffer_limit, opt.whole_buffers ? UINT64_MAX : 0); break;
     case K::IovIn: capture_iov_in(a, p, i); break;
     case K::SockAddrIn: capture_sockaddr_in(a, p, i); break;
     case K::SockLenPtr: capture_socklen_entry(a, p); break;
@@ -150,16 +155,31 @@ void exit_arg(const SyscallInfo& info, const Pass& p, int i) {
   }
 }
 
+// The options for one call: with its fd in a -e write= / read= set, no buffer limit.
+const CaptureOptions& for_call(const SyscallInfo& info, const Args& args, const CaptureOptions& opt,
+                               bool exit, CaptureOptions& scratch) {
+  const NumberSet& dump = exit ? opt.dump_read : opt.dump_write;
+  if (dump.empty() || !info.has(exit ? kReceives : kSends) || !dump.has(info.signed_value(args, 0)))
+    return opt;
+  scratch = opt;
+  scratch.whole_buffers = true;
+  return scratch;
+}
+
 }  // namespace
 
 void capture_entry(const SyscallInfo& info, Args& args, TaskAccess& task,
-                   const CaptureOptions& opt) {
+                   const CaptureOptions& given) {
+  CaptureOptions scratch;
+  const CaptureOptions& opt = for_call(info, args, given, false, scratch);
   Pass p{sysno_of(info), args, task, opt};
   for (int i = 0; i < info.nargs; ++i) entry_arg(info, p, i);
 }
 
 void capture_exit(const SyscallInfo& info, int64_t ret, Args& args, TaskAccess& task,
-                  const CaptureOptions& opt) {
+                  const CaptureOptions& given) {
+  CaptureOptions scratch;
+  const CaptureOptions& opt = for_call(info, args, given, true, scratch);
   Pass p{sysno_of(info), args, task, opt, ret};
   // Lengths first: SockAddrOut and SockOptValOut read how much the kernel wrote from them.
   for (int i = 0; i < info.nargs; ++i)

@@ -40,7 +40,7 @@ long append_iovecs(std::string& out, TaskAccess& task, const CaptureOptions& opt
       if (with_data) {
         const uint64_t take = std::min(v.len, budget);
         budget -= take;
-        const uint64_t n = std::min<uint64_t>(take, opt.buffer_limit);
+        const uint64_t n = opt.whole_buffers ? take : std::min<uint64_t>(take, opt.buffer_limit);
         if (n < take) truncated = true;
         have = n == 0 || read_exact(task, v.base, n, out);
         if (have) store_u32(out, head + 8, static_cast<uint32_t>(n));
@@ -142,7 +142,7 @@ void capture_buf_out(Arg& a, const Pass& p) {
   }
   // getcwd returns a path (strace does not cut it at -s); other calls a byte count.
   const uint64_t limit = p.sysno == SysNo::getcwd ? p.opt.path_limit : p.opt.buffer_limit;
-  capture_buffer(a, p.task, static_cast<uint64_t>(p.ret), limit);
+  capture_buffer(a, p.task, static_cast<uint64_t>(p.ret), limit, p.opt.whole_buffers ? UINT64_MAX : 0);
 }
 
 }  // namespace gotrace::decode::detail

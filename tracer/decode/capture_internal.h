@@ -25,7 +25,8 @@ struct Pass {
   int64_t ret = 0;
 
   bool failed() const { return ret < 0 && ret >= -4095; }
-  uint64_t raw(int i) const { return i < kMaxArgs ? args[static_cast<std::size_t>(i)].raw : 0; }
+  // Argument i as the kernel reads it: cut to its kind's width (SyscallInfo::value).
+  uint64_t raw(int i) const { return syscall_info(sysno).value(args, i); }
 };
 
 inline void append_u32(std::string& out, uint32_t v) {
@@ -55,7 +56,9 @@ bool read_value(TaskAccess& task, uint64_t addr, T& v, std::string& scratch) {
 void capture_fixed(Arg& a, TaskAccess& task, std::size_t len);
 
 // min(count, limit) bytes at a.raw: Captured, Truncated (count > limit) or Unreadable.
-void capture_buffer(Arg& a, TaskAccess& task, uint64_t count, uint64_t limit);
+// The first min(count, limit) bytes at a.raw (Truncated when count > limit); with `whole`
+// above limit, up to that many, keeping a prefix cut by unmapped memory.
+void capture_buffer(Arg& a, TaskAccess& task, uint64_t count, uint64_t limit, uint64_t whole = 0);
 
 // Fd/DirFd entry: the fd's target with -y / -yy.
 void capture_fd(Arg& a, TaskAccess& task, const CaptureOptions& opt, bool dirfd);

@@ -14,7 +14,8 @@ void capture_strings(Arg& a, const Pass& p, bool envp) {
   if (a.raw == 0) return;
   // argv keeps whole strings (Exec events want them); envp only the count plus a prefix.
   const uint32_t max_entries = envp ? kMaxEnvEntries : p.opt.vector_limit;
-  const uint32_t str_limit = envp ? p.opt.buffer_limit : p.opt.path_limit;
+  // (envp: one byte past the limit, so that the formatter knows a string went on)
+  const uint32_t str_limit = envp ? p.opt.buffer_limit + 1 : p.opt.path_limit;
   bool truncated = false;
   uint32_t n = 0;
   for (;; ++n) {

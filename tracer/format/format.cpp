@@ -112,56 +112,77 @@ void put_return(std::string& out, const Ctx& c) {
     put_d(out, c.call.ret);
 }
 
-// Int arguments that are 64-bit (loff_t); every other Int is a C int, which callers may
-// pass zero-extended (glibc's wait4(-1, ...) arrives as 0xffffffff).
-bool is_long_int(SysNo s, int i) {
-  switch (s) {
-    case SysNo::lseek:
-    case SysNo::truncate:
-    case SysNo::ftruncate:
-    case SysNo::readahead: return i == 1;
-    case SysNo::pread64:
-    case SysNo::pwrite64:
-    case SysNo::preadv:
-    case SysNo::pwritev:
-    case SysNo::preadv2:
-    case SysNo::pwritev2: return i == 3;
-    case SysNo::fadvise64:
-    case SysNo::sync_file_range: return i == 1 || i == 2;
-    case SysNo::fallocate: return i == 2 || i == 3;
-    default: return false;
+// Kinds that are a named constant or a set of flags: -X raw prints their number, -X verbose
+// the number with the names in a comment (as strace; signals in decimal).
+bool is_named_constant(ArgKind k) {
+  switch (k) {
+    case ArgKind::OpenFlags: case ArgKind::AtFlags: case ArgKind::AccessMode: case ArgKind::Whence:
+    case ArgKind::FcntlCmd: case ArgKind::FlockOp: case ArgKind::SockDomain: case ArgKind::SockType:
+    case ArgKind::SockProto: case ArgKind::SockFlags: case ArgKind::SockLevel: case ArgKind::SockOptName:
+    case ArgKind::ShutdownHow: case ArgKind::MsgFlags: case ArgKind::EpollCtlOp: case ArgKind::ClockId:
+    case ArgKind::TimerFlags: case ArgKind::SigprocmaskHow: case ArgKind::Signo: case ArgKind::GrndFlags:
+    case ArgKind::CloseRangeFlags: case ArgKind::CloneFlags: case ArgKind::WaitOptions: case ArgKind::IdType:
+    case ArgKind::RlimitResource: case ArgKind::MmapProt: case ArgKind::MmapFlags:
+      return true;
+    default:
+      return false;
   }
 }
+
+void put_arg_names(std::string& out, const Ctx& c, int i);
 
 }  // namespace
 
 void put_arg(std::string& out, const Ctx& c, int i) {
+  const ArgKind k = c.kind(i);
+  const bool dirfd_cwd = k == ArgKind::DirFd && static_cast<int32_t>(c.raw(i)) == -100;
+  if (c.opt.xlat == XlatStyle::Abbrev || !(is_named_constant(k) || dirfd_cwd)) {
+    put_arg_names(out, c, i);
+    return;
+  }
+  std::string number;
+  if (k == ArgKind::Signo || dirfd_cwd)
+    put_d(number, c.sraw(i));
+  else
+    put_hex(number, c.raw(i));
+  out += number;
+  if (c.opt.xlat == XlatStyle::Raw) return;
+  std::string names;
+  put_arg_names(names, c, i);
+  if (names.starts_with(number)) {  // no name for it: as abbrev, "0x8 /* CLOSE_RANGE_??? */"
+    out += names.substr(number.size());
+    return;
+  }
+  if (dirfd_cwd) names = "AT_FDCWD";       // without its -y target
+  put(out, " /* {} */", names);
+}
+
+namespace {
+
+void put_arg_names(std::string& out, const Ctx& c, int i) {
   const Arg& a = c.arg(i);
   switch (c.kind(i)) {
     case ArgKind::Int:
-      if (is_long_int(c.call.sysno, i))
-        put_d(out, static_cast<int64_t>(a.raw));
-      else
-        put_d(out, static_cast<int32_t>(a.raw));
-      return;
-    case ArgKind::Uint: put_u(out, a.raw); return;
+    case ArgKind::Long: put_d(out, c.sraw(i)); return;
+    case ArgKind::Uint:
+    case ArgKind::Ulong: put_u(out, c.raw(i)); return;
     case ArgKind::Hex:
       if (c.call.sysno == SysNo::mknod || c.call.sysno == SysNo::mknodat) {
         put_fs_arg(out, c, i);  // dev_t
         return;
       }
-      put_hex(out, a.raw);
+      put_hex(out, c.raw(i));
       return;
-    case ArgKind::Ptr: put_ptr(out, a.raw); return;
+    case ArgKind::Ptr: put_ptr(out, c.raw(i)); return;
     case ArgKind::Fd:
-      put_fd(out, static_cast<int32_t>(a.raw), has_data(a) ? std::string_view(a.data) : "", c.opt);
+      put_fd(out, static_cast<int32_t>(c.raw(i)), has_data(a) ? std::string_view(a.data) : "", c.opt);
       return;
     case ArgKind::DirFd:
-      if (static_cast<int32_t>(a.raw) == -100) {  // AT_FDCWD
+      if (static_cast<int32_t>(c.raw(i)) == -100) {  // AT_FDCWD
         out += "AT_FDCWD";
         if (has_data(a)) put_fd_target(out, a.data, c.opt);
       } else {
-        put_fd(out, static_cast<int32_t>(a.raw), has_data(a) ? std::string_view(a.data) : "", c.opt);
+        put_fd(out, static_cast<int32_t>(c.raw(i)), has_data(a) ? std::string_view(a.data) : "", c.opt);
       }
       return;
     case ArgKind::Path:
@@ -222,9 +243,9 @@ void put_arg(std::string& out, const Ctx& c, int i) {
     case ArgKind::FutexOp:
     case ArgKind::FutexVal:
     case ArgKind::FutexVal3:
-      put_hex(out, a.raw);  // futex is printed whole; these appear only in odd tables
+      put_hex(out, c.raw(i));  // futex is printed whole; these appear only in odd tables
       return;
-    case ArgKind::FutexUaddr2: put_ptr(out, a.raw); return;
+    case ArgKind::FutexUaddr2: put_ptr(out, c.raw(i)); return;
     case ArgKind::FutexTimeout: put_timespec(out, a); return;
     default:
       put_process_arg(out, c, i);
@@ -232,6 +253,7 @@ void put_arg(std::string& out, const Ctx& c, int i) {
   }
 }
 
+}  // namespace
 }  // namespace detail
 
 using namespace detail;
@@ -256,7 +278,10 @@ void format_call_head(std::string& out, const CallView& call, const FormatOption
 void format_call_tail(std::string& out, const CallView& call, const FormatOptions& opt) {
   const Ctx c{call, opt, syscall_info(call.sysno)};
   put_args(out, c, split_point(c), c.info.nargs);
-  out += ") = ";
+  out += ") ";
+  // -a: strace pads with spaces so that "= RET" starts at the column (out is the line).
+  if (out.size() < opt.column) out.append(opt.column - out.size(), ' ');
+  out += "= ";
   put_return(out, c);
 }
 

@@ -279,14 +279,14 @@ void put_fs_arg(std::string& out, const Ctx& c, int i) {
       if (has_data(a))
         put_buffer(out, a.data, c.raw(i + 1), c.opt.string_limit);
       else
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
       break;
     case ArgKind::BufOut: put_buf_out(out, c, a); break;
     case ArgKind::IovIn:
     case ArgKind::IovOut: {
       const bool out_dir = c.kind(i) == ArgKind::IovOut;
       if (!has_data(a) || (out_dir && !c.call.exited)) {
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
         break;
       }
       const uint64_t budget = c.succeeded() ? static_cast<uint64_t>(c.call.ret) : 0;
@@ -294,30 +294,30 @@ void put_fs_arg(std::string& out, const Ctx& c, int i) {
                  a.state == ArgState::Truncated);
       break;
     }
-    case ArgKind::OpenFlags: put_sys_open_flags(out, c, a.raw); break;
+    case ArgKind::OpenFlags: put_sys_open_flags(out, c, c.raw(i)); break;
     case ArgKind::Mode:
       if (c.call.sysno == SysNo::mknod || c.call.sysno == SysNo::mknodat)
-        put_file_mode(out, a.raw);
+        put_file_mode(out, c.raw(i));
       else
-        put_octal_mode(out, a.raw);
+        put_octal_mode(out, c.raw(i));
       break;
-    case ArgKind::AtFlags: put_at_flags(out, c, a.raw); break;
-    case ArgKind::AccessMode: put_flags(out, kAccessModes, a.raw, "?_OK"); break;
-    case ArgKind::Whence: put_xval(out, kWhence, static_cast<uint32_t>(a.raw), "SEEK_???"); break;
+    case ArgKind::AtFlags: put_at_flags(out, c, c.raw(i)); break;
+    case ArgKind::AccessMode: put_flags(out, kAccessModes, c.raw(i), "?_OK"); break;
+    case ArgKind::Whence: put_xval(out, kWhence, static_cast<uint32_t>(c.raw(i)), "SEEK_???"); break;
     case ArgKind::OpenHow: put_open_how(out, a); break;
-    case ArgKind::FcntlCmd: put_xval(out, kFcntlCmds, static_cast<uint32_t>(a.raw), "F_???"); break;
+    case ArgKind::FcntlCmd: put_xval(out, kFcntlCmds, static_cast<uint32_t>(c.raw(i)), "F_???"); break;
     case ArgKind::FcntlArg: put_fcntl_arg(out, c, a); break;
-    case ArgKind::FlockOp: put_flags(out, kFlockOps, static_cast<uint32_t>(a.raw), "LOCK_???"); break;
+    case ArgKind::FlockOp: put_flags(out, kFlockOps, static_cast<uint32_t>(c.raw(i)), "LOCK_???"); break;
     case ArgKind::PipeFdsOut: put_pipe_fds(out, c, a); break;
     default:
       if ((c.call.sysno == SysNo::mknod || c.call.sysno == SysNo::mknodat) && i > 0 &&
           c.kind(i - 1) == ArgKind::Mode) {  // dev_t, as glibc's major()/minor() split it
-        const uint64_t dev = a.raw;
+        const uint64_t dev = c.raw(i);
         put(out, "makedev({:#x}, {:#x})", ((dev >> 32) & 0xfffff000) | ((dev >> 8) & 0xfff),
             ((dev >> 12) & 0xffffff00) | (dev & 0xff));
         break;
       }
-      put_hex(out, a.raw);
+      put_hex(out, c.raw(i));
       break;
   }
 }
@@ -373,3 +373,52 @@ bool fs_return(std::string& out, const Ctx& c) {
 }
 
 }  // namespace gotrace::format::detail
+
+namespace gotrace::format {
+
+void format_io_dump(std::string& out, const CallView& call, int32_t tid) {
+  const SyscallInfo& info = syscall_info(call.sysno);
+  const bool received = info.has(kReceives);
+  for (int i = 0; i < info.nargs; ++i) {
+    const Arg& a = call.args[static_cast<std::size_t>(i)];
+    if (!detail::has_data(a)) continue;
+    switch (info.kinds[i]) {
+      case ArgKind::BufIn:
+      case ArgKind::BufOut: {
+        // A write's buffer that ran into unmapped memory: strace fetches 64 KiB at a time,
+        // dumps the chunks it got and names the one it could not fetch.
+        const uint64_t count = info.kinds[i] == ArgKind::BufIn ? info.value(call.args, i + 1) : a.data.size();
+        if (a.data.size() >= count) {
+          format_hex_dump(out, a.data);
+          return;
+        }
+        constexpr uint64_t kChunk = 1 << 16;
+        const uint64_t shown = a.data.size() / kChunk * kChunk;
+        if (shown == 0) return;
+        format_hex_dump(out, std::string_view(a.data).substr(0, shown));
+        const uint64_t left = std::min(count - shown, kChunk);
+        detail::put(out, " | <Cannot fetch {} byte{} from pid {} @{:#x}>\n", left, left == 1 ? "" : "s", tid,
+                    a.raw + shown);
+        return;
+      }
+      case ArgKind::IovIn:
+      case ArgKind::IovOut: {
+        // writev: every buffer whole; readv: up to what the call returned
+        uint64_t left = received ? static_cast<uint64_t>(std::max<int64_t>(call.ret, 0)) : ~0ull;
+        layout::IovReader r(a.data, 0);
+        layout::IovEntry e;
+        for (int k = 0; left > 0 && r.next(e); ++k) {
+          const uint64_t n = std::min(e.len, left);
+          if (n == 0) break;
+          left -= n;
+          detail::put(out, " * {} bytes in buffer {}\n", n, k);
+          if (e.has_data) format_hex_dump(out, std::string_view(e.data).substr(0, n));
+        }
+        return;
+      }
+      default: break;
+    }
+  }
+}
+
+}  // namespace gotrace::format

@@ -192,35 +192,35 @@ void put_wait_arg(std::string& out, const Ctx& c, int i) {
   const Arg& a = c.arg(i);
   switch (c.kind(i)) {
     case ArgKind::EpollCtlOp:
-      put_xval(out, kEpollCtlOps, static_cast<uint32_t>(a.raw), "EPOLL_CTL_???");
+      put_xval(out, kEpollCtlOps, static_cast<uint32_t>(c.raw(i)), "EPOLL_CTL_???");
       break;
     case ArgKind::EpollEvent:
       if (has_data(a) && a.data.size() >= layout::kEpollEventSize)
         put_epoll_event(out, a.data);
       else
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
       break;
     case ArgKind::EpollEventsOut:
       if (c.succeeded() && has_data(a))
         put_array(out, a.data, layout::kEpollEventSize, static_cast<uint64_t>(c.call.ret),
                   c.opt.string_limit, [&](std::string_view e) { put_epoll_event(out, e); });
       else
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
       break;
-    case ArgKind::TimeoutMs: put_d(out, static_cast<int32_t>(a.raw)); break;
+    case ArgKind::TimeoutMs: put_d(out, static_cast<int32_t>(c.raw(i))); break;
     case ArgKind::TimespecIn:
     case ArgKind::TimespecOut: put_timespec(out, a); break;
     case ArgKind::TimevalIn:
       if (has_data(a) && a.data.size() >= layout::kTimevalSize)
         put_timespec_data(out, a.data, "tv_usec");
       else
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
       break;
-    case ArgKind::ClockId: put_xval(out, kClocks, static_cast<uint32_t>(a.raw), "CLOCK_???"); break;
-    case ArgKind::TimerFlags: put_flags(out, kTimerFlags, a.raw, "TIMER_???"); break;
+    case ArgKind::ClockId: put_xval(out, kClocks, static_cast<uint32_t>(c.raw(i)), "CLOCK_???"); break;
+    case ArgKind::TimerFlags: put_flags(out, kTimerFlags, c.raw(i), "TIMER_???"); break;
     case ArgKind::PollFds: {
       if (!has_data(a)) {
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
         break;
       }
       const uint32_t nfds = static_cast<uint32_t>(c.raw(i + 1));
@@ -236,7 +236,7 @@ void put_wait_arg(std::string& out, const Ctx& c, int i) {
                 });
       break;
     }
-    default: put_hex(out, a.raw); break;
+    default: put_hex(out, c.raw(i)); break;
   }
 }
 

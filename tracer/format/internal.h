@@ -66,7 +66,9 @@ struct Ctx {
   bool failed() const { return call.exited && call.ret < 0 && call.ret >= -4095; }
   bool succeeded() const { return call.exited && !failed(); }
   const Arg& arg(int i) const { return call.args[static_cast<std::size_t>(i)]; }
-  uint64_t raw(int i) const { return i < kMaxArgs ? arg(i).raw : 0; }
+  // Argument i as the kernel reads it: cut to its kind's width (SyscallInfo::value).
+  uint64_t raw(int i) const { return info.value(call.args, i); }
+  int64_t sraw(int i) const { return info.signed_value(call.args, i); }
   ArgKind kind(int i) const { return info.kinds[i]; }
 };
 

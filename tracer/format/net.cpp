@@ -204,9 +204,9 @@ void put_socklen(std::string& out, const Ctx& c, const Arg& a) {
 void put_net_arg(std::string& out, const Ctx& c, int i) {
   const Arg& a = c.arg(i);
   switch (c.kind(i)) {
-    case ArgKind::SockDomain: put_family(out, static_cast<uint32_t>(a.raw)); break;
+    case ArgKind::SockDomain: put_family(out, static_cast<uint32_t>(c.raw(i))); break;
     case ArgKind::SockType: {
-      const uint32_t type = static_cast<uint32_t>(a.raw);
+      const uint32_t type = static_cast<uint32_t>(c.raw(i));
       put_xval(out, kSockTypes, type & 0xf, "SOCK_???");
       if (type & ~0xfu) {
         out += '|';
@@ -215,7 +215,7 @@ void put_net_arg(std::string& out, const Ctx& c, int i) {
       break;
     }
     case ArgKind::SockProto: {
-      const uint32_t proto = static_cast<uint32_t>(a.raw);
+      const uint32_t proto = static_cast<uint32_t>(c.raw(i));
       switch (c.raw(0)) {
         case kAfInet:
         case kAfInet6: put_xval(out, kInetProtos, proto, "IPPROTO_???"); break;
@@ -229,10 +229,10 @@ void put_net_arg(std::string& out, const Ctx& c, int i) {
       }
       break;
     }
-    case ArgKind::SockFlags: put_flags(out, kSockFlags, a.raw, "SOCK_???"); break;
-    case ArgKind::SockLevel: put_xval(out, kSocketLevels, static_cast<uint32_t>(a.raw), "SOL_??"); break;
+    case ArgKind::SockFlags: put_flags(out, kSockFlags, c.raw(i), "SOCK_???"); break;
+    case ArgKind::SockLevel: put_xval(out, kSocketLevels, static_cast<uint32_t>(c.raw(i)), "SOL_??"); break;
     case ArgKind::SockOptName: {
-      const uint32_t name = static_cast<uint32_t>(a.raw);
+      const uint32_t name = static_cast<uint32_t>(c.raw(i));
       switch (static_cast<uint32_t>(c.raw(1))) {
         case kSolSocket: put_xval(out, kSockOptions, name, "SO_???"); break;
         case kSolIp: put_xval(out, kIpOptions, name, "IP_???"); break;
@@ -249,7 +249,7 @@ void put_net_arg(std::string& out, const Ctx& c, int i) {
     case ArgKind::SockOptValOut: {
       const Arg& len = c.arg(i + 1);
       if (!c.succeeded() || !has_data(len) || len.data.size() < 4) {
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
         break;
       }
       const auto rlen = static_cast<int32_t>(load<uint32_t>(len.data, 0));
@@ -259,25 +259,25 @@ void put_net_arg(std::string& out, const Ctx& c, int i) {
     }
     case ArgKind::SockAddrIn: {
       const auto len = static_cast<int32_t>(c.raw(i + 1));
-      if (a.raw == 0 || len < 2 || !has_data(a) || a.data.size() < 2)
-        put_ptr(out, a.raw);
+      if (c.raw(i) == 0 || len < 2 || !has_data(a) || a.data.size() < 2)
+        put_ptr(out, c.raw(i));
       else
         put_sockaddr(out, a.data);
       break;
     }
     case ArgKind::SockAddrOut:
       if (!c.succeeded() || !has_data(a) || a.data.size() < 2)
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
       else
         put_sockaddr(out, a.data);
       break;
     case ArgKind::SockLenPtr: put_socklen(out, c, a); break;
-    case ArgKind::ShutdownHow: put_xval(out, kShutdown, static_cast<uint32_t>(a.raw), "SHUT_???"); break;
-    case ArgKind::MsgFlags: put_msg_flags(out, static_cast<uint32_t>(a.raw)); break;
+    case ArgKind::ShutdownHow: put_xval(out, kShutdown, static_cast<uint32_t>(c.raw(i)), "SHUT_???"); break;
+    case ArgKind::MsgFlags: put_msg_flags(out, static_cast<uint32_t>(c.raw(i))); break;
     case ArgKind::MsgHdrIn: put_msghdr_in(out, c, a); break;
     case ArgKind::MsgHdrOut: put_msghdr_out(out, c, a); break;
     case ArgKind::MmsgHdrIn: put_mmsghdrs(out, c, i, a); break;
-    default: put_hex(out, a.raw); break;
+    default: put_hex(out, c.raw(i)); break;
   }
 }
 

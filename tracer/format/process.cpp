@@ -94,7 +94,7 @@ void put_strings(std::string& out, const Ctx& c, const Arg& a, bool envp) {
     return;
   }
   std::string_view d(a.data);
-  if (envp) {
+  if (envp && !c.opt.verbose) {
     const auto n = static_cast<std::size_t>(std::count(d.begin(), d.end(), '\0'));
     put_ptr(out, a.raw);
     put(out, " /* {} var{} */", n, n == 1 ? "" : "s");
@@ -246,19 +246,19 @@ void put_process_arg(std::string& out, const Ctx& c, int i) {
     case ArgKind::Argv: put_strings(out, c, a, false); break;
     case ArgKind::Envp: put_strings(out, c, a, true); break;
     case ArgKind::Clone3Args: put_clone3_args(out, a); break;
-    case ArgKind::CloneFlags: put_flags(out, kUnshareFlags, a.raw, "CLONE_???"); break;
+    case ArgKind::CloneFlags: put_flags(out, kUnshareFlags, c.raw(i), "CLONE_???"); break;
     case ArgKind::WaitStatusOut:
       if (c.succeeded() && c.call.ret > 0 && has_data(a) && a.data.size() >= 4)
         put_wait_status(out, load<int32_t>(a.data, 0));
       else
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
       break;
-    case ArgKind::WaitOptions: put_flags(out, kWaitOptions, static_cast<uint32_t>(a.raw), "W???"); break;
-    case ArgKind::IdType: put_xval(out, kIdTypes, static_cast<uint32_t>(a.raw), "P_???"); break;
+    case ArgKind::WaitOptions: put_flags(out, kWaitOptions, static_cast<uint32_t>(c.raw(i)), "W???"); break;
+    case ArgKind::IdType: put_xval(out, kIdTypes, static_cast<uint32_t>(c.raw(i)), "P_???"); break;
     case ArgKind::SiginfoOut: put_siginfo(out, a); break;
-    case ArgKind::ParentTidOut: put_ptr(out, a.raw); break;
+    case ArgKind::ParentTidOut: put_ptr(out, c.raw(i)); break;
     case ArgKind::RlimitResource:
-      put_xval(out, kResources, static_cast<uint32_t>(a.raw), "RLIMIT_???");
+      put_xval(out, kResources, static_cast<uint32_t>(c.raw(i)), "RLIMIT_???");
       break;
     case ArgKind::RlimitIn:
     case ArgKind::RlimitOut:
@@ -269,15 +269,15 @@ void put_process_arg(std::string& out, const Ctx& c, int i) {
         put_rlim(out, load<uint64_t>(a.data, 8));
         out += '}';
       } else {
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
       }
       break;
-    case ArgKind::MmapProt: put_flags(out, kMmapProt, a.raw, "PROT_???"); break;
-    case ArgKind::MmapFlags: put_mmap_flags(out, a.raw); break;
-    case ArgKind::GrndFlags: put_flags(out, kGrndFlags, a.raw, "GRND_???"); break;
+    case ArgKind::MmapProt: put_flags(out, kMmapProt, c.raw(i), "PROT_???"); break;
+    case ArgKind::MmapFlags: put_mmap_flags(out, c.raw(i)); break;
+    case ArgKind::GrndFlags: put_flags(out, kGrndFlags, c.raw(i), "GRND_???"); break;
     // An unsigned int: the kernel reads 32 bits.
-    case ArgKind::CloseRangeFlags: put_flags(out, kCloseRangeFlags, static_cast<uint32_t>(a.raw), "CLOSE_RANGE_???"); break;
-    default: put_hex(out, a.raw); break;
+    case ArgKind::CloseRangeFlags: put_flags(out, kCloseRangeFlags, static_cast<uint32_t>(c.raw(i)), "CLOSE_RANGE_???"); break;
+    default: put_hex(out, c.raw(i)); break;
   }
 }
 

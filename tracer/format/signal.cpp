@@ -146,25 +146,25 @@ void put_sigaction(std::string& out, std::string_view d) {
 void put_signal_arg(std::string& out, const Ctx& c, int i) {
   const Arg& a = c.arg(i);
   switch (c.kind(i)) {
-    case ArgKind::Signo: put_signal(out, static_cast<int32_t>(a.raw)); break;
+    case ArgKind::Signo: put_signal(out, static_cast<int32_t>(c.raw(i))); break;
     case ArgKind::SigprocmaskHow:
-      put_xval(out, kSigprocmaskHow, static_cast<uint32_t>(a.raw), "SIG_???");
+      put_xval(out, kSigprocmaskHow, static_cast<uint32_t>(c.raw(i)), "SIG_???");
       break;
     case ArgKind::SigsetIn:
     case ArgKind::SigsetOut:
       if (has_data(a) && a.data.size() >= layout::kSigsetSize)
         put_sigset(out, layout::load<uint64_t>(a.data, 0));
       else
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
       break;
     case ArgKind::SigactionIn:
     case ArgKind::SigactionOut:
       if (has_data(a) && a.data.size() >= layout::kSigactionSize)
         put_sigaction(out, a.data);
       else
-        put_ptr(out, a.raw);
+        put_ptr(out, c.raw(i));
       break;
-    default: put_hex(out, a.raw); break;
+    default: put_hex(out, c.raw(i)); break;
   }
 }
 

@@ -154,3 +154,35 @@ void put_fd_target(std::string& out, std::string_view target, const FormatOption
 }
 
 }  // namespace gotrace::format::detail
+
+namespace gotrace::format {
+
+// strace's dumpstr: 16 bytes a line, " | OFFSET  xx xx ... xx  xx ... xx  ASCII... |", the
+// offset at least 5 hex digits (more when the data is longer than 1 MiB), '.' for bytes
+// that are not printable ASCII.
+void format_hex_dump(std::string& out, std::string_view data) {
+  const std::size_t len = data.size();
+  int width = 5;
+  if (len > (1u << 20)) width = static_cast<int>((64 - __builtin_clzll(len - 1) + 3) / 4);
+  for (std::size_t off = 0; off < len; off += 16) {
+    detail::put(out, " | {:0{}x}  ", off, width);
+    for (std::size_t k = 0; k < 16; ++k) {
+      if (off + k < len)
+        detail::put(out, "{:02x} ", static_cast<unsigned char>(data[off + k]));
+      else
+        out += "   ";
+      if (k == 7 || k == 15) out += ' ';
+    }
+    for (std::size_t k = 0; k < 16; ++k) {
+      if (off + k >= len) {
+        out += ' ';
+        continue;
+      }
+      const auto ch = static_cast<unsigned char>(data[off + k]);
+      out += ch >= ' ' && ch < 0x7f ? static_cast<char>(ch) : '.';
+    }
+    out += " |\n";
+  }
+}
+
+}  // namespace gotrace::format

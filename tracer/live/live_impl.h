@@ -85,6 +85,7 @@ struct Task {
   int32_t number = -1;
   Nanos entered{0};
   Args args;
+  uint64_t arg(int i) const { return syscall_info(sysno).value(args, i); }  // as the kernel reads it
   bool stack_taken = false;  // a Stack event was emitted for the current call
   Nanos last_stop{0};       // its last ptrace stop: a thread quiet since is read from /proc
   Nanos reported{-1};       // when a ThreadStates event last listed it

@@ -496,7 +496,7 @@ void LiveSource::Impl::on_syscall_entry(Task& t, int64_t nr, const uint64_t (&ar
   bool stack = !t.compat && wants_stack_at_entry(t);
   if (stack) take_stack(t, ts);
   if (opt.before_terminal_write && (t.sysno == SysNo::write || t.sysno == SysNo::writev) &&
-      (static_cast<int32_t>(t.args[0].raw) == 1 || static_cast<int32_t>(t.args[0].raw) == 2))
+      (static_cast<int32_t>(t.arg(0)) == 1 || static_cast<int32_t>(t.arg(0)) == 2))
     opt.before_terminal_write();
   // --inject may skip the call, or hold the thread here for delay_enter.
   if (!(injector.active() && hold_at_entry(t, ts))) resume(t);  // in_syscall: stops at the exit

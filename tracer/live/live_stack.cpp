@@ -9,7 +9,7 @@ namespace gotrace::live {
 bool LiveSource::Impl::wants_stack_at_entry(const Task& t) const {
   if (opt.stacks && opt.stack_filter.selected(t.sysno)) return true;
   if (t.sysno == SysNo::connect) return true;  // whose code dialed a peer that may stall
-  return t.sysno == SysNo::getrandom && (t.args[2].raw & GRND_NONBLOCK) == 0;  // may block
+  return t.sysno == SysNo::getrandom && (t.arg(2) & GRND_NONBLOCK) == 0;  // may block
 }
 
 void LiveSource::Impl::take_stack(Task& t, Nanos ts) {

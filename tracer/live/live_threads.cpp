@@ -46,7 +46,7 @@ void LiveSource::Impl::snapshot_lock_waits() {
 
 // In a flock or F_SETLKW that blocks: seen entering it, or read from /proc at a tick.
 bool LiveSource::Impl::in_lock_wait(const Task& t) const {
-  if (t.in_syscall) return waits_for_lock(t.sysno, t.args[1].raw);
+  if (t.in_syscall) return waits_for_lock(t.sysno, t.arg(1));
   return t.reported >= t.last_stop && t.last_state.number >= 0 &&
          waits_for_lock(sysno_from_number(kHostArch, t.last_state.number), t.last_state.args[1]);
 }

@@ -14,7 +14,7 @@ void TextSink::begin_line(const Event& e) {
   int32_t tid = raw(e.tid);
   // Formatted into a local buffer: fmt's back_inserter on a string appends char by char.
   char prefix[32];
-  if (opt_.pid_column)
+  if (opt_.pid_column || (opt_.to_file && live_.size() > 1))
     line_.append(prefix, fmt::format_to_n(prefix, sizeof prefix, "{:<5} ", tid).size);
   else if (live_.size() > 1)
     line_.append(prefix, fmt::format_to_n(prefix, sizeof prefix, "[pid {:>5}] ", tid).size);
@@ -56,8 +56,22 @@ void TextSink::on_event(const Event& e) {
   std::visit([&](const auto& body) { handle(e, body); }, e.body);
 }
 
+// -P: the call names one of the paths, or uses an fd open on one (its -y target).
+bool TextSink::on_paths(SysNo s, const Args& args) const {
+  const SyscallInfo& info = syscall_info(s);
+  for (int i = 0; i < info.nargs; ++i) {
+    const ArgKind k = info.kinds[i];
+    const Arg& a = args[static_cast<std::size_t>(i)];
+    if ((k != ArgKind::Path && k != ArgKind::Fd && k != ArgKind::DirFd) || a.data.empty()) continue;
+    for (const std::string& p : opt_.paths)
+      if (a.data == p) return true;
+  }
+  return false;
+}
+
 void TextSink::handle(const Event& e, const SyscallEnter& enter) {
   if (!opt_.filter.selected(enter.sysno)) return;
+  if (!opt_.paths.empty() && !on_paths(enter.sysno, enter.args)) return;
   int32_t tid = raw(e.tid);
   close_open_line();
   begin_line(e);
@@ -80,6 +94,7 @@ void TextSink::handle(const Event& e, const SyscallExit& exit) {
   if (auto it = shown_.find(tid); it != shown_.end()) std::swap(shown, it->second);
   if (!opt_.filter.selected(exit.sysno)) return;
   if (exit.entry_seen && !shown) return;  // entry was hidden (e.g. before -e changed)
+  if (!exit.entry_seen && !opt_.paths.empty() && !on_paths(exit.sysno, exit.args)) return;
   format::CallView view{exit.sysno, exit.number, exit.args, exit.ret, true, exit.ret_fd_target};
   if (open_tid_ != tid) {
     close_open_line();
@@ -96,6 +111,14 @@ void TextSink::handle(const Event& e, const SyscallExit& exit) {
                    (ns % 1'000'000'000) / 1000);
   }
   finish_line();
+  // -e write= / -e read=: the data moved, in hex (a failed read moved none)
+  const int64_t fd = exit.sarg(0);
+  const SyscallInfo& info = syscall_info(exit.sysno);
+  if ((info.has(kSends) && opt_.dump_write.has(fd)) || (info.has(kReceives) && !exit.failed() && opt_.dump_read.has(fd))) {
+    format::format_io_dump(line_, view, tid);
+    out_.write(line_);
+    line_.clear();
+  }
   done_call_[tid] = exit.call;
   auto pending = pending_stack_.find(tid);
   if (pending != pending_stack_.end()) {
@@ -131,7 +154,7 @@ void TextSink::handle(const Event& e, const Stack& st) {
 }
 
 void TextSink::handle(const Event& e, const Signal& sig) {
-  if (!opt_.show_signals || (sig.signo == SIGURG && !opt_.show_sigurg)) return;
+  if (!opt_.signals.has(sig.signo)) return;
   close_open_line();
   begin_line(e);
   format::format_signal(line_, sig);

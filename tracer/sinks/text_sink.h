@@ -8,6 +8,7 @@
 
 #include "gotrace/consumer.h"
 #include "gotrace/format.h"
+#include "gotrace/number_set.h"
 #include "gotrace/output.h"
 #include "gotrace/syscall_filter.h"
 
@@ -19,9 +20,15 @@ struct TextOptions {
   format::FormatOptions format;
   Timestamps timestamps = Timestamps::None;
   bool durations = false;       // -T
-  bool pid_column = false;      // -o FILE: "PID  " prefix on every line, as strace -f -o
-  bool show_sigurg = false;     // -e signal=all: Go's preemption signal is noise otherwise
-  bool show_signals = true;     // -e signal=none hides them
+  // The pid prefix, as strace: "PID  " on every line to a file with -f (-o FILE -f);
+  // otherwise only while more than one task is traced, "PID  " to a file, "[pid  PID] "
+  // to stderr.
+  bool to_file = false;
+  bool pid_column = false;
+  NumberSet signals;            // -e signal=: the signals shown
+  NumberSet dump_read;          // -e read=: fds whose data read is dumped in hex
+  NumberSet dump_write;         // -e write=
+  std::vector<std::string> paths;  // -P: only calls naming one of these or using an fd on it
   bool show_stacks = false;     // -k: stacks under the calls (without it, stacks taken for the
                                 // findings' evidence are not printed in the trace)
   SyscallFilter filter;
@@ -34,6 +41,7 @@ class TextSink final : public EventConsumer {
 
  private:
   void begin_line(const Event& e);
+  bool on_paths(SysNo s, const Args& args) const;
   void close_open_line();
   void finish_line();
 
