@@ -154,7 +154,7 @@ std::string FailedRun::path_of(int32_t pid, const SyscallExit& x) const {
     if (info.kinds[i] == ArgKind::Path && !x.args[i].data.empty()) return x.args[i].data;
     if (info.kinds[i] == ArgKind::Fd)
       if (const ProcessInfo* p = table_.process(pid))
-        if (auto it = p->fds.find(static_cast<int>(x.args[i].raw)); it != p->fds.end() && !it->second.path.empty())
+        if (auto it = p->fds.find(static_cast<int>(x.sarg(i))); it != p->fds.end() && !it->second.path.empty())
           return it->second.path;
   }
   return {};

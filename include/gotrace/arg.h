@@ -54,6 +54,8 @@ namespace gotrace {
   X(TimespecIn)     /* entry: struct timespec (16 bytes) */                                  \
   X(TimespecOut)    /* exit: struct timespec (16 bytes), when the call failed (EINTR) */     \
   X(TimevalIn)      /* entry: struct timeval (16 bytes) */                                   \
+  X(TimespecResult) /* exit: struct timespec the call filled in (16 bytes), if it succeeded */ \
+  X(TimevalResult)  /* exit: struct timeval the call filled in (16 bytes), if it succeeded */  \
   X(ClockId) X(TimerFlags)                                                                   \
   X(PollFds)        /* entry and again at exit: nfds * struct pollfd (8 bytes each) */       \
   X(SigsetIn)       /* entry: 8-byte kernel sigset */                                        \
@@ -76,6 +78,8 @@ namespace gotrace {
   X(PipeFdsOut)     /* exit: int[2] (8 bytes) */                                            \
   X(IdType)         /* - waitid's idtype: P_ALL, P_PID, P_PGID, P_PIDFD */                   \
   X(SiginfoOut)     /* exit: siginfo_t's first 48 bytes (to si_stime) when the call succeeded */\
+  X(RusageOut)      /* exit: struct rusage's ru_utime and ru_stime (32 bytes), when the    \
+                       call reported a child (wait4 > 0, waitid/getrusage == 0) */           \
   X(ParentTidOut)   /* exit: clone's int at parent_tid (the pidfd with CLONE_PIDFD, the     \
                        child's tid with CLONE_PARENT_SETTID), 4 bytes, in the parent */
 

@@ -35,6 +35,7 @@ constexpr std::size_t kTimevalSize = 16;
 constexpr std::size_t kSigsetSize = 8;
 constexpr std::size_t kSigactionSize = 32;  // handler, flags, restorer, mask (u64 each)
 constexpr std::size_t kRlimitSize = 16;
+constexpr std::size_t kRusageTimesSize = 32;  // ru_utime, ru_stime: struct timeval each
 // siginfo_t up to SIGCHLD's fields: i32 signo, errno, code, pad; i32 pid, u32 uid, i32 status,
 // pad; i64 utime, stime (clock ticks).
 constexpr std::size_t kSiginfoChldSize = 48;
@@ -42,6 +43,7 @@ constexpr std::size_t kOpenHowSize = 24;
 constexpr std::size_t kCloneArgsSize = 88;
 constexpr std::size_t kCloneArgsMinSize = 64;  // up to and including tls
 constexpr std::size_t kFlockSize = 32;
+constexpr std::size_t kFOwnerExSize = 8;  // struct f_owner_ex: int type, pid
 constexpr std::size_t kSockaddrMax = 128;  // sizeof(struct sockaddr_storage)
 constexpr std::size_t kSockOptMax = 64;
 

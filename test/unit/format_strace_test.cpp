@@ -57,7 +57,7 @@ TEST_CASE("analyzers read arguments at the kernel's width", "[strace]") {
   CHECK(arg_bits(ArgKind::Ulong) == 64);
 }
 
-TEST_CASE("-a: the return value is aligned at a column, as strace does", "[format][strace]") {
+TEST_CASE("return values aligned at a column (-a), as strace does", "[format][strace]") {
   Tracer tr;
   tr.fmt.column = 40;
   // strace -a40 (its default): "= RET" starts at column 40 when the call is shorter
@@ -71,7 +71,7 @@ TEST_CASE("-a: the return value is aligned at a column, as strace does", "[forma
   CHECK(tr.call(SysNo::close, {3}, 0) == "close(3) = 0");
 }
 
-TEST_CASE("-X raw and -X verbose print constants as strace does", "[format][strace]") {
+TEST_CASE("constants printed raw or verbose (-X), as strace does", "[format][strace]") {
   Tracer tr;
   const uint64_t p = tr.t.put(std::string("/nonexistent\0", 13));
   // strace -Xraw / -Xverbose output for the same calls (strace 6.1, x.c in the session notes)
@@ -91,7 +91,7 @@ TEST_CASE("-X raw and -X verbose print constants as strace does", "[format][stra
         "close_range(3, 10, 0x8 /* CLOSE_RANGE_??? */) = -1 EINVAL (Invalid argument)");
 }
 
-TEST_CASE("-e write=: strace's hex dump of the data", "[format][strace]") {
+TEST_CASE("hex dumps of the data moved (-e write=), as strace prints them", "[format][strace]") {
   // strace -e write=1 of `cat` writing this file (strace 6.1)
   std::string out;
   format::format_hex_dump(out, std::string("hello world, this is a dump test!\x01\xff", 35));
@@ -116,4 +116,83 @@ TEST_CASE("-e write=: strace's hex dump of the data", "[format][strace]") {
         " | 00000  61 62 63                                          abc              |\n"
         " * 4 bytes in buffer 1\n"
         " | 00000  64 65 66 67                                       defg             |\n");
+}
+
+TEST_CASE("structures strace decodes that gotrace now decodes too", "[format][strace]") {
+  Tracer tr;
+  // tests/wait4.c and waitid.c: the child's CPU times, then "..." (strace without -v)
+  struct Timeval {
+    int64_t sec;
+    uint64_t usec;
+  };
+  struct RusageTimes {
+    Timeval utime, stime;
+  };
+  const uint64_t status = tr.t.put(u32(0)), ru = tr.t.put_struct(RusageTimes{});
+  CHECK(tr.call(SysNo::wait4, {648, status, 0, ru}, 648, [&] {
+          tr.t.poke(status, u32(42 << 8));
+          tr.t.poke_struct(ru, RusageTimes{{0, 240}, {0, 0}});
+        }) ==
+        "wait4(648, [{WIFEXITED(s) && WEXITSTATUS(s) == 42}], 0, {ru_utime={tv_sec=0, tv_usec=240}, "
+        "ru_stime={tv_sec=0, tv_usec=0}, ...}) = 648");
+  CHECK(tr.call(SysNo::wait4, {648, status, 1, ru}, 0) == "wait4(648, " + hex(status) + ", WNOHANG, " + hex(ru) + ") = 0");
+  // tests/fcntl.c: struct f_owner_ex both ways, F_NOTIFY's flags
+  struct Owner {
+    int32_t type, pid;
+  };
+  const uint64_t own = tr.t.put_struct(Owner{0, 1234567890});
+  CHECK(tr.call(SysNo::fcntl, {0, 15, own}, -3) ==
+        "fcntl(0, F_SETOWN_EX, {type=F_OWNER_TID, pid=1234567890}) = -1 ESRCH (No such process)");
+  CHECK(tr.call(SysNo::fcntl, {0, 16, own}, 0, [&] { tr.t.poke_struct(own, Owner{2, 392}); }) ==
+        "fcntl(0, F_GETOWN_EX, {type=F_OWNER_PGRP, pid=392}) = 0");
+  CHECK(tr.call(SysNo::fcntl, {0, 1026, 1}, -20) == "fcntl(0, F_NOTIFY, DN_ACCESS) = -1 ENOTDIR (Not a directory)");
+  // tests/so_linger.c: an optlen past the struct, and a getsockopt that got less than it
+  const uint64_t lin = tr.t.put_struct(Owner{-15, -42});
+  CHECK(tr.call(SysNo::setsockopt, {3, 1, 13, lin, 9}, 0) ==
+        "setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=-15, l_linger=-42}, 9) = 0");
+  const uint64_t len = tr.t.put(u32(3));
+  CHECK(tr.call(SysNo::getsockopt, {3, 1, 13, lin, len}, 0, [&] { tr.t.poke(lin, std::string("\x01\x00\x00", 3)); }) ==
+        "getsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=\"\\x01\\x00\\x00\"}, [3]) = 0");
+  // clock_gettime's result
+  const uint64_t ts = tr.t.put_struct(Timespec{0, 0});
+  CHECK(tr.call(SysNo::clock_gettime, {0, ts}, 0, [&] { tr.t.poke_struct(ts, Timespec{1796665678, 109797854}); }) ==
+        "clock_gettime(CLOCK_REALTIME, {tv_sec=1796665678, tv_nsec=109797854}) = 0");
+}
+
+TEST_CASE("failed calls and ignored arguments show pointers, as strace does", "[format][strace]") {
+  Tracer tr;
+  // tests/nanosleep.c: the time left only when a signal interrupted the sleep (ERESTART*)
+  const uint64_t req = tr.t.put_struct(Timespec{0, 1000000000}), rem = tr.t.put_struct(Timespec{789986, 789987});
+  CHECK(tr.call(SysNo::nanosleep, {req, rem}, -22) ==
+        "nanosleep({tv_sec=0, tv_nsec=1000000000}, " + hex(rem) + ") = -1 EINVAL (Invalid argument)");
+  CHECK(tr.call(SysNo::nanosleep, {req, rem}, -516) ==
+        "nanosleep({tv_sec=0, tv_nsec=1000000000}, {tv_sec=789986, tv_nsec=789987}) = ? ERESTART_RESTARTBLOCK "
+        "(Interrupted by signal)");
+  // tv_nsec is unsigned, as strace prints it
+  const uint64_t odd = tr.t.put_struct(Timespec{-1, -1});
+  CHECK(tr.call(SysNo::nanosleep, {odd, 0}, -22) ==
+        "nanosleep({tv_sec=-1, tv_nsec=18446744073709551615}, NULL) = -1 EINVAL (Invalid argument)");
+  // clock_nanosleep with TIMER_ABSTIME leaves nothing in rem
+  CHECK(tr.call(SysNo::clock_nanosleep, {0, 1, req, rem}, -514) ==
+        "clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, {tv_sec=0, tv_nsec=1000000000}, " + hex(rem) +
+            ") = ? ERESTARTNOHAND (To be restarted if no handler)");
+  // tests/epoll_ctl.c: EPOLL_CTL_DEL ignores its event
+  const uint64_t ev = tr.t.put(std::string(12, '\xff'));
+  CHECK(tr.call(SysNo::epoll_ctl, {neg(-3), 2, neg(-4), ev}, -9) ==
+        "epoll_ctl(-3, EPOLL_CTL_DEL, -4, " + hex(ev) + ") = -1 EBADF (Bad file descriptor)");
+  // tests/rt_sigprocmask.c, epoll_pwait.c: a sigset of another size than the kernel's
+  const uint64_t set = tr.t.put(bytes_of(~uint64_t{0}));
+  CHECK(tr.call(SysNo::rt_sigprocmask, {2, set, 0, 16}, -22) ==
+        "rt_sigprocmask(SIG_SETMASK, " + hex(set) + ", NULL, 16) = -1 EINVAL (Invalid argument)");
+  CHECK(tr.call(SysNo::epoll_pwait, {neg(-1), 0, 1, neg(-2), set, 256}, -22) ==
+        "epoll_pwait(-1, NULL, 1, -2, " + hex(set) + ", 256) = -1 EINVAL (Invalid argument)");
+}
+
+TEST_CASE("-yy fd targets: devices and sockets not bound yet, as strace shows them", "[format][strace]") {
+  Tracer tr;
+  tr.yy(2);
+  // tests/dup-yy.c: a device's kind and numbers after its path
+  tr.t.set_fd(0, std::string("/dev/null\0char 1:3", 18));
+  CHECK(tr.call(SysNo::dup, {0}, 3, {}, std::string_view("/dev/null\0char 1:3", 18)) ==
+        "dup(0</dev/null<char 1:3>>) = 3</dev/null<char 1:3>>");
 }

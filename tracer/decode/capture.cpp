@@ -30,14 +30,14 @@ void capture_fixed(Arg& a, TaskAccess& task, std::size_t len) {
   a.state = read_exact(task, a.raw, len, a.data) ? ArgState::Captured : ArgState::Unreadable;
 }
 
-void capture_buffer(Arg& a, TaskAccess& task, uint64_t count, uint64_t limit, uint64_t whole) {
+void capture_buffer(Arg& a, TaskAccess& task, uint64_t count, uint64_t limit, uint64_t whole, uint64_t min_keep) {
   if (a.raw == 0) return;
   const uint64_t want = std::min(count, std::max(limit, whole));
   // A buffer read whole for a dump (-e write=) that runs into unmapped memory keeps what
   // could be read, as long as that covers what the line shows (strace reads only that).
   const std::size_t old = a.data.size();
   const long n = task.read(a.raw, want, a.data);
-  if (n < 0 || static_cast<uint64_t>(n) < std::min(count, limit)) {
+  if (n < 0 || static_cast<uint64_t>(n) < std::min({count, limit, min_keep})) {
     a.data.resize(old);
     a.state = ArgState::Unreadable;
     return;
@@ -127,10 +127,14 @@ void exit_arg(const SyscallInfo& info, const Pass& p, int i) {
     case K::MsgHdrOut: capture_msghdr_out_exit(a, p); break;
     case K::MmsgHdrIn: capture_mmsghdr_exit(a, p); break;
     case K::EpollEventsOut: capture_epoll_events(a, p); break;
-    case K::TimespecOut:
-      if (p.failed()) capture_fixed(a, task, layout::kTimespecSize);
+    case K::TimespecOut:  // the time left of a sleep a signal interrupted (ERESTART*), as strace
+      if (p.ret <= -512 && p.ret >= -516) capture_fixed(a, task, layout::kTimespecSize);
       break;
     case K::PollFds: capture_pollfds_exit(a, p); break;
+    case K::TimespecResult:
+    case K::TimevalResult:
+      if (p.ret == 0) capture_fixed(a, task, layout::kTimespecSize);
+      break;
     case K::SigsetOut:
       if (p.ret == 0) capture_fixed(a, task, layout::kSigsetSize);
       break;
@@ -148,6 +152,15 @@ void exit_arg(const SyscallInfo& info, const Pass& p, int i) {
       break;
     case K::RlimitOut:
       if (p.ret == 0) capture_fixed(a, task, layout::kRlimitSize);
+      break;
+    case K::RusageOut:  // wait4 returns the child's pid; waitid and getrusage 0
+      if (p.sysno == SysNo::wait4 ? p.ret > 0 : p.ret == 0) capture_fixed(a, task, layout::kRusageTimesSize);
+      break;
+    case K::TimespecIn:  // ppoll leaves the time left in its timeout (strace: ", left {...}")
+      if (p.sysno == SysNo::ppoll && p.ret > 0 && a.state == ArgState::Captured) {
+        std::string left;
+        if (read_exact(task, a.raw, layout::kTimespecSize, left)) a.data += left;
+      }
       break;
     case K::PipeFdsOut: capture_pipe_fds(a, p); break;
     case K::FcntlArg: capture_fcntl_arg_exit(a, p); break;

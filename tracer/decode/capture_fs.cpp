@@ -106,10 +106,16 @@ bool is_getlk_cmd(int cmd) { return cmd == 5 || cmd == 36; }
 }  // namespace
 
 void capture_fcntl_arg_entry(Arg& a, const Pass& p) {
-  if (is_lock_cmd(static_cast<int32_t>(p.raw(1)))) capture_fixed(a, p.task, layout::kFlockSize);
+  const auto cmd = static_cast<int32_t>(p.raw(1));
+  if (is_lock_cmd(cmd)) capture_fixed(a, p.task, layout::kFlockSize);
+  if (cmd == 15) capture_fixed(a, p.task, layout::kFOwnerExSize);  // F_SETOWN_EX
 }
 
 void capture_fcntl_arg_exit(Arg& a, const Pass& p) {
+  if (static_cast<int32_t>(p.raw(1)) == 16 && p.ret == 0) {  // F_GETOWN_EX: what the kernel wrote
+    capture_fixed(a, p.task, layout::kFOwnerExSize);
+    return;
+  }
   if (p.ret != 0 || !is_getlk_cmd(static_cast<int32_t>(p.raw(1)))) return;
   if (a.state == ArgState::Captured && a.data.size() == layout::kFlockSize)
     read_exact(p.task, a.raw, layout::kFlockSize, a.data);

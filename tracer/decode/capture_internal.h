@@ -57,8 +57,10 @@ void capture_fixed(Arg& a, TaskAccess& task, std::size_t len);
 
 // min(count, limit) bytes at a.raw: Captured, Truncated (count > limit) or Unreadable.
 // The first min(count, limit) bytes at a.raw (Truncated when count > limit); with `whole`
-// above limit, up to that many, keeping a prefix cut by unmapped memory.
-void capture_buffer(Arg& a, TaskAccess& task, uint64_t count, uint64_t limit, uint64_t whole = 0);
+// above limit, up to that many. A read cut short by unmapped memory keeps its prefix
+// (Truncated) when that is at least `min_keep` bytes (default: all it asked for but whole).
+void capture_buffer(Arg& a, TaskAccess& task, uint64_t count, uint64_t limit, uint64_t whole = 0,
+                    uint64_t min_keep = ~0ull);
 
 // Fd/DirFd entry: the fd's target with -y / -yy.
 void capture_fd(Arg& a, TaskAccess& task, const CaptureOptions& opt, bool dirfd);

@@ -78,7 +78,9 @@ void capture_socklen_exit(Arg& a, const Pass& p) {
 void capture_sockopt_in(Arg& a, const Pass& p, int i) {
   const int32_t len = static_cast<int32_t>(p.raw(i + 1));
   if (len <= 0) return;
-  capture_buffer(a, p.task, static_cast<uint64_t>(len), layout::kSockOptMax);
+  // (strace reads only the option's own size: an optlen past the end of the buffer still
+  // shows the value, so a readable prefix is kept)
+  capture_buffer(a, p.task, static_cast<uint64_t>(len), layout::kSockOptMax, 0, 1);
 }
 
 void capture_sockopt_out(Arg& a, const Pass& p, int i) {

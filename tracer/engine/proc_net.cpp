@@ -67,18 +67,12 @@ uint64_t socket_inode(const std::string& t) {
   return std::strtoull(t.c_str() + 8, nullptr, 10);
 }
 
-namespace {
-
-// The protocol of a socket fd as the kernel names it ("TCP", "UDPv6", "UNIX", "NETLINK"),
-// from the fd's "system.sockprotoname" attribute; empty when unreadable.
 std::string socket_protocol(const std::string& fd_path) {
   char name[32];
   ssize_t n = fd_path.empty() ? -1 : getxattr(fd_path.c_str(), "system.sockprotoname", name, sizeof name - 1);
   if (n <= 0) return "";
   return std::string(name, strnlen(name, static_cast<std::size_t>(n)));  // the kernel counts the NUL
 }
-
-}  // namespace
 
 void SocketTable::use_pid(int pid) {
   if (pid == loaded_pid_) return;
@@ -154,7 +148,9 @@ void SocketTable::load(int pid, Kind kind) {
       SocketInfo info;
       unsigned long ty = std::strtoul(type.c_str(), nullptr, 16);
       info.proto = ty == 1 ? "UNIX-STREAM" : ty == 2 ? "UNIX-DGRAM" : "UNIX-SEQPACKET";
-      info.local = path.empty() ? std::to_string(inode) : path;
+      // as strace -yy: UNIX-STREAM:[INODE] or UNIX-STREAM:[INODE,"PATH"]
+      info.local = std::to_string(inode);
+      if (!path.empty()) info.local += ",\"" + path + "\"";
       by_inode_[inode] = std::move(info);
     }
     return;

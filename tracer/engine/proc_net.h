@@ -58,5 +58,8 @@ int64_t realtime_ms();
 
 // "socket:[12345]" -> 12345; 0 when the text is not a socket link.
 uint64_t socket_inode(const std::string& link_target);
+// The protocol of a socket fd as the kernel names it ("TCP", "UDPv6", "UNIX-STREAM",
+// "NETLINK"), from the "system.sockprotoname" attribute of /proc/PID/fd/N; "" if unreadable.
+std::string socket_protocol(const std::string& fd_path);
 
 }  // namespace gotrace::engine

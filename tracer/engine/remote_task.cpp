@@ -1,7 +1,10 @@
 // Reading a stopped tracee. See remote_task.h.
 #include "remote_task.h"
 
+#include <fmt/format.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -93,9 +96,19 @@ bool RemoteTask::fd_target(int fd, int detail, std::string& out) {
   ssize_t n = readlink(path, buf, sizeof buf);
   if (n < 0) return false;
   out.assign(buf, static_cast<std::size_t>(n));
-  if (detail >= 2) {
-    if (uint64_t inode = socket_inode(out)) {
-      if (const SocketInfo* s = sockets_.find(pid_, inode, path)) out = s->describe();
+  if (detail < 2) return true;
+  if (uint64_t inode = socket_inode(out)) {
+    if (const SocketInfo* s = sockets_.find(pid_, inode, path))
+      out = s->describe();
+    else if (std::string proto = socket_protocol(path); !proto.empty())
+      out = proto + ":[" + std::to_string(inode) + "]";  // e.g. a TCP socket not bound yet
+  } else if (out.front() == '/') {
+    // a device: its kind and numbers after a NUL, which the formatter prints as strace
+    // -yy does: /dev/null<char 1:3>
+    struct stat st {};
+    if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+      out += '\0';
+      out += fmt::format("{} {}:{}", S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev), minor(st.st_rdev));
     }
   }
   return true;

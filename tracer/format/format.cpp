@@ -21,10 +21,13 @@ bool is_exit_kind(ArgKind k) {
     case ArgKind::MsgHdrOut:
     case ArgKind::EpollEventsOut:
     case ArgKind::TimespecOut:
+    case ArgKind::TimespecResult:
+    case ArgKind::TimevalResult:
     case ArgKind::SigsetOut:
     case ArgKind::SigactionOut:
     case ArgKind::WaitStatusOut:
     case ArgKind::SiginfoOut:
+    case ArgKind::RusageOut:
     case ArgKind::RlimitOut:
     case ArgKind::PipeFdsOut:
       return true;
@@ -42,7 +45,7 @@ bool shown_at_exit(const Ctx& c, int i) {
   switch (c.call.sysno) {
     case SysNo::fcntl: {
       const auto cmd = static_cast<uint32_t>(c.raw(1));
-      return c.kind(i) == ArgKind::FcntlArg && (cmd == 5 || cmd == 36);  // F_(OFD_)GETLK
+      return c.kind(i) == ArgKind::FcntlArg && (cmd == 5 || cmd == 36 || cmd == 16);  // F_(OFD_)GETLK, F_GETOWN_EX
     }
     case SysNo::sendmmsg: return c.kind(i) == ArgKind::MmsgHdrIn;
     default: return false;
@@ -226,6 +229,8 @@ void put_arg_names(std::string& out, const Ctx& c, int i) {
     case ArgKind::TimeoutMs:
     case ArgKind::TimespecIn:
     case ArgKind::TimespecOut:
+    case ArgKind::TimespecResult:
+    case ArgKind::TimevalResult:
     case ArgKind::TimevalIn:
     case ArgKind::ClockId:
     case ArgKind::TimerFlags:

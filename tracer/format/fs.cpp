@@ -62,6 +62,10 @@ constexpr Flag kFcntlCmds[] = {
     {1032, "F_GETPIPE_SZ"}, {1033, "F_ADD_SEALS"}, {1034, "F_GET_SEALS"},
 };
 constexpr Flag kFdFlags[] = {{1, "FD_CLOEXEC"}};
+constexpr Flag kNotifyFlags[] = {{1, "DN_ACCESS"},   {2, "DN_MODIFY"}, {4, "DN_CREATE"},
+                                 {8, "DN_DELETE"},   {0x10, "DN_RENAME"}, {0x20, "DN_ATTRIB"},
+                                 {0x80000000, "DN_MULTISHOT"}};
+constexpr Flag kOwnerTypes[] = {{0, "F_OWNER_TID"}, {1, "F_OWNER_PID"}, {2, "F_OWNER_PGRP"}};
 constexpr Flag kFlockOps[] = {{1, "LOCK_SH"},    {2, "LOCK_EX"},     {4, "LOCK_NB"},
                               {8, "LOCK_UN"},    {32, "LOCK_MAND"},  {64, "LOCK_READ"},
                               {128, "LOCK_WRITE"}};
@@ -146,6 +150,17 @@ void put_fcntl_arg(std::string& out, const Ctx& c, const Arg& a) {
     case kSetfl: put_open_flags(out, a.raw); return;
     case kSetlease: put_xval(out, kLockTypes, a.raw, "F_???"); return;
     case kAddSeals: put_flags(out, kSeals, a.raw, "F_SEAL_???"); return;
+    case 1026: put_flags(out, kNotifyFlags, static_cast<uint32_t>(a.raw), "DN_???"); return;  // F_NOTIFY
+    case 15:  // F_SETOWN_EX, F_GETOWN_EX: struct f_owner_ex
+    case 16:
+      if (!has_data(a) || a.data.size() < layout::kFOwnerExSize || (cmd == 16 && !c.succeeded())) {
+        put_ptr(out, a.raw);
+        return;
+      }
+      out += "{type=";
+      put_xval(out, kOwnerTypes, static_cast<uint32_t>(load<int32_t>(a.data, 0)), "F_OWNER_???");
+      put(out, ", pid={}}}", load<int32_t>(a.data, 4));
+      return;
     case kSetsig: put_signal(out, static_cast<int32_t>(a.raw)); return;
     case kGetlk:
     case kSetlk:

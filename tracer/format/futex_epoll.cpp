@@ -60,7 +60,7 @@ constexpr Flag kClocks[] = {
 constexpr Flag kTimerFlags[] = {{1, "TIMER_ABSTIME"}};
 
 void put_timespec_data(std::string& out, std::string_view d, const char* frac) {
-  put(out, "{{tv_sec={}, {}={}}}", load<int64_t>(d, 0), frac, load<int64_t>(d, 8));
+  put(out, "{{tv_sec={}, {}={}}}", load<int64_t>(d, 0), frac, load<uint64_t>(d, 8));
 }
 
 void put_epoll_event(std::string& out, std::string_view ev) {
@@ -194,8 +194,8 @@ void put_wait_arg(std::string& out, const Ctx& c, int i) {
     case ArgKind::EpollCtlOp:
       put_xval(out, kEpollCtlOps, static_cast<uint32_t>(c.raw(i)), "EPOLL_CTL_???");
       break;
-    case ArgKind::EpollEvent:
-      if (has_data(a) && a.data.size() >= layout::kEpollEventSize)
+    case ArgKind::EpollEvent:  // (EPOLL_CTL_DEL ignores it: strace shows the pointer)
+      if (has_data(a) && a.data.size() >= layout::kEpollEventSize && static_cast<uint32_t>(c.raw(1)) != 2)
         put_epoll_event(out, a.data);
       else
         put_ptr(out, c.raw(i));
@@ -209,7 +209,15 @@ void put_wait_arg(std::string& out, const Ctx& c, int i) {
       break;
     case ArgKind::TimeoutMs: put_d(out, static_cast<int32_t>(c.raw(i))); break;
     case ArgKind::TimespecIn:
-    case ArgKind::TimespecOut: put_timespec(out, a); break;
+    case ArgKind::TimespecResult: put_timespec(out, a); break;
+    case ArgKind::TimespecOut:
+      // clock_nanosleep leaves the time left only for a relative sleep (strace)
+      if (c.call.sysno == SysNo::clock_nanosleep && c.raw(1) != 0)
+        put_ptr(out, c.raw(i));
+      else
+        put_timespec(out, a);
+      break;
+    case ArgKind::TimevalResult:
     case ArgKind::TimevalIn:
       if (has_data(a) && a.data.size() >= layout::kTimevalSize)
         put_timespec_data(out, a.data, "tv_usec");
@@ -269,7 +277,13 @@ bool wait_return(std::string& out, const Ctx& c) {
     out += '}';
     ++printed;
   }
-  out += "])";
+  out += "]";
+  const Arg& timeout = c.arg(2);
+  if (s == SysNo::ppoll && has_data(timeout) && timeout.data.size() >= 2 * layout::kTimespecSize) {
+    out += ", left ";
+    put_timespec_data(out, std::string_view(timeout.data).substr(layout::kTimespecSize), "tv_nsec");
+  }
+  out += ")";
   return true;
 }
 

@@ -136,11 +136,21 @@ void put_sockopt_value(std::string& out, const Ctx& c, const Arg& a, int64_t len
   std::string_view d(a.data);
   if (level == kSolSocket) {
     if (name == kSoLinger) {
-      if (!get && len < 8) {
+      // struct linger; a getsockopt that got less shows the bytes of the field it cut
+      if (!get && (len < 8 || d.size() < 8)) {
         put_ptr(out, a.raw);
+      } else if (get && d.size() < 4) {
+        out += "{l_onoff=";
+        put_buffer(out, d, d.size(), c.opt.string_limit, Quote::Hex);
+        out += '}';
       } else {
         put(out, "{{l_onoff={}", load<int32_t>(d, 0));
-        if (!get || len >= 8) put(out, ", l_linger={}", load<int32_t>(d, 4));
+        if (d.size() >= 8) {
+          put(out, ", l_linger={}", load<int32_t>(d, 4));
+        } else if (d.size() > 4) {
+          out += ", l_linger=";
+          put_buffer(out, d.substr(4), d.size() - 4, c.opt.string_limit, Quote::Hex);
+        }
         out += '}';
       }
       return;
@@ -165,7 +175,7 @@ void put_sockopt_value(std::string& out, const Ctx& c, const Arg& a, int64_t len
       return;
     }
     if (is_int_sockopt(name)) {
-      if (len >= 4)
+      if (len >= 4 && d.size() >= 4)
         put_int_in_brackets(out, d);
       else if (get)
         put_buffer(out, d, static_cast<uint64_t>(len), c.opt.string_limit, Quote::Hex);
@@ -174,14 +184,16 @@ void put_sockopt_value(std::string& out, const Ctx& c, const Arg& a, int64_t len
       return;
     }
   } else if (level == kSolNetlink) {
-    if (len < 4 && !get)
+    if ((len < 4 && !get) || d.size() < 4)
       put_ptr(out, a.raw);
     else
       put_int_in_brackets(out, d);
     return;
   }
-  if (len == 4)
+  if (len == 4 && d.size() >= 4)
     put_int_in_brackets(out, d);
+  else if (d.size() < std::min<uint64_t>(static_cast<uint64_t>(len), layout::kSockOptMax))
+    put_ptr(out, a.raw);  // the bytes run into unmapped memory: strace reads none
   else
     put_buffer(out, d, static_cast<uint64_t>(len), c.opt.string_limit);
 }

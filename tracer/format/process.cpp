@@ -256,6 +256,13 @@ void put_process_arg(std::string& out, const Ctx& c, int i) {
     case ArgKind::WaitOptions: put_flags(out, kWaitOptions, static_cast<uint32_t>(c.raw(i)), "W???"); break;
     case ArgKind::IdType: put_xval(out, kIdTypes, static_cast<uint32_t>(c.raw(i)), "P_???"); break;
     case ArgKind::SiginfoOut: put_siginfo(out, a); break;
+    case ArgKind::RusageOut:  // as strace without -v: the two times, then "..."
+      if (has_data(a) && a.data.size() >= layout::kRusageTimesSize)
+        put(out, "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}, ...}}",
+            load<int64_t>(a.data, 0), load<uint64_t>(a.data, 8), load<int64_t>(a.data, 16), load<uint64_t>(a.data, 24));
+      else
+        put_ptr(out, c.raw(i));
+      break;
     case ArgKind::ParentTidOut: put_ptr(out, c.raw(i)); break;
     case ArgKind::RlimitResource:
       put_xval(out, kResources, static_cast<uint32_t>(c.raw(i)), "RLIMIT_???");

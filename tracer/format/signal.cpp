@@ -143,6 +143,12 @@ void put_sigaction(std::string& out, std::string_view d) {
 
 }  // namespace
 
+bool sigset_size_ok(const Ctx& c, int i) {
+  for (int j = i + 1; j < c.info.nargs; ++j)
+    if (c.kind(j) == ArgKind::Ulong || c.kind(j) == ArgKind::Uint) return c.raw(j) == layout::kSigsetSize;
+  return true;
+}
+
 void put_signal_arg(std::string& out, const Ctx& c, int i) {
   const Arg& a = c.arg(i);
   switch (c.kind(i)) {
@@ -152,7 +158,9 @@ void put_signal_arg(std::string& out, const Ctx& c, int i) {
       break;
     case ArgKind::SigsetIn:
     case ArgKind::SigsetOut:
-      if (has_data(a) && a.data.size() >= layout::kSigsetSize)
+      // the kernel takes a sigset only of its own size (the size argument after it): any
+      // other is EINVAL, and strace shows the pointer
+      if (has_data(a) && a.data.size() >= layout::kSigsetSize && sigset_size_ok(c, i))
         put_sigset(out, layout::load<uint64_t>(a.data, 0));
       else
         put_ptr(out, c.raw(i));

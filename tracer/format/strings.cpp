@@ -146,9 +146,16 @@ void put_fd(std::string& out, int32_t fd, std::string_view target, const FormatO
 void put_fd_target(std::string& out, std::string_view target, const FormatOptions& opt) {
   if (opt.fd_detail <= 0 || target.empty()) return;
   out += '<';
-  if (target.front() == '/')
-    put_escaped(out, target, Quote::Normal, "<>");
-  else
+  if (target.front() == '/') {
+    // -yy on a device: "/dev/null\0char 1:3" -> /dev/null<char 1:3>
+    const std::size_t nul = target.find('\0');
+    put_escaped(out, target.substr(0, nul), Quote::Normal, "<>");
+    if (nul != std::string_view::npos) {
+      out += '<';
+      out += target.substr(nul + 1);
+      out += '>';
+    }
+  } else
     out += target;  // "socket:[5]", "TCP:[1.2.3.4:5->6.7.8.9:10]", "pipe:[7]"
   out += '>';
 }

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <string.h>
 #include <time.h>
 
 #include <variant>
@@ -14,7 +15,7 @@ void TextSink::begin_line(const Event& e) {
   int32_t tid = raw(e.tid);
   // Formatted into a local buffer: fmt's back_inserter on a string appends char by char.
   char prefix[32];
-  if (opt_.pid_column || (opt_.to_file && live_.size() > 1))
+  if (opt_.pid_column || (opt_.to_file && pid_column_))
     line_.append(prefix, fmt::format_to_n(prefix, sizeof prefix, "{:<5} ", tid).size);
   else if (live_.size() > 1)
     line_.append(prefix, fmt::format_to_n(prefix, sizeof prefix, "[pid {:>5}] ", tid).size);
@@ -63,8 +64,9 @@ bool TextSink::on_paths(SysNo s, const Args& args) const {
     const ArgKind k = info.kinds[i];
     const Arg& a = args[static_cast<std::size_t>(i)];
     if ((k != ArgKind::Path && k != ArgKind::Fd && k != ArgKind::DirFd) || a.data.empty()) continue;
+    const std::string_view name(a.data.data(), strnlen(a.data.data(), a.data.size()));  // (-yy: "path\0char 1:3")
     for (const std::string& p : opt_.paths)
-      if (a.data == p) return true;
+      if (name == p) return true;
   }
   return false;
 }
@@ -174,9 +176,16 @@ void TextSink::handle(const Event& e, const ThreadExit& gone) {
   done_call_.erase(tid);
 }
 
-void TextSink::handle(const Event& e, const ProcessStart&) { live_.insert(raw(e.tid)); }
+// Once two tasks were traced, every line carries its pid from then on (to a file).
+void TextSink::handle(const Event& e, const ProcessStart&) {
+  live_.insert(raw(e.tid));
+  pid_column_ = pid_column_ || live_.size() > 1;
+}
 
-void TextSink::handle(const Event& e, const ThreadStart&) { live_.insert(raw(e.tid)); }
+void TextSink::handle(const Event& e, const ThreadStart&) {
+  live_.insert(raw(e.tid));
+  pid_column_ = pid_column_ || live_.size() > 1;
+}
 
 void TextSink::handle(const Event& e, const Exec& exec) {
   int32_t tid = raw(e.tid);

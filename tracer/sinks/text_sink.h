@@ -66,6 +66,7 @@ class TextSink final : public EventConsumer {
   std::string line_;
   int32_t open_tid_ = 0;                   // tid whose call line is open (entry printed)
   std::unordered_set<int32_t> live_;       // tasks alive, for the [pid N] prefix rule
+  bool pid_column_ = false;                // -o: more than one task was traced once
   // By tid: whether its current call's entry was shown. Entries stay (false) between
   // calls, so a call costs no allocation; erased when the thread exits.
   std::unordered_map<int32_t, bool> shown_;
