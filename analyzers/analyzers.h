@@ -175,6 +175,10 @@ class NetworkWait final : public Analyzer {
     bool dns_answered = false;
     Nanos closed{kNever};
     bool process_ended = false;  // gone because its process ended, not closed
+    // Its process exited with status 0 while it waited for an answer: the request was
+    // abandoned (the process got what it needed another way), so the wait held nothing up
+    // and is neither a finding nor time in the account.
+    bool abandoned = false;
     std::vector<std::string> dial_stack;  // stack_evidence of the connect() call
     // The kernel's TCP facts from the last Snapshot that listed this socket (tcp_state 0:
     // none), and whether last_write / connect_pending come from them rather than from a
@@ -219,7 +223,7 @@ class NetworkWait final : public Analyzer {
 
  private:
   Conn* conn(int32_t pid, int fd);
-  void on_process_end(int32_t pid, Nanos ts);
+  void on_process_end(int32_t pid, Nanos ts, bool clean);
   void on_connect_entry(int32_t pid, const SyscallEnter& in, Nanos ts);
   void on_exit(int32_t pid, const SyscallExit& x, Nanos ts);
   void on_connect_exit(Conn& c, const SyscallExit& x, std::vector<std::string> dial_stack, Nanos ts);

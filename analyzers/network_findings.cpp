@@ -181,7 +181,7 @@ std::string NetworkWait::netpoller(int32_t pid) const {
 }
 
 Nanos NetworkWait::waited(const Conn& c, Nanos now) const {
-  if (c.port < 0) return Nanos{-1};
+  if (c.port < 0 || c.abandoned) return Nanos{-1};
   if (c.connect_pending) return now - c.connect_start;
   if (c.port == 53 && c.dns_answered) return Nanos{-1};
   // The kernel saw the peer close, or the socket closing: no answer is coming on it.

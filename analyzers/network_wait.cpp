@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <sys/wait.h>
 
 #include "analyzers.h"
 #include "gotrace/format.h"
@@ -85,8 +86,9 @@ NetworkWait::Conn* NetworkWait::conn(int32_t pid, int fd) {
 }
 
 void NetworkWait::on_event(const Event& e) {
-  if (std::holds_alternative<ThreadExit>(e.body)) {
-    if (raw(e.tid) == raw(e.pid)) on_process_end(raw(e.pid), e.ts);
+  if (const auto* gone = std::get_if<ThreadExit>(&e.body)) {
+    const bool clean = WIFEXITED(gone->wait_status) && WEXITSTATUS(gone->wait_status) == 0;
+    if (raw(e.tid) == raw(e.pid)) on_process_end(raw(e.pid), e.ts, clean);
   } else if (const auto* snap = std::get_if<Snapshot>(&e.body)) {
     on_snapshot(raw(e.pid), *snap, e.ts);
   } else if (const auto* in = std::get_if<SyscallEnter>(&e.body)) {
@@ -100,7 +102,7 @@ void NetworkWait::on_event(const Event& e) {
   }
 }
 
-void NetworkWait::on_process_end(int32_t pid, Nanos ts) {
+void NetworkWait::on_process_end(int32_t pid, Nanos ts, bool clean) {
   // The process is gone, and its sockets with it.
   for (auto it = open_.begin(); it != open_.end();) {
     if (it->first.first != pid) {
@@ -109,6 +111,7 @@ void NetworkWait::on_process_end(int32_t pid, Nanos ts) {
     }
     Conn gone = std::move(it->second);
     gone.process_ended = true;
+    gone.abandoned = clean;
     it = open_.erase(it);
     retire(std::move(gone), ts);
   }

@@ -26,6 +26,9 @@
 namespace gotrace::layout {
 
 constexpr std::size_t kIovecSize = 16;
+// Elements of an array (iovecs, pollfds, epoll events, argv) the capture keeps by default:
+// an array captured shorter than this and than its count ran into unmapped memory.
+constexpr uint32_t kVectorLimit = 64;
 constexpr std::size_t kMsghdrSize = 56;
 constexpr std::size_t kMmsghdrSize = 64;
 constexpr std::size_t kEpollEventSize = 12;

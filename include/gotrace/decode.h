@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "gotrace/arg.h"
+#include "gotrace/arg_layout.h"
 #include "gotrace/number_set.h"
 #include "gotrace/syscall_table.h"
 #include "gotrace/task_access.h"
@@ -15,7 +16,7 @@ namespace gotrace::decode {
 struct CaptureOptions {
   uint32_t buffer_limit = 32;   // bytes kept of read/write buffers (strace -s)
   uint32_t path_limit = 4096;   // bytes kept of a path
-  uint32_t vector_limit = 64;   // iovecs, pollfds, epoll events, argv entries kept
+  uint32_t vector_limit = layout::kVectorLimit;  // iovecs, pollfds, epoll events, argv entries kept
   int fd_detail = 0;            // 0: none, 1: -y paths, 2: -yy socket details
   // -e write= / -e read=: every byte sent / received through these fds is kept (for the
   // hex dump), not only buffer_limit of it.

@@ -188,7 +188,7 @@ TEST_CASE("failed calls and ignored arguments show pointers, as strace does", "[
         "epoll_pwait(-1, NULL, 1, -2, " + hex(set) + ", 256) = -1 EINVAL (Invalid argument)");
 }
 
-TEST_CASE("-yy fd targets: devices and sockets not bound yet, as strace shows them", "[format][strace]") {
+TEST_CASE("fd targets with -yy: devices, as strace shows them", "[format][strace]") {
   Tracer tr;
   tr.yy(2);
   // tests/dup-yy.c: a device's kind and numbers after its path

@@ -203,8 +203,11 @@ std::optional<std::string> translate(const std::string& a) {
 template <typename Named>
 NumberSet parse_number_set(std::string_view value, const char* what, Named named) {
   NumberSet set;
-  bool negate = !value.empty() && value.front() == '!';
-  if (negate) value.remove_prefix(1);
+  bool negate = false;
+  while (!value.empty() && value.front() == '!') {  // as strace: each '!' negates again
+    negate = !negate;
+    value.remove_prefix(1);
+  }
   if (value.empty()) throw UsageError(std::string("empty set in -e ") + what + "=");
   std::size_t start = 0;
   while (start <= value.size()) {

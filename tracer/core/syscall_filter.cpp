@@ -11,8 +11,8 @@ namespace gotrace {
 SyscallFilter SyscallFilter::parse(std::string_view expr) {
   SyscallFilter f;
   bool negate = false;
-  if (!expr.empty() && expr.front() == '!') {
-    negate = true;
+  while (!expr.empty() && expr.front() == '!') {  // as strace: each '!' negates again
+    negate = !negate;
     expr.remove_prefix(1);
   }
   std::fill(f.selected_.begin(), f.selected_.end(), false);

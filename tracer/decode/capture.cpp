@@ -176,6 +176,7 @@ const CaptureOptions& for_call(const SyscallInfo& info, const Args& args, const 
     return opt;
   scratch = opt;
   scratch.whole_buffers = true;
+  scratch.vector_limit = 1024;  // IOV_MAX: every iovec
   return scratch;
 }
 

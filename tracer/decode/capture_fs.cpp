@@ -20,16 +20,23 @@ constexpr std::size_t kIovChunk = 16;  // iovecs fetched per read
 long append_iovecs(std::string& out, TaskAccess& task, const CaptureOptions& opt,
                    uint64_t addr, uint64_t iovcnt, bool with_data, uint64_t budget,
                    bool& truncated) {
-  const uint64_t count = std::min<uint64_t>(iovcnt, opt.vector_limit);
+  uint64_t count = std::min<uint64_t>(iovcnt, opt.vector_limit);
   if (iovcnt > count) truncated = true;
   RawIovec chunk[kIovChunk];
   long written = 0;
   for (uint64_t done = 0; done < count;) {
-    const std::size_t k = static_cast<std::size_t>(std::min<uint64_t>(kIovChunk, count - done));
+    std::size_t k = static_cast<std::size_t>(std::min<uint64_t>(kIovChunk, count - done));
     if (!read_into(task, addr + done * layout::kIovecSize, chunk, k * layout::kIovecSize, out)) {
-      if (done == 0) return -1;
+      // The array runs into unmapped memory: keep the iovecs before it (strace prints them,
+      // then "... /* ADDR */").
+      std::size_t readable = 0;
+      while (readable < k && read_into(task, addr + (done + readable) * layout::kIovecSize, &chunk[readable],
+                                       layout::kIovecSize, out))
+        ++readable;
+      if (done + readable == 0) return -1;
       truncated = true;
-      break;
+      k = readable;
+      count = done + k;  // this chunk is the last
     }
     for (std::size_t j = 0; j < k; ++j) {
       const RawIovec& v = chunk[j];
@@ -85,8 +92,10 @@ void capture_iov_out(Arg& a, const Pass& p, int i) {
 
 void capture_pollfds_entry(Arg& a, const Pass& p, int i) {
   const uint64_t nfds = static_cast<uint32_t>(p.raw(i + 1));
-  capture_buffer(a, p.task, nfds * layout::kPollfdSize,
-                 uint64_t{p.opt.vector_limit} * layout::kPollfdSize);
+  // (an array running into unmapped memory keeps its readable pollfds)
+  capture_buffer(a, p.task, nfds * layout::kPollfdSize, uint64_t{p.opt.vector_limit} * layout::kPollfdSize, 0,
+                 layout::kPollfdSize);
+  a.data.resize(a.data.size() / layout::kPollfdSize * layout::kPollfdSize);
 }
 
 void capture_pollfds_exit(Arg& a, const Pass& p) {

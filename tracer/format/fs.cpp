@@ -232,15 +232,17 @@ void put_open_flags(std::string& out, uint64_t v) {
 }
 
 void put_iovecs(std::string& out, const Ctx& c, std::string_view d, std::size_t pos,
-                uint32_t count, uint64_t total, bool out_dir, uint64_t budget, bool more) {
+                uint32_t count, uint64_t total, bool out_dir, uint64_t budget, bool more, uint64_t base) {
   layout::IovReader r(d, pos);
   layout::IovEntry e;
   out += '[';
   uint32_t k = 0;
+  bool limited = false;  // stopped at -s elements
   for (; k < count && r.next(e); ++k) {
     if (k) out += ", ";
     if (k >= c.opt.string_limit) {
       out += "...";
+      limited = true;
       break;
     }
     uint64_t len = e.len;
@@ -255,7 +257,10 @@ void put_iovecs(std::string& out, const Ctx& c, std::string_view d, std::size_t 
       put_ptr(out, e.base);
     put(out, ", iov_len={}}}", e.len);
   }
-  if (k == count && (more || k < total)) out += k ? ", ..." : "...";
+  if (!limited && k < count && base && k < total && k <= c.opt.string_limit && k < layout::kVectorLimit)
+    put(out, "{}... /* {:#x} */", k ? ", " : "", base + k * layout::kIovecSize);  // unmapped from there
+  else if (k == count && (more || k < total))
+    out += k ? ", ..." : "...";
   out += ']';
 }
 
@@ -306,7 +311,7 @@ void put_fs_arg(std::string& out, const Ctx& c, int i) {
       }
       const uint64_t budget = c.succeeded() ? static_cast<uint64_t>(c.call.ret) : 0;
       put_iovecs(out, c, a.data, 0, ~0u, c.raw(i + 1), out_dir, budget,
-                 a.state == ArgState::Truncated);
+                 a.state == ArgState::Truncated, c.raw(i));
       break;
     }
     case ArgKind::OpenFlags: put_sys_open_flags(out, c, c.raw(i)); break;
@@ -418,10 +423,14 @@ void format_io_dump(std::string& out, const CallView& call, int32_t tid) {
       }
       case ArgKind::IovIn:
       case ArgKind::IovOut: {
-        // writev: every buffer whole; readv: up to what the call returned
+        // writev: every buffer whole; readv: up to what the call returned. An iovec array
+        // cut short by unmapped memory: strace reads it whole, fails, and dumps nothing.
         uint64_t left = received ? static_cast<uint64_t>(std::max<int64_t>(call.ret, 0)) : ~0ull;
         layout::IovReader r(a.data, 0);
         layout::IovEntry e;
+        uint64_t entries = 0;
+        for (layout::IovReader n(a.data, 0); n.next(e);) ++entries;
+        if (entries < info.value(call.args, i + 1)) return;
         for (int k = 0; left > 0 && r.next(e); ++k) {
           const uint64_t n = std::min(e.len, left);
           if (n == 0) break;

@@ -232,7 +232,12 @@ void put_wait_arg(std::string& out, const Ctx& c, int i) {
         break;
       }
       const uint32_t nfds = static_cast<uint32_t>(c.raw(i + 1));
-      put_array(out, pollfds_half(c, a, false), layout::kPollfdSize, nfds, c.opt.string_limit,
+      const std::string_view fds = pollfds_half(c, a, false);
+      const std::size_t got = fds.size() / layout::kPollfdSize;
+      // the array runs into unmapped memory after `got` entries: strace ends it "... /* ADDR */"
+      // (strace reads an element before it checks the -s limit, so the one at the limit too)
+      const bool cut = got < nfds && got <= c.opt.string_limit && got < layout::kVectorLimit;
+      put_array(out, fds, layout::kPollfdSize, cut ? got : nfds, c.opt.string_limit,
                 [&](std::string_view p) {
                   const int32_t fd = load<int32_t>(p, 0);
                   put(out, "{{fd={}", fd);
@@ -242,6 +247,10 @@ void put_wait_arg(std::string& out, const Ctx& c, int i) {
                   }
                   out += '}';
                 });
+      if (cut) {
+        out.pop_back();  // ']'
+        put(out, "{}... /* {:#x} */]", got ? ", " : "", c.raw(i) + got * layout::kPollfdSize);
+      }
       break;
     }
     default: put_hex(out, c.raw(i)); break;

@@ -82,8 +82,10 @@ void put_open_flags(std::string& out, uint64_t v);  // O_RDONLY|O_CLOEXEC
 void put_fs_arg(std::string& out, const Ctx& c, int i);
 bool fs_skip_arg(const Ctx& c, int i);
 bool fs_return(std::string& out, const Ctx& c);
+// `base`: the array's address, for "... /* ADDR */" where it runs into unmapped memory (0:
+// unknown, as inside a msghdr).
 void put_iovecs(std::string& out, const Ctx& c, std::string_view d, std::size_t pos,
-                uint32_t count, uint64_t total, bool out_dir, uint64_t budget, bool more);
+                uint32_t count, uint64_t total, bool out_dir, uint64_t budget, bool more, uint64_t base = 0);
 // net.cpp
 void put_net_arg(std::string& out, const Ctx& c, int i);
 // sockaddr.cpp
