@@ -277,7 +277,7 @@ void ProcessTable::on_exit(const Event& e, const SyscallExit& x) {
   ProcessInfo& p = proc(raw(e.pid));
   const Args& a = x.args;
   if (x.sysno == SysNo::connect && (!x.failed() || x.error() == EINPROGRESS))
-    if (auto it = p.fds.find(static_cast<int>(a[0].raw)); it != p.fds.end())
+    if (auto it = p.fds.find(static_cast<int>(x.sarg(0))); it != p.fds.end())
       it->second.peer = sockaddr_text(a[1].data);
   if (x.failed()) return;
   if (x.sysno == SysNo::setrlimit || x.sysno == SysNo::prlimit64) {
@@ -329,8 +329,8 @@ void ProcessTable::apply_fd_effects(ProcessInfo& p, const SyscallExit& x, Nanos 
 void ProcessTable::on_rlimit(ProcessInfo& p, const SyscallExit& x) {
   const Args& a = x.args;
   bool is_prlimit = x.sysno == SysNo::prlimit64;
-  uint64_t resource = is_prlimit ? a[1].raw : a[0].raw;
-  int64_t target = is_prlimit ? static_cast<int64_t>(a[0].raw) : 0;
+  uint64_t resource = is_prlimit ? x.arg(1) : x.arg(0);
+  int64_t target = is_prlimit ? x.sarg(0) : 0;
   const Arg& lim = is_prlimit ? a[2] : a[1];
   uint64_t soft, hard;
   if (resource == RLIMIT_NOFILE && read_u64_pair(lim, soft, hard)) {

@@ -68,6 +68,12 @@ TEST_CASE("fd effects: opens, dups, closes", "[fd_effects]") {
     CHECK(setfd.cloexec_fd == 3);
     CHECK(setfd.cloexec);
     CHECK(setfd.news().empty());
+    // The kernel reads fd and cmd as ints: garbage above them changes nothing (issue 19)
+    FdEffects high = fd_effects(SysNo::fcntl, args({0xdefaced00000003ull, 0xdefaced00000000ull | F_DUPFD, 10}), 10);
+    REQUIRE(high.news().size() == 1);
+    CHECK(high.opened[0].copy_of == 3);
+    FdEffects closed = fd_effects(SysNo::close, args({0x100000007ull}), 0);
+    CHECK(closed.close_first == 7);
   }
   SECTION("pipe2: two ends read from the output argument, the second one writes") {
     Args a = args({0, O_CLOEXEC});

@@ -196,3 +196,32 @@ TEST_CASE("fd targets with -yy: devices, as strace shows them", "[format][strace
   CHECK(tr.call(SysNo::dup, {0}, 3, {}, std::string_view("/dev/null\0char 1:3", 18)) ==
         "dup(0</dev/null<char 1:3>>) = 3</dev/null<char 1:3>>");
 }
+
+TEST_CASE("arrays that run into unmapped memory, as strace prints them", "[format][strace]") {
+  Tracer tr;
+  // tests/poll.c: two pollfds asked for, only the first readable
+  struct Pollfd {
+    int32_t fd;
+    int16_t events, revents;
+  };
+  const uint64_t one = tr.t.put_struct(Pollfd{-5, 0, 0});
+  CHECK(tr.call(SysNo::poll, {one, 2, 0}, -14) ==
+        "poll([{fd=-5}, ... /* " + hex(one + 8) + " */], 2, 0) = -1 EFAULT (Bad address)");
+  // nothing readable: the pointer
+  CHECK(tr.call(SysNo::poll, {0x1000, 1, 0}, -14) == "poll(0x1000, 1, 0) = -1 EFAULT (Bad address)");
+  // tests/readv.c: writev with the second iovec past the end of the mapping
+  const uint64_t buf = tr.t.put("89abcde");
+  const uint64_t arr = tr.t.put_struct(Iov{buf, 7});
+  CHECK(tr.call(SysNo::writev, {19999, arr, 2}, -14) ==
+        "writev(19999, [{iov_base=\"89abcde\", iov_len=7}, ... /* " + hex(arr + 16) +
+            " */], 2) = -1 EFAULT (Bad address)");
+  // and its dump (-e write=): strace reads the array whole, fails, and dumps nothing
+  Args args;
+  args[0].reset(19999);
+  args[1].reset(arr);
+  args[2].reset(2);
+  decode::capture_entry(syscall_info(SysNo::writev), args, tr.t, tr.cap);
+  std::string d;
+  format::format_io_dump(d, {SysNo::writev, 20, args, -14, true}, 1);
+  CHECK(d.empty());
+}

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <array>
 #include <cstring>
 
 namespace gotrace {
@@ -21,6 +22,15 @@ NewFd& open_one(FdEffects& e, int fd, FdKind kind, bool cloexec) {
   return n;
 }
 
+// The arguments as the kernel reads them (SyscallInfo::value): an fd or a flag word is the
+// low 32 bits of its register.
+std::array<uint64_t, kMaxArgs> values(SysNo s, const Args& a) {
+  std::array<uint64_t, kMaxArgs> v{};
+  const SyscallInfo& info = syscall_info(s);
+  for (int i = 0; i < kMaxArgs; ++i) v[static_cast<std::size_t>(i)] = info.value(a, i);
+  return v;
+}
+
 void dup_to(FdEffects& e, int from, int to, bool cloexec) {
   open_one(e, to, FdKind::Other, cloexec).copy_of = from;
 }
@@ -28,11 +38,12 @@ void dup_to(FdEffects& e, int from, int to, bool cloexec) {
 // pipe, pipe2, socketpair: the two fds written to the output argument.
 void open_pair(FdEffects& e, SysNo s, const Args& a) {
   const Arg& out = a[s == SysNo::socketpair ? 3 : 0];
+  const auto v = values(s, a);
   if (out.data.size() < 2 * sizeof(int)) return;
   int fds[2];
   std::memcpy(fds, out.data.data(), sizeof fds);
-  bool cloexec = s == SysNo::pipe2 ? (a[1].raw & O_CLOEXEC) != 0
-                 : s == SysNo::socketpair ? (a[1].raw & SOCK_CLOEXEC) != 0 : false;
+  bool cloexec = s == SysNo::pipe2 ? (v[1] & O_CLOEXEC) != 0
+                 : s == SysNo::socketpair ? (v[1] & SOCK_CLOEXEC) != 0 : false;
   for (int end = 0; end < 2; ++end) {
     NewFd& n = open_one(e, fds[end], s == SysNo::socketpair ? FdKind::Socket : FdKind::Pipe, cloexec);
     n.domain = AF_UNIX;
@@ -41,7 +52,8 @@ void open_pair(FdEffects& e, SysNo s, const Args& a) {
 }
 
 void open_file(FdEffects& e, SysNo s, const Args& a, int fd) {
-  uint64_t flags = s == SysNo::openat ? a[2].raw : s == SysNo::open ? a[1].raw : 0;
+  const auto v = values(s, a);
+  uint64_t flags = s == SysNo::openat ? v[2] : s == SysNo::open ? v[1] : 0;
   if (s == SysNo::creat) flags = O_CREAT | O_WRONLY | O_TRUNC;
   if (s == SysNo::openat2 && a[2].data.size() >= sizeof flags) std::memcpy(&flags, a[2].data.data(), sizeof flags);
   NewFd& n = open_one(e, fd, FdKind::File, (flags & O_CLOEXEC) != 0);
@@ -53,11 +65,12 @@ void open_file(FdEffects& e, SysNo s, const Args& a, int fd) {
 
 FdEffects fd_effects(SysNo sysno, const Args& a, int64_t result) {
   FdEffects e;
+  const auto v = values(sysno, a);
   if (result < 0 && result >= -4095) {
     // Linux releases the fd whatever close() returns (EINTR, EIO: the error is about the
     // data), except EBADF: there was no such fd.
     if (sysno == SysNo::close && result != -EBADF) {
-      e.close_first = static_cast<int>(a[0].raw);
+      e.close_first = static_cast<int>(v[0]);
       e.close_last = static_cast<uint64_t>(e.close_first);
     }
     return e;
@@ -75,34 +88,34 @@ FdEffects fd_effects(SysNo sysno, const Args& a, int64_t result) {
       open_file(e, sysno, a, ret);
       break;
     case SysNo::socket: {
-      NewFd& n = open_one(e, ret, FdKind::Socket, (a[1].raw & SOCK_CLOEXEC) != 0);
-      n.domain = static_cast<int>(a[0].raw);
-      n.type = static_cast<int>(a[1].raw & 0xf);
+      NewFd& n = open_one(e, ret, FdKind::Socket, (v[1] & SOCK_CLOEXEC) != 0);
+      n.domain = static_cast<int>(v[0]);
+      n.type = static_cast<int>(v[1] & 0xf);
       break;
     }
     case SysNo::accept:
     case SysNo::accept4: {
-      NewFd& n = open_one(e, ret, FdKind::Socket, sysno == SysNo::accept4 && (a[3].raw & SOCK_CLOEXEC));
+      NewFd& n = open_one(e, ret, FdKind::Socket, sysno == SysNo::accept4 && (v[3] & SOCK_CLOEXEC));
       n.type = SOCK_STREAM;
-      n.listener = static_cast<int>(a[0].raw);
+      n.listener = static_cast<int>(v[0]);
       n.peer_arg = 1;
       break;
     }
     case SysNo::dup:
-      dup_to(e, static_cast<int>(a[0].raw), ret, false);
+      dup_to(e, static_cast<int>(v[0]), ret, false);
       break;
     case SysNo::dup2:
     case SysNo::dup3:
-      if (static_cast<int>(a[0].raw) == ret) break;  // dup2(fd, fd) does nothing
+      if (static_cast<int>(v[0]) == ret) break;  // dup2(fd, fd) does nothing
       close_range(ret, static_cast<uint64_t>(ret));  // the target, if it was open
-      dup_to(e, static_cast<int>(a[0].raw), ret, sysno == SysNo::dup3 && (a[2].raw & O_CLOEXEC));
+      dup_to(e, static_cast<int>(v[0]), ret, sysno == SysNo::dup3 && (v[2] & O_CLOEXEC));
       break;
     case SysNo::fcntl:
-      if (a[1].raw == F_DUPFD || a[1].raw == F_DUPFD_CLOEXEC) {
-        dup_to(e, static_cast<int>(a[0].raw), ret, a[1].raw == F_DUPFD_CLOEXEC);
-      } else if (a[1].raw == F_SETFD) {
-        e.cloexec_fd = static_cast<int>(a[0].raw);
-        e.cloexec = (a[2].raw & FD_CLOEXEC) != 0;
+      if (v[1] == F_DUPFD || v[1] == F_DUPFD_CLOEXEC) {
+        dup_to(e, static_cast<int>(v[0]), ret, v[1] == F_DUPFD_CLOEXEC);
+      } else if (v[1] == F_SETFD) {
+        e.cloexec_fd = static_cast<int>(v[0]);
+        e.cloexec = (v[2] & FD_CLOEXEC) != 0;
       }
       break;
     case SysNo::pipe:
@@ -112,24 +125,24 @@ FdEffects fd_effects(SysNo sysno, const Args& a, int64_t result) {
       break;
     case SysNo::epoll_create:
     case SysNo::epoll_create1:
-      open_one(e, ret, FdKind::Epoll, sysno == SysNo::epoll_create1 && (a[0].raw & O_CLOEXEC));
+      open_one(e, ret, FdKind::Epoll, sysno == SysNo::epoll_create1 && (v[0] & O_CLOEXEC));
       break;
     case SysNo::pidfd_open:  // pidfds are always close-on-exec
-      open_one(e, ret, FdKind::Pidfd, true).process = static_cast<int32_t>(a[0].raw);
+      open_one(e, ret, FdKind::Pidfd, true).process = static_cast<int32_t>(v[0]);
       break;
     case SysNo::clone:  // CLONE_PIDFD: the child's pidfd, written at parent_tid (Go >= 1.23's os/exec)
-      if ((a[0].raw & kClonePidfd) && a[2].data.size() >= 4) {
+      if ((v[0] & kClonePidfd) && a[2].data.size() >= 4) {
         int32_t pidfd;
         std::memcpy(&pidfd, a[2].data.data(), 4);
         open_one(e, pidfd, FdKind::Pidfd, true).process = ret;  // the child
       }
       break;
     case SysNo::close:
-      close_range(static_cast<int>(a[0].raw), static_cast<uint64_t>(static_cast<int>(a[0].raw)));
+      close_range(static_cast<int>(v[0]), static_cast<uint64_t>(static_cast<int>(v[0])));
       break;
     case SysNo::close_range:
-      close_range(static_cast<int64_t>(static_cast<uint32_t>(a[0].raw)), a[1].raw);
-      e.cloexec_only = (a[2].raw & kCloseRangeCloexec) != 0;
+      close_range(static_cast<int64_t>(static_cast<uint32_t>(v[0])), v[1]);
+      e.cloexec_only = (v[2] & kCloseRangeCloexec) != 0;
       break;
     default:
       e.unseen_changes = sysno == SysNo::io_uring_setup;
