@@ -1,7 +1,10 @@
 // Decoding as strace's own test suite expects (issue 19). Each expected line is the text
 // strace 6.1 prints for the same call (its tests/NAME.c print them; the values here are
 // the ones those tests pass), checked through the real capture code on a FakeTask.
+#include <net/if.h>
+
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <string>
 
 #include "format_helpers.h"
@@ -224,4 +227,31 @@ TEST_CASE("arrays that run into unmapped memory, as strace prints them", "[forma
   std::string d;
   format::format_io_dump(d, {SysNo::writev, 20, args, -14, true}, 1);
   CHECK(d.empty());
+}
+
+TEST_CASE("socket addresses: an IPv6 scope by interface name, netlink's pad", "[format][strace]") {
+  Tracer tr;
+  // tests/net-sockaddr.c: fe80:: on the loopback interface; nl_pad shown when set
+  std::string sa6(28, '\0');
+  sa6[0] = 10;  // AF_INET6
+  sa6[2] = 0x30;
+  sa6[3] = 0x39;  // port 12345
+  sa6[8] = static_cast<char>(0xfe);
+  sa6[9] = static_cast<char>(0x80);
+  const uint32_t lo = if_nametoindex("lo");
+  REQUIRE(lo != 0);
+  std::memcpy(&sa6[24], &lo, 4);
+  const uint64_t p6 = tr.t.put(sa6);
+  CHECK(tr.call(SysNo::connect, {neg(-1), p6, 28}, -9) ==
+        "connect(-1, {sa_family=AF_INET6, sin6_port=htons(12345), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "
+        "\"fe80::\", &sin6_addr), sin6_scope_id=if_nametoindex(\"lo\")}, 28) = -1 EBADF (Bad file descriptor)");
+  std::string nl(12, '\0');
+  nl[0] = 16;  // AF_NETLINK
+  nl[2] = nl[3] = static_cast<char>(0xff);
+  const uint32_t pid = 1234567890, groups = 0xfacefeed;
+  std::memcpy(&nl[4], &pid, 4);
+  std::memcpy(&nl[8], &groups, 4);
+  CHECK(tr.call(SysNo::connect, {neg(-1), tr.t.put(nl), 12}, -9) ==
+        "connect(-1, {sa_family=AF_NETLINK, nl_pad=0xffff, nl_pid=1234567890, nl_groups=0xfacefeed}, 12) = -1 EBADF "
+        "(Bad file descriptor)");
 }

@@ -2,6 +2,8 @@
 // (inet, inet6, unix, netlink, raw sa_data), msghdr with name/iovecs/flags, mmsghdr vectors.
 #include <arpa/inet.h>
 
+#include <net/if.h>
+
 #include "internal.h"
 
 namespace gotrace::format::detail {
@@ -52,7 +54,19 @@ void put_inet6(std::string& out, std::string_view sa) {
   inet_ntop(AF_INET6, sa.data() + 8, buf, sizeof buf);
   put(out, "sin6_port=htons({}), sin6_flowinfo=htonl({}), inet_pton(AF_INET6, \"{}\", &sin6_addr)",
       ntohs(load<uint16_t>(sa, 2)), ntohl(load<uint32_t>(sa, 4)), buf);
-  if (sa.size() > 24) put(out, ", sin6_scope_id={}", load<uint32_t>(sa, 24));
+  if (sa.size() > 24) {
+    // a link-local or multicast address's interface by name, as strace (this machine's
+    // names: a replay elsewhere may name another)
+    const uint32_t scope = load<uint32_t>(sa, 24);
+    const auto* a6 = reinterpret_cast<const unsigned char*>(sa.data() + 8);
+    const bool link_local = a6[0] == 0xfe && (a6[1] & 0xc0) == 0x80;
+    const bool multicast = a6[0] == 0xff && ((a6[1] & 0x0f) == 1 || (a6[1] & 0x0f) == 2);
+    char name[IF_NAMESIZE];
+    if (scope && (link_local || multicast) && if_indextoname(scope, name))
+      put(out, ", sin6_scope_id=if_nametoindex(\"{}\")", name);
+    else
+      put(out, ", sin6_scope_id={}", scope);
+  }
 }
 
 // One msghdr encoding at `pos`. user_namelen < 0: not known (sendmsg).
@@ -111,6 +125,7 @@ void put_sockaddr(std::string& out, std::string_view sa) {
     } else if (family == kAfUnix) {
       put_sockaddr_un(out, sa.substr(2, std::min<std::size_t>(sa.size(), 110) - 2));
     } else if (family == kAfNetlink && sa.size() >= 12) {
+      if (const uint16_t pad = load<uint16_t>(sa, 2)) put(out, "nl_pad={:#x}, ", pad);  // shown when set, as strace
       put(out, "nl_pid={}, nl_groups=", load<int32_t>(sa, 4));
       const uint32_t groups = load<uint32_t>(sa, 8);
       if (groups == 0)
