@@ -55,7 +55,7 @@ grep -qE '\(main\.openTwo\+0x[0-9a-f]+\) \[0x[0-9a-f]+\] .*stackchain/main\.go:[
 
 # (b) stripped Go: crypto/rand.Read
 "$GOTRACE" -k -e trace=getrandom -o "$WORK/go-rand.out" -- "$PROGS/stackchain" rand >"$WORK/go.stdout"
-f=$(frames "$WORK/go-rand.out" 'getrandom\(')
+f=$(frames "$WORK/go-rand.out" 'getrandom[(]')
 [ -n "$f" ] || { cat "$WORK/go-rand.out"; fail "(b) no stack under getrandom"; }
 note "(b) Go crypto/rand stack:"; sed 's/^/#  /' <<<"$f"
 # (Go 1.19 reads through crypto/rand.(*reader).Read; Go >= 1.24 through the vDSO, from
