@@ -24,7 +24,8 @@ grep -qE 'read\([0-9]+</etc/hostname>, ' "$WORK/t2.txt" || fail "-y read line"
 grep -q '% time' "$WORK/t2.txt" || fail "-C printed no summary"
 
 # strace's options while comparing: bundled short options (-ve trace=), -e write= hex
-# dumps, -P (only calls on that path, by name or by an fd open on it), -X raw, -e signal=
+# dumps, -P (only calls on that path, by name or by an fd open on it), -X raw, -e signal=,
+# and -e trace= alone printing the trace of those calls (as strace; -c only counts them)
 "$GOTRACE" -a0 -vetrace=write -e write=1 -o "$WORK/d.txt" -- echo hello dump >/dev/null
 grep -qxF 'write(1, "hello dump\n", 11) = 11' "$WORK/d.txt" || fail "-vetrace=write line: $(grep -m1 write "$WORK/d.txt")"
 grep -qxF ' | 00000  68 65 6c 6c 6f 20 64 75  6d 70 0a                 hello dump.      |' "$WORK/d.txt" ||
@@ -36,7 +37,7 @@ grep -qE "^read\($fd, " "$WORK/p.txt" || fail "-P: the read on the file's fd: $(
 grep -qE "^close\($fd\) = 0$" "$WORK/p.txt" || fail "-P: the close of the file's fd"
 others=$(grep -E '^[a-z_0-9]+\(' "$WORK/p.txt" | grep -vE '^(openat|read|fadvise64|fstat|close|newfstatat)\(' || true)
 [ -z "$others" ] || fail "-P showed calls not on the path: $others"
-"$GOTRACE" --trace -a0 -Xraw -e trace=kill -e signal=\!SIGCONT -o "$WORK/x.txt" -- sh -c 'kill -CONT $$; kill -WINCH $$' >/dev/null
+"$GOTRACE" -a0 -Xraw -e trace=kill -e signal=\!SIGCONT -o "$WORK/x.txt" -- sh -c 'kill -CONT $$; kill -WINCH $$' >/dev/null
 grep -qE '^kill\([0-9]+, 18\) = 0$' "$WORK/x.txt" || fail "-Xraw kill: $(cat "$WORK/x.txt")"
 grep -q 'SIGCONT {' "$WORK/x.txt" && fail "-e signal=!SIGCONT showed SIGCONT"
 grep -q '^--- SIGWINCH {' "$WORK/x.txt" || fail "-e signal=!SIGCONT hid SIGWINCH: $(cat "$WORK/x.txt")"

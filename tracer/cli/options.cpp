@@ -58,7 +58,8 @@ void describe_output(po::options_description& d, Raw& r) {
        "show the time spent in each syscall, from entry to exit")
       ("expr,e", po::value(&r.exprs)->value_name("EXPR")->composing(),
        "trace=SET: which syscalls to show and count (names, %net %file %desc %process "
-       "%signal %memory %ipc %clock %creds %stat, all, none, !negation); "
+       "%signal %memory %ipc %clock %creds %stat, all, none, !negation; it prints their "
+       "trace, as strace, unless -c); "
        "signal=SET: which signals to show (names, numbers, all, none, !negation; by default "
        "all but Go's SIGURG preemption); read=FDS / write=FDS: a hex dump of all the data "
        "read from / written to those fds (implies --trace)")
@@ -392,6 +393,10 @@ void build_options(const Raw& r, Options& o) {
   }
   o.sort = analyzers::parse_sort_key(r.sort);
   for (const std::string& e : r.exprs) apply_expr(e, o);
+  // -e trace=SET shows those calls, as strace does (with -c it only counts them)
+  for (const std::string& e : r.exprs)
+    if (!r.summary_only && (e.find('=') == std::string::npos || e.starts_with("trace=") || e.starts_with("t=")))
+      o.trace = true;
   for (const std::string& spec : r.inject) o.inject.push_back(parse_inject(spec));
   for (const std::string& spec : r.fault) o.inject.push_back(parse_inject(spec, true));
   if (!r.rlimit.empty()) o.rlimits = parse_rlimits(r.rlimit);
