@@ -15,7 +15,19 @@ using namespace gotrace::test;
 
 namespace {
 constexpr uint64_t kHigh = 0xdefaced00000000ull;  // garbage above an int, as the tests pass
+
+// writev(fd, arr, iovcnt) = ret captured at entry, then its -e write= dump.
+std::string writev_dump(Tracer& tr, uint64_t fd, uint64_t arr, uint64_t iovcnt, int64_t ret) {
+  Args args;
+  args[0].reset(fd);
+  args[1].reset(arr);
+  args[2].reset(iovcnt);
+  decode::capture_entry(syscall_info(SysNo::writev), args, tr.t, tr.cap);
+  std::string d;
+  format::format_io_dump(d, {SysNo::writev, 20, args, ret, true}, 1);
+  return d;
 }
+}  // namespace
 
 TEST_CASE("int arguments are the 32 bits the kernel reads", "[format][strace]") {
   Tracer tr;
@@ -107,14 +119,7 @@ TEST_CASE("hex dumps of the data moved (-e write=), as strace prints them", "[fo
   const uint64_t a = tr.t.put("abc"), b = tr.t.put("defg");
   Iov iov[2] = {{a, 3}, {b, 4}};
   const uint64_t arr = tr.t.put(std::string(reinterpret_cast<const char*>(iov), sizeof iov));
-  Args args;
-  args[0].reset(1);
-  args[1].reset(arr);
-  args[2].reset(2);
-  decode::capture_entry(syscall_info(SysNo::writev), args, tr.t, tr.cap);
-  std::string d;
-  format::format_io_dump(d, {SysNo::writev, 20, args, 7, true}, 1);
-  CHECK(d ==
+  CHECK(writev_dump(tr, 1, arr, 2, 7) ==
         " * 3 bytes in buffer 0\n"
         " | 00000  61 62 63                                          abc              |\n"
         " * 4 bytes in buffer 1\n"
@@ -219,14 +224,7 @@ TEST_CASE("arrays that run into unmapped memory, as strace prints them", "[forma
         "writev(19999, [{iov_base=\"89abcde\", iov_len=7}, ... /* " + hex(arr + 16) +
             " */], 2) = -1 EFAULT (Bad address)");
   // and its dump (-e write=): strace reads the array whole, fails, and dumps nothing
-  Args args;
-  args[0].reset(19999);
-  args[1].reset(arr);
-  args[2].reset(2);
-  decode::capture_entry(syscall_info(SysNo::writev), args, tr.t, tr.cap);
-  std::string d;
-  format::format_io_dump(d, {SysNo::writev, 20, args, -14, true}, 1);
-  CHECK(d.empty());
+  CHECK(writev_dump(tr, 19999, arr, 2, -14).empty());
 }
 
 TEST_CASE("socket addresses: an IPv6 scope by interface name, netlink's pad", "[format][strace]") {

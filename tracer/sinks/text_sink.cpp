@@ -114,9 +114,9 @@ void TextSink::handle(const Event& e, const SyscallExit& exit) {
   }
   finish_line();
   // -e write= / -e read=: the data moved, in hex (a failed read moved none)
-  const int64_t fd = exit.sarg(0);
   const SyscallInfo& info = syscall_info(exit.sysno);
-  if ((info.has(kSends) && opt_.dump_write.has(fd)) || (info.has(kReceives) && !exit.failed() && opt_.dump_read.has(fd))) {
+  if ((!opt_.dump_write.empty() && info.has(kSends) && opt_.dump_write.has(exit.sarg(0))) ||
+      (!opt_.dump_read.empty() && info.has(kReceives) && !exit.failed() && opt_.dump_read.has(exit.sarg(0)))) {
     format::format_io_dump(line_, view, tid);
     out_.write(line_);
     line_.clear();
