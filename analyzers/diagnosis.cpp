@@ -142,11 +142,16 @@ void Diagnosis::park(Nanos ts) {
     parked_.clear();
     return;
   }
+  // A timer (or Go's netpoller) seen at an earlier Tick of the same quiet period still
+  // counts: a Tick can fall just after the netpoller's epoll_pwait returned for the timer
+  // that ends the period and before the thread's next call (the likely cause of a rare
+  // "no timer pending" in e2e diag_deadlock with Go 1.19).
+  const bool same_period = !parked_.empty() && parked_from_ == last_progress_;
+  go_parked_ = same_period && go_parked_;
+  timer_ = same_period && timer_;
   parked_ = stall_findings();  // at every quiet Tick: the last one says how long they waited
   parked_from_ = last_progress_;
   quiet_end_ = Nanos::min();
-  go_parked_ = false;
-  timer_ = false;
   bool futex = false, io = false, cycling = false;
   for (const auto& [tid, call] : table_.all_in_flight()) {
     SysNo s = call.call.sysno;

@@ -29,7 +29,8 @@ class TimeAccount {
   // "  time: ..." lines for the report (none when nothing took time). `run` is the run's
   // wall time.
   std::vector<std::string> lines() const;
-  // When the run took at least kSlowRun and its network phases cover at least half of it:
+  // When the run took at least kSlowRun and its network phases cover at least half of it
+  // (or a quarter, and more than its CPU time and its child processes):
   // "go mod download took 17.8 s: 12.0 s waiting for module proxy ... to start answering
   // (3 requests, 4.0 s each), 5.9 s receiving 501 bytes of .zip (85 B/s)".
   std::optional<Finding> slow_run() const;
@@ -59,6 +60,8 @@ class TimeAccount {
   static std::vector<Group> groups(const std::vector<Item>& items, Nanos min = Nanos{0});
   // "; lock waits 12.0 s (1); getrandom 6.0 s (2 calls)": what else the run waited on.
   std::string other_waits() const;
+  // The child processes (all but the root): command name, and from start to end (or now).
+  std::vector<std::pair<std::string, std::pair<Nanos, Nanos>>> child_lives() const;
   const ProcessTable& table_;
   const NetworkWait& net_;
   enum class WaitKind { None, Lock, Getrandom };

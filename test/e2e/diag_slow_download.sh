@@ -78,7 +78,7 @@ track $gopid
 "$GOTRACE" -p $gopid -o "$WORK/early.out" --report-file "$WORK/early.rep" || true
 rc=0; wait $gopid || rc=$?
 assert_eq 0 "$rc" "early attach: go mod download exit status"
-show_report "$WORK/early.rep" 2
+show_report "$WORK/early.rep" 4
 expect "$(final_first "$WORK/early.rep")" "^gotrace: $slow\$" "early attach: verdict"
 note "elapsed $(elapsed)"
 echo "ok"

@@ -95,3 +95,23 @@ TEST_CASE("Go's sysmon seen in restart_syscall (its sleep interrupted) is a time
   CHECK(fs[0].kind == "no_progress_at_end");
   CHECK_THAT(fs[0].verdict, Catch::Contains("with no I/O and only a timer pending: its goroutines were blocked on each other"));
 }
+
+TEST_CASE("a Tick just after the netpoller's timer fired keeps the timer seen at the Ticks before", "[analyzer][quiet]") {
+  EventScript s;
+  s.start({"prog", "5"}).process(40, 0, {"prog", "5"}).thread(40, 41, 40).thread(40, 42, 40);
+  s.after_ms(100);
+  s.call(40, 40, SysNo::write, {1, 0x10, 11}, 11);
+  s.enter(40, 40, SysNo::epoll_pwait, {3, 0x20, 128, 5000});
+  s.enter(40, 41, SysNo::futex, {0x100, 128, 0, 0});
+  s.enter(40, 42, SysNo::futex, {0x200, 128, 0, 0});
+  for (int t = 0; t < 4; ++t) s.after_ms(1000).tick();
+  s.after_ms(999).exit(40, 40, 0);  // the timer fired: epoll_pwait returns 0
+  s.after_ms(1).tick();             // ... and a Tick comes before the thread's next call
+  s.call(40, 40, SysNo::write, {2, 0x30, 30}, 30);  // "gave up waiting"
+  s.thread_exit(40, 41, 3 << 8).thread_exit(40, 42, 3 << 8).thread_exit(40, 40, 3 << 8);
+  s.end(EndReason::AllExited, 3 << 8);
+  auto fs = diagnose(s);
+  REQUIRE(!fs.empty());
+  CHECK(fs[0].kind == "no_progress_at_end");
+  CHECK_THAT(fs[0].verdict, Catch::Contains("with no I/O and only a timer pending: its goroutines were blocked on each other"));
+}
