@@ -1,7 +1,8 @@
 # Quiet fds (fast path): in the default mode, reads and writes of regular files opened during
 # the trace run without an exit stop and are not in the event stream (hence not in a
 # recording); those of pipes, sockets, a FIFO, a device, a pipe reusing a closed file's fd
-# number and a forked child's pipe still are. --full and --trace see every one.
+# number and a forked child's pipe still are. --full and --trace see every one (-f: the
+# child's lines too).
 source "$(dirname "$0")/lib.sh"
 
 # n BYTE SYSCALL FILE: lines of SYSCALL(fd, "BYTE", 1) = 1 in a trace, but for /dev/random's
@@ -14,10 +15,10 @@ n() {
 
 mkdir "$WORK/fast" "$WORK/full" "$WORK/trace"
 "$GOTRACE" --thorough --record "$WORK/fast.gtr" -o "$WORK/fast.txt" -- "$PROGS/quiet_io" "$WORK/fast" >"$WORK/fds"
-"$GOTRACE" replay --trace -o "$WORK/fast.trace" "$WORK/fast.gtr"
+"$GOTRACE" replay --trace -f -o "$WORK/fast.trace" "$WORK/fast.gtr"
 "$GOTRACE" --full --record "$WORK/full.gtr" -o "$WORK/full.txt" -- "$PROGS/quiet_io" "$WORK/full" >/dev/null
-"$GOTRACE" replay --trace -o "$WORK/full.trace" "$WORK/full.gtr"
-"$GOTRACE" --trace -o "$WORK/trace.trace" -- "$PROGS/quiet_io" "$WORK/trace" >/dev/null
+"$GOTRACE" replay --trace -f -o "$WORK/full.trace" "$WORK/full.gtr"
+"$GOTRACE" --trace -f -o "$WORK/trace.trace" -- "$PROGS/quiet_io" "$WORK/trace" >/dev/null
 grep -q "counts only the syscalls gotrace stopped on" "$WORK/fast.txt" || fail "the default run was not filtered"
 rnd=$(sed -n 's/.* random=\([0-9]*\).*/\1/p' "$WORK/fds")
 [ -n "$rnd" ] || fail "quiet_io printed no fds: $(cat "$WORK/fds")"

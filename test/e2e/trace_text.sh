@@ -16,6 +16,16 @@ grep -qE '^[0-9]+ +getpid\(\) = [0-9]+$' "$WORK/tf.txt" || fail "-f -a0 getpid l
 grep -q 'getrandom(".*"\(\.\.\.\)\?, 16, GRND_NONBLOCK) = 16' "$WORK/t.txt" || fail "getrandom line: $(grep -m1 getrandom "$WORK/t.txt")"
 grep -q '+++ exited with 0 +++' "$WORK/t.txt" || fail "exit line"
 grep -q '% time' "$WORK/t.txt" || fail "--trace should keep the summary (only -c drops the trace)"
+# Child processes: shown with -f only, as strace; the summary counts them either way.
+"$GOTRACE" --trace -a0 -e trace=execve,wait4 -o "$WORK/c0.txt" -- sh -c '/bin/true; /bin/true'
+"$GOTRACE" --trace -a0 -f -e trace=execve,wait4 -o "$WORK/c1.txt" -- sh -c '/bin/true; /bin/true'
+assert_eq 1 "$(grep -c 'execve(' "$WORK/c0.txt")" "execve lines without -f (sh's own)"
+grep -qE '^wait4\(-1, \[\{WIFEXITED\(s\) && WEXITSTATUS\(s\) == 0\}\], 0, NULL\) = [0-9]+$' "$WORK/c0.txt" ||
+  fail "sh's wait4 line without -f: $(grep -m1 wait4 "$WORK/c0.txt")"
+assert_eq 1 "$(grep -c '+++ exited with' "$WORK/c0.txt")" "exit lines without -f (sh's own)"
+assert_eq 3 "$(grep -cE '^[0-9]+ +execve\(' "$WORK/c1.txt")" "execve lines with -f"
+assert_eq 3 "$(grep -c '+++ exited with 0 +++' "$WORK/c1.txt")" "exit lines with -f"
+assert_eq "3 0" "$(count "$WORK/c0.txt" execve)" "execve in the summary without -f"
 
 "$GOTRACE" -C -T -tt -y -o "$WORK/t2.txt" -- cat /etc/hostname >/dev/null
 grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} openat\(AT_FDCWD, "/etc/hostname", O_RDONLY\) = [0-9]+</etc/hostname> <[0-9]+\.[0-9]{6}>$' "$WORK/t2.txt" ||

@@ -80,9 +80,10 @@ void describe_output(po::options_description& d, Raw& r) {
       ("columns,a", po::value(&r.column)->value_name("COLUMN"),
        "align return values in the trace at COLUMN (default 40, as strace)")
       ("follow-forks,f", po::bool_switch(&r.follow),
-       "follow children and threads (always on); with -o, prefix every line with its "
-       "pid from the start, as strace -f -o does (without it the prefix comes once a "
-       "second thread or process is traced)")
+       "show child processes in the trace too (as strace -f; without it the trace shows the "
+       "command's own threads only, while findings and the summary always cover every child); "
+       "with -o, prefix every line with its pid from the start, as strace -f -o does (without "
+       "it the prefix comes once a second thread is shown)")
       ("summary-wall-clock,w", po::bool_switch(&r.wall),
        "summary times are wall-clock already (accepted for strace habits)");
 }

@@ -64,6 +64,7 @@ Pipeline::Pipeline(const Options& opt) : opt_(opt) {
     to.durations = opt.durations;
     to.to_file = !opt.output_path.empty();
     to.pid_column = to.to_file && opt.follow;
+    to.children = opt.follow;
     to.format.column = static_cast<uint32_t>(opt.column);
     to.signals = opt.signals;
     to.dump_read = opt.dump_read;

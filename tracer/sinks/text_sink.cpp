@@ -54,6 +54,17 @@ void TextSink::finish_line() {
 }
 
 void TextSink::on_event(const Event& e) {
+  if (!opt_.children) {
+    const auto* start = std::get_if<ProcessStart>(&e.body);
+    if (start && raw(start->parent) != 0) {  // a child of a traced process: not shown
+      hidden_.insert(raw(e.pid));
+      return;
+    }
+    if (!hidden_.empty() && hidden_.count(raw(e.pid))) {
+      if (std::holds_alternative<ThreadExit>(e.body) && raw(e.tid) == raw(e.pid)) hidden_.erase(raw(e.pid));
+      return;
+    }
+  }
   std::visit([&](const auto& body) { handle(e, body); }, e.body);
 }
 

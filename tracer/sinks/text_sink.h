@@ -29,6 +29,10 @@ struct TextOptions {
   NumberSet dump_read;          // -e read=: fds whose data read is dumped in hex
   NumberSet dump_write;         // -e write=
   std::vector<std::string> paths;  // -P: only calls naming one of these or using an fd on it
+  // -f: the lines of the command's child processes too. Without it the trace shows the
+  // traced processes' own threads only, as strace without -f shows no child (gotrace still
+  // follows every child: the analyzers and the summary see them).
+  bool children = true;
   bool show_stacks = false;     // -k: stacks under the calls (without it, stacks taken for the
                                 // findings' evidence are not printed in the trace)
   SyscallFilter filter;
@@ -66,6 +70,7 @@ class TextSink final : public EventConsumer {
   std::string line_;
   int32_t open_tid_ = 0;                   // tid whose call line is open (entry printed)
   std::unordered_set<int32_t> live_;       // tasks alive, for the [pid N] prefix rule
+  std::unordered_set<int32_t> hidden_;     // child processes (by pid) not shown: no -f
   bool pid_column_ = false;                // -o: more than one task was traced once
   // By tid: whether its current call's entry was shown. Entries stay (false) between
   // calls, so a call costs no allocation; erased when the thread exits.
