@@ -16,6 +16,11 @@
 //   struct as the kernel left it at exit.
 // - PipeFdsOut: int[2]; with fd detail, each fd's target follows, NUL-terminated.
 // - Envp: every variable is kept (the count is printed), each cut to the buffer limit.
+// - Clone3Args: min(size, 88) bytes of struct clone_args, then tagged sections {u8 tag, u32
+//   n, n bytes} (n == kSectionUnreadable: none could be read): at entry 'S' set_tid's ints
+//   (when 0 < set_tid_size <= 32) and 'T' the bytes past the struct up to min(size, 4096);
+//   after a successful exit 'P' the pidfd and 'p' the parent tid written (i32 each) and 't'
+//   those bytes again.
 #pragma once
 
 #include <cstddef>
@@ -45,6 +50,9 @@ constexpr std::size_t kSiginfoChldSize = 48;
 constexpr std::size_t kOpenHowSize = 24;
 constexpr std::size_t kCloneArgsSize = 88;
 constexpr std::size_t kCloneArgsMinSize = 64;  // up to and including tls
+constexpr uint32_t kSectionUnreadable = 0xffffffff;
+constexpr uint32_t kCloneSetTidMax = 32;  // the kernel's limit (MAX_PID_NS_LEVEL)
+constexpr std::size_t kPageSize = 4096;
 constexpr std::size_t kFlockSize = 32;
 constexpr std::size_t kFOwnerExSize = 8;  // struct f_owner_ex: int type, pid
 constexpr std::size_t kSockaddrMax = 128;  // sizeof(struct sockaddr_storage)

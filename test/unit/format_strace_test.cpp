@@ -253,3 +253,55 @@ TEST_CASE("socket addresses: an IPv6 scope by interface name, netlink's pad", "[
         "connect(-1, {sa_family=AF_NETLINK, nl_pad=0xffff, nl_pid=1234567890, nl_groups=0xfacefeed}, 12) = -1 EBADF "
         "(Bad file descriptor)");
 }
+
+TEST_CASE("clone3 as strace prints it: set_tid, bytes past the struct, what the kernel wrote", "[format][strace]") {
+  // tests/clone3.c
+  Tracer tr;
+  struct CloneArgs {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+  };
+  auto with_tail = [&](const CloneArgs& ca, std::string_view tail) {
+    std::string b(reinterpret_cast<const char*>(&ca), sizeof ca);
+    b += tail;
+    return tr.t.put(b);
+  };
+  const CloneArgs zero{};
+  // size 96: 8 bytes past the struct, unreadable ("???"), set ("/* bytes 88..95 */"), or zero
+  CHECK(tr.call(SysNo::clone3, {with_tail(zero, ""), 96}, -14) ==
+        "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0, ???}, 96) = -1 EFAULT (Bad address)");
+  CloneArgs big{};
+  big.exit_signal = 0xdeadface00000011;  // above INT_MAX: a number, not a signal
+  CHECK(tr.call(SysNo::clone3, {with_tail(big, "\xde\xc0\xad\xde\xed\xfe\xce\xfa"), 96}, -7) ==
+        "clone3({flags=0, exit_signal=16045756810061152273, stack=NULL, stack_size=0, /* bytes 88..95 */ "
+        "\"\\xde\\xc0\\xad\\xde\\xed\\xfe\\xce\\xfa\"}, 96) = -1 E2BIG (Argument list too long)");
+  CHECK(tr.call(SysNo::clone3, {with_tail(zero, std::string(8, '\0')), 96}, 12133) ==
+        "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0}, 96) = 12133");
+  // set_tid: the array when its size is 1..32, else the pointer
+  int32_t tids[3] = {-2088599168, 7, 0};
+  CloneArgs st{};
+  st.set_tid = tr.t.put_struct(tids);
+  st.set_tid_size = 3;
+  CHECK(tr.call(SysNo::clone3, {tr.t.put_struct(st), 88}, -22) ==
+        "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0, set_tid=[-2088599168, 7, 0], set_tid_size=3}, "
+        "88) = -1 EINVAL (Invalid argument)");
+  st.set_tid_size = 33;
+  CHECK(tr.call(SysNo::clone3, {tr.t.put_struct(st), 88}, -22) ==
+        fmt::format("clone3({{flags=0, exit_signal=0, stack=NULL, stack_size=0, set_tid={:#x}, set_tid_size=33}}, "
+                    "88) = -1 EINVAL (Invalid argument)",
+                    st.set_tid));
+  // CLONE_PARENT_SETTID with a NULL parent_tid: the exit part names the pointer
+  CloneArgs ps{};
+  ps.flags = 0x100000;
+  CHECK(tr.call(SysNo::clone3, {tr.t.put_struct(ps), 88}, 12137) ==
+        "clone3({flags=CLONE_PARENT_SETTID, parent_tid=NULL, exit_signal=0, stack=NULL, stack_size=0} => "
+        "{parent_tid=NULL}, 88) = 12137");
+  // CLONE_PIDFD: the fd written
+  CloneArgs pf{};
+  pf.flags = 0x1000;
+  pf.pidfd = tr.t.put_struct(int32_t{5});
+  pf.exit_signal = 17;
+  CHECK(tr.call(SysNo::clone3, {tr.t.put_struct(pf), 88}, 12140) ==
+        fmt::format("clone3({{flags=CLONE_PIDFD, pidfd={:#x}, exit_signal=SIGCHLD, stack=NULL, stack_size=0}} => "
+                    "{{pidfd=[5]}}, 88) = 12140",
+                    pf.pidfd));
+}

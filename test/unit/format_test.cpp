@@ -388,13 +388,17 @@ TEST_CASE("process: clone, clone3, fork, execve, wait4, exit", "[format]") {
     uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
         set_tid_size, cgroup;
   };
+  const uint64_t tid_at = tr.t.put_struct(int32_t{9333});  // the parent tid the kernel wrote
   CloneArgs ca{0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 | 0x100000 | 0x200000, 0,
-               0x7f9875ec6990, 0x7f9875ec6990, 0, 0x7f98756c6000, 0x7fff80, 0x7f9875ec66c0, 0, 0, 0};
-  // as strace 6.1 prints, without its " => {parent_tid=[9333]}" exit part
+               tid_at, tid_at, 0, 0x7f98756c6000, 0x7fff80, 0x7f9875ec66c0, 0, 0, 0};
+  // glibc's pthread_create, as strace 6.1 prints it: what the kernel wrote back at exit
   CHECK(tr.call(SysNo::clone3, {tr.t.put_struct(ca), 88}, 9333) ==
-        "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|"
-        "CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f9875ec6990, parent_tid=0x7f9875ec6990, "
-        "exit_signal=0, stack=0x7f98756c6000, stack_size=0x7fff80, tls=0x7f9875ec66c0}, 88) = 9333");
+        fmt::format("clone3({{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|"
+                    "CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid={0:#x}, parent_tid={0:#x}, "
+                    "exit_signal=0, stack=0x7f98756c6000, stack_size=0x7fff80, tls=0x7f9875ec66c0}} => "
+                    "{{parent_tid=[9333]}}, 88) = 9333",
+                    tid_at));
+  CHECK(tr.entry_head.ends_with("tls=0x7f9875ec66c0}"));  // " => {...}, 88" comes at exit
   CHECK(tr.call(SysNo::clone3, {kBadAddr, 88}, -14) == "clone3(0x1, 88) = -1 EFAULT (Bad address)");
   CHECK(tr.call(SysNo::fork, {}, 42) == "fork() = 42");
   CHECK(tr.call(SysNo::vfork, {}, 8953) == "vfork() = 8953");

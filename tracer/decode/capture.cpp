@@ -164,6 +164,7 @@ void exit_arg(const SyscallInfo& info, const Pass& p, int i) {
       break;
     case K::PipeFdsOut: capture_pipe_fds(a, p); break;
     case K::FcntlArg: capture_fcntl_arg_exit(a, p); break;
+    case K::Clone3Args: capture_clone3_exit(a, p, i); break;
     default: break;
   }
 }

@@ -100,6 +100,7 @@ void capture_mmsghdr_exit(Arg& a, const Pass& p);
 void capture_strings(Arg& a, const Pass& p, bool envp);
 void capture_futex_timeout(Arg& a, const Pass& p);
 void capture_clone3(Arg& a, const Pass& p, int i);
+void capture_clone3_exit(Arg& a, const Pass& p, int i);
 void capture_epoll_events(Arg& a, const Pass& p);
 
 }  // namespace gotrace::decode::detail

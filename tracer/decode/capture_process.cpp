@@ -56,11 +56,45 @@ void capture_futex_timeout(Arg& a, const Pass& p) {
   }
 }
 
+namespace {
+
+// A Clone3Args section (arg_layout.h): `len` bytes at `addr`, or none readable.
+void clone3_section(Arg& a, const Pass& p, char tag, uint64_t addr, std::size_t len) {
+  a.data += tag;
+  const std::size_t at = a.data.size();
+  append_u32(a.data, static_cast<uint32_t>(len));
+  if (addr == 0 || !read_exact(p.task, addr, len, a.data)) store_u32(a.data, at, layout::kSectionUnreadable);
+}
+
+// The bytes a caller passed past the struct the kernel knows (up to a page, as strace).
+void clone3_tail(Arg& a, const Pass& p, int i, char tag) {
+  const uint64_t size = p.raw(i + 1);
+  if (size > layout::kCloneArgsSize)
+    clone3_section(a, p, tag, a.raw + layout::kCloneArgsSize,
+                   std::min<uint64_t>(size, layout::kPageSize) - layout::kCloneArgsSize);
+}
+
+}  // namespace
+
 void capture_clone3(Arg& a, const Pass& p, int i) {
   if (a.raw == 0) return;
   const uint64_t size = p.raw(i + 1);
   capture_buffer(a, p.task, size, layout::kCloneArgsSize);
-  if (a.state == ArgState::Truncated) a.state = ArgState::Captured;  // the tail is padding
+  if (a.state == ArgState::Truncated) a.state = ArgState::Captured;  // the tail is a section
+  if (a.state != ArgState::Captured || a.data.size() < layout::kCloneArgsMinSize) return;
+  if (a.data.size() >= 80) {
+    const uint64_t set_tid = layout::load<uint64_t>(a.data, 64), n = layout::load<uint64_t>(a.data, 72);
+    if (set_tid != 0 && n != 0 && n <= layout::kCloneSetTidMax) clone3_section(a, p, 'S', set_tid, n * 4);
+  }
+  clone3_tail(a, p, i, 'T');
+}
+
+void capture_clone3_exit(Arg& a, const Pass& p, int i) {
+  if (p.failed() || a.state != ArgState::Captured || a.data.size() < layout::kCloneArgsMinSize) return;
+  const uint64_t flags = layout::load<uint64_t>(a.data, 0);
+  if (flags & 0x1000) clone3_section(a, p, 'P', layout::load<uint64_t>(a.data, 8), 4);      // CLONE_PIDFD
+  if (flags & 0x100000) clone3_section(a, p, 'p', layout::load<uint64_t>(a.data, 24), 4);   // CLONE_PARENT_SETTID
+  clone3_tail(a, p, i, 't');
 }
 
 void capture_epoll_events(Arg& a, const Pass& p) {

@@ -37,7 +37,7 @@ bool is_exit_kind(ArgKind k) {
 }
 
 // Calls printed by one routine rather than argument by argument; all known at entry.
-bool whole_call(SysNo s) { return s == SysNo::futex || s == SysNo::clone; }
+bool whole_call(SysNo s) { return s == SysNo::futex || s == SysNo::clone || s == SysNo::clone3; }
 
 // Entry-captured arguments that strace still prints at exit, from what the kernel left:
 // fcntl's F_GETLK struct and sendmmsg's vector (msg_len is the count sent).
@@ -55,6 +55,7 @@ bool shown_at_exit(const Ctx& c, int i) {
 // Index of the first argument known only at exit (every later one is printed at exit too).
 int split_point(const Ctx& c) {
   if (c.call.sysno == SysNo::clone && clone_writes_parent_tid(c.raw(0))) return 2;  // parent_tid at exit
+  if (c.call.sysno == SysNo::clone3 && clone3_continues(c)) return 1;  // " => {...}, size" at exit
   if (whole_call(c.call.sysno)) return c.info.nargs;
   for (int i = 0; i < c.info.nargs; ++i)
     if (is_exit_kind(c.kind(i)) || shown_at_exit(c, i)) return i;
@@ -65,6 +66,8 @@ void put_args(std::string& out, const Ctx& c, int from, int to) {
   if (whole_call(c.call.sysno)) {
     if (c.call.sysno == SysNo::clone) {
       if (from < to) put_clone_args(out, c, from == 0, to == c.info.nargs);
+    } else if (c.call.sysno == SysNo::clone3) {
+      if (from < to) put_clone3_call(out, c, from == 0, to == c.info.nargs);
     } else if (from == 0 && to > 0) {
       put_futex_args(out, c);
     }
@@ -277,7 +280,7 @@ void format_call_head(std::string& out, const CallView& call, const FormatOption
     put(out, "{}(", c.info.name);
   const int split = split_point(c);
   put_args(out, c, 0, split);
-  if (split < c.info.nargs && split > 0) out += ", ";
+  if (split < c.info.nargs && split > 0 && c.call.sysno != SysNo::clone3) out += ", ";
 }
 
 void format_call_tail(std::string& out, const CallView& call, const FormatOptions& opt) {

@@ -100,6 +100,10 @@ void put_process_arg(std::string& out, const Ctx& c, int i);
 // clone's head (child_stack, flags) and/or tail (the pointers its flags use).
 bool clone_writes_parent_tid(uint64_t flags);
 void put_clone_args(std::string& out, const Ctx& c, bool head, bool tail);
+// clone3: the struct at entry; when the kernel writes back into it (pidfd, parent_tid) or
+// the caller passed more than it knows, what it left is shown at exit (" => {...}").
+bool clone3_continues(const Ctx& c);
+void put_clone3_call(std::string& out, const Ctx& c, bool head, bool tail);
 void put_wait_status(std::string& out, int status);
 // signal.cpp
 void put_signal(std::string& out, int sig);  // SIGURG, or the number

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <optional>
 #include <climits>
 
 #include "internal.h"
@@ -119,12 +120,52 @@ void put_strings(std::string& out, const Ctx& c, const Arg& a, bool envp) {
   out += ']';
 }
 
-void put_clone3_args(std::string& out, const Arg& a) {
+// A Clone3Args section (arg_layout.h) by tag: absent, unreadable (nullopt inside), or bytes.
+struct Clone3Section {
+  bool present = false;
+  std::optional<std::string_view> bytes;
+};
+
+Clone3Section clone3_section(std::string_view d, std::size_t pos, char tag) {
+  while (pos + 5 <= d.size()) {
+    const char t = d[pos];
+    const uint32_t n = load<uint32_t>(d, pos + 1);
+    pos += 5;
+    const bool unreadable = n == layout::kSectionUnreadable;
+    if (!unreadable && pos + n > d.size()) break;
+    if (t == tag) return {true, unreadable ? std::nullopt : std::optional(d.substr(pos, n))};
+    if (!unreadable) pos += n;
+  }
+  return {};
+}
+
+// strace's print_nonzero_bytes: the bytes past the struct when any is set, "???" when they
+// could not be read. Returns whether it printed.
+bool put_clone3_tail(std::string& out, const Ctx& c, const Clone3Section& tail, const char* sep) {
+  if (!tail.present) return false;
+  if (!tail.bytes) {
+    put(out, "{}???", sep);
+    return true;
+  }
+  const std::string_view b = *tail.bytes;
+  if (std::all_of(b.begin(), b.end(), [](char ch) { return ch == 0; })) return false;
+  put(out, "{}/* bytes {}..{} */ ", sep, layout::kCloneArgsSize, layout::kCloneArgsSize + b.size() - 1);
+  put_buffer(out, b, b.size(), c.opt.string_limit, Quote::Hex);
+  return true;
+}
+
+std::size_t clone3_struct_len(const Ctx& c, const Arg& a) {
+  return std::min<std::size_t>(a.data.size(), std::min<uint64_t>(c.raw(1), layout::kCloneArgsSize));
+}
+
+void put_clone3_struct(std::string& out, const Ctx& c, const Arg& a) {
   if (!has_data(a) || a.data.size() < layout::kCloneArgsMinSize) {
     put_ptr(out, a.raw);
     return;
   }
-  std::string_view d(a.data);
+  const std::string_view all(a.data);
+  const std::size_t struct_len = clone3_struct_len(c, a);
+  const std::string_view d = all.substr(0, struct_len);
   const uint64_t flags = load<uint64_t>(d, 0);
   out += "{flags=";
   put_flags(out, kCloneFlags, flags, "CLONE_???");
@@ -145,17 +186,62 @@ void put_clone3_args(std::string& out, const Arg& a) {
   out += ", stack_size=";
   put_hex(out, load<uint64_t>(d, 48));
   if (flags & kCloneSettls) addr("tls", 56);
-  const uint64_t set_tid_size = load<uint64_t>(d, 72);
-  if (load<uint64_t>(d, 64) || set_tid_size) {
-    addr("set_tid", 64);
+  const uint64_t set_tid_size = d.size() >= 80 ? load<uint64_t>(d, 72) : 0;
+  if (d.size() >= 80 && (load<uint64_t>(d, 64) || set_tid_size)) {
+    const Clone3Section tids = clone3_section(all, struct_len, 'S');
+    if (tids.bytes) {
+      out += ", set_tid=[";
+      for (std::size_t off = 0; off + 4 <= tids.bytes->size(); off += 4)
+        put(out, "{}{}", off ? ", " : "", load<int32_t>(*tids.bytes, off));
+      out += ']';
+    } else {
+      addr("set_tid", 64);
+    }
     put(out, ", set_tid_size={}", set_tid_size);
   }
   if (d.size() > 80 && (load<uint64_t>(d, 80) || (flags & kCloneIntoCgroup)))
     put(out, ", cgroup={}", load<uint64_t>(d, 80));
+  put_clone3_tail(out, c, clone3_section(all, struct_len, 'T'), ", ");
   out += '}';
 }
 
+// What the kernel wrote back, as strace: " => {pidfd=[5], parent_tid=[1234]}".
+void put_clone3_written(std::string& out, const Ctx& c, const Arg& a) {
+  if (!c.succeeded() || !has_data(a) || a.data.size() < layout::kCloneArgsMinSize) return;
+  const std::string_view all(a.data);
+  const std::size_t struct_len = clone3_struct_len(c, a);
+  const char* sep = " => {";
+  auto written = [&](char tag, const char* name, std::size_t off) {
+    const Clone3Section v = clone3_section(all, struct_len, tag);
+    if (!v.present) return;
+    put(out, "{}{}=", sep, name);
+    sep = ", ";
+    if (v.bytes && v.bytes->size() == 4)
+      put(out, "[{}]", load<int32_t>(*v.bytes, 0));
+    else
+      put_ptr(out, load<uint64_t>(all, off));
+  };
+  written('P', "pidfd", 8);
+  written('p', "parent_tid", 24);
+  if (put_clone3_tail(out, c, clone3_section(all, struct_len, 't'), sep)) sep = ", ";
+  if (std::string_view(sep) == ", ") out += '}';
+}
+
 }  // namespace
+
+bool clone3_continues(const Ctx& c) {
+  const Arg& a = c.arg(0);
+  if (!has_data(a) || a.data.size() < layout::kCloneArgsMinSize) return false;
+  return (load<uint64_t>(a.data, 0) & (kClonePidfd | kCloneParentSettid)) || c.raw(1) > layout::kCloneArgsSize;
+}
+
+void put_clone3_call(std::string& out, const Ctx& c, bool head, bool tail) {
+  if (head) put_clone3_struct(out, c, c.arg(0));
+  if (!tail) return;
+  if (!head) put_clone3_written(out, c, c.arg(0));
+  out += ", ";
+  put_u(out, c.raw(1));
+}
 
 void put_wait_status(std::string& out, int s) {
   out += '[';
@@ -245,7 +331,6 @@ void put_process_arg(std::string& out, const Ctx& c, int i) {
   switch (c.kind(i)) {
     case ArgKind::Argv: put_strings(out, c, a, false); break;
     case ArgKind::Envp: put_strings(out, c, a, true); break;
-    case ArgKind::Clone3Args: put_clone3_args(out, a); break;
     case ArgKind::CloneFlags: put_flags(out, kUnshareFlags, c.raw(i), "CLONE_???"); break;
     case ArgKind::WaitStatusOut:
       if (c.succeeded() && c.call.ret > 0 && has_data(a) && a.data.size() >= 4)
