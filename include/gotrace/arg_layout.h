@@ -16,6 +16,9 @@
 //   struct as the kernel left it at exit.
 // - PipeFdsOut: int[2]; with fd detail, each fd's target follows, NUL-terminated.
 // - Envp: every variable is kept (the count is printed), each cut to the buffer limit.
+// - Argv/Envp: each string followed by a NUL. When an entry's pointer could not be read
+//   through, or the array ran into unmapped memory, an ArgvTrailer follows the last NUL
+//   (see below): the data then ends with kArgvTrailerMark instead of a NUL.
 // - Clone3Args: min(size, 88) bytes of struct clone_args, then tagged sections {u8 tag, u32
 //   n, n bytes} (n == kSectionUnreadable: none could be read): at entry 'S' set_tid's ints
 //   (when 0 < set_tid_size <= 32) and 'T' the bytes past the struct up to min(size, 4096);
@@ -27,6 +30,8 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace gotrace::layout {
 
@@ -81,6 +86,46 @@ T load(std::string_view d, std::size_t off) {
   T v{};
   if (off <= d.size() && d.size() - off >= sizeof(T)) std::memcpy(&v, d.data() + off, sizeof(T));
   return v;
+}
+
+// What an Argv/Envp capture could not read: the entries whose string was unreadable
+// (printed as their pointer, as strace), and where the array itself ran into unmapped
+// memory (strace: "... /* ADDR */", envp's "unterminated"). Encoded {u64 unterminated_at,
+// u32 n, n x {u32 index, u64 pointer}, u32 size of all that, u8 kArgvTrailerMark}. Strings
+// hold no NUL, so a list without a trailer always ends with one (or is empty).
+constexpr char kArgvTrailerMark = '\x01';
+struct ArgvTrailer {
+  uint64_t unterminated_at = 0;                            // 0: ended by NULL or the limit
+  std::vector<std::pair<uint32_t, uint64_t>> unreadable;  // entry index, its pointer
+  bool empty() const { return unterminated_at == 0 && unreadable.empty(); }
+};
+
+inline void append_argv_trailer(std::string& d, const ArgvTrailer& t) {
+  const std::size_t start = d.size();
+  auto put = [&](const auto& v) { d.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(t.unterminated_at);
+  put(static_cast<uint32_t>(t.unreadable.size()));
+  for (const auto& [index, ptr] : t.unreadable) {
+    put(index);
+    put(ptr);
+  }
+  put(static_cast<uint32_t>(d.size() - start));
+  d += kArgvTrailerMark;
+}
+
+// The strings part of an Argv/Envp capture (without its trailer), and the trailer.
+inline std::string_view argv_strings(std::string_view d, ArgvTrailer* trailer = nullptr) {
+  if (d.empty() || d.back() != kArgvTrailerMark || d.size() < 5) return d;
+  const uint32_t size = load<uint32_t>(d, d.size() - 5);
+  if (size < 12 || size > d.size() - 5) return d;
+  const std::size_t at = d.size() - 5 - size;
+  if (trailer) {
+    trailer->unterminated_at = load<uint64_t>(d, at);
+    const uint32_t n = load<uint32_t>(d, at + 8);
+    for (uint32_t k = 0; k < n && 12 + (k + 1) * 12 <= size; ++k)
+      trailer->unreadable.emplace_back(load<uint32_t>(d, at + 12 + k * 12), load<uint64_t>(d, at + 16 + k * 12));
+  }
+  return d.substr(0, at);
 }
 
 struct IovEntry {

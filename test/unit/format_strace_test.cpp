@@ -305,3 +305,27 @@ TEST_CASE("clone3 as strace prints it: set_tid, bytes past the struct, what the 
                     "{{pidfd=[5]}}, 88) = 12140",
                     pf.pidfd));
 }
+
+TEST_CASE("execve's argv and envp with unreadable entries, as strace prints them", "[format][strace]") {
+  // tests/execve.c: pointers that lead nowhere, then the array runs into unmapped memory
+  Tracer tr;
+  std::vector<uint64_t> argv = {tr.t.put_cstring("test.execve\nfilename"), tr.t.put_cstring("first"),
+                                tr.t.put_cstring("second"), 0xffffffffffffffffull, 0xfffffffffffffffeull,
+                                0xfffffffffffffffdull};  // no NULL: the region ends here
+  const uint64_t argv_at = tr.t.put(std::string_view(reinterpret_cast<const char*>(argv.data()), argv.size() * 8));
+  std::vector<uint64_t> envp = {tr.t.put_cstring("A=1"), tr.t.put_cstring("B=2"), tr.t.put_cstring("C=3"),
+                                tr.t.put_cstring("D=4"), tr.t.put_cstring("E=5")};
+  const uint64_t envp_at = tr.t.put(std::string_view(reinterpret_cast<const char*>(envp.data()), envp.size() * 8));
+  const uint64_t path = tr.t.put_cstring("test.execve\nfilename");
+  CHECK(tr.call(SysNo::execve, {path, argv_at, envp_at}, -13) ==
+        fmt::format("execve(\"test.execve\\nfilename\", [\"test.execve\\nfilename\", \"first\", \"second\", "
+                    "0xffffffffffffffff, 0xfffffffffffffffe, 0xfffffffffffffffd, ... /* {:#x} */], {:#x} /* 5 vars, "
+                    "unterminated */) = -1 EACCES (Permission denied)",
+                    argv_at + 48, envp_at));
+  // -v: the environment in full, cut the same way
+  tr.fmt.verbose = true;
+  CHECK_THAT(tr.call(SysNo::execve, {path, argv_at, envp_at}, -13),
+             Catch::EndsWith(fmt::format("[\"A=1\", \"B=2\", \"C=3\", \"D=4\", \"E=5\", ... /* {:#x} */]) = -1 EACCES "
+                                         "(Permission denied)",
+                                         envp_at + 40)));
+}

@@ -17,15 +17,17 @@ void capture_strings(Arg& a, const Pass& p, bool envp) {
   // (envp: one byte past the limit, so that the formatter knows a string went on)
   const uint32_t str_limit = envp ? p.opt.buffer_limit + 1 : p.opt.path_limit;
   bool truncated = false;
+  layout::ArgvTrailer trailer;
   uint32_t n = 0;
   for (;; ++n) {
     uint64_t ptr = 0;
-    if (!read_value(p.task, a.raw + uint64_t{n} * 8, ptr, a.data)) {
+    const uint64_t slot = a.raw + uint64_t{n} * 8;
+    if (!read_value(p.task, slot, ptr, a.data)) {
       if (n == 0) {
         a.state = ArgState::Unreadable;
         return;
       }
-      truncated = true;
+      trailer.unterminated_at = slot;  // the array ran into unmapped memory
       break;
     }
     if (ptr == 0) break;
@@ -34,10 +36,16 @@ void capture_strings(Arg& a, const Pass& p, bool envp) {
       break;
     }
     bool cut = false;
-    if (p.task.read_cstring(ptr, str_limit, a.data, cut) < 0) cut = true;
+    const std::size_t before = a.data.size();
+    if (p.task.read_cstring(ptr, str_limit, a.data, cut) < 0) {
+      a.data.resize(before);
+      trailer.unreadable.emplace_back(n, ptr);  // shown as its pointer
+      cut = false;
+    }
     truncated |= cut;
     a.data.push_back('\0');
   }
+  if (!trailer.empty()) layout::append_argv_trailer(a.data, trailer);
   a.state = truncated ? ArgState::Truncated : ArgState::Captured;
 }
 

@@ -94,15 +94,17 @@ void put_strings(std::string& out, const Ctx& c, const Arg& a, bool envp) {
     put_ptr(out, a.raw);
     return;
   }
-  std::string_view d(a.data);
+  layout::ArgvTrailer trailer;
+  std::string_view d = layout::argv_strings(a.data, &trailer);
   if (envp && !c.opt.verbose) {
     const auto n = static_cast<std::size_t>(std::count(d.begin(), d.end(), '\0'));
     put_ptr(out, a.raw);
-    put(out, " /* {} var{} */", n, n == 1 ? "" : "s");
+    put(out, " /* {} var{}{} */", n, n == 1 ? "" : "s", trailer.unterminated_at ? ", unterminated" : "");
     return;
   }
   out += '[';
   uint32_t k = 0;
+  auto unreadable = trailer.unreadable.begin();
   while (!d.empty()) {
     const std::size_t nul = d.find('\0');
     const std::string_view s = d.substr(0, nul);
@@ -112,11 +114,18 @@ void put_strings(std::string& out, const Ctx& c, const Arg& a, bool envp) {
       out += "...";
       break;
     }
-    put_buffer(out, s, s.size(), c.opt.string_limit);
+    if (unreadable != trailer.unreadable.end() && unreadable->first == k)
+      put_ptr(out, (unreadable++)->second);  // strace prints the pointer it could not follow
+    else
+      put_buffer(out, s, s.size(), c.opt.string_limit);
     ++k;
   }
-  if (d.empty() && a.state == ArgState::Truncated && k < c.opt.string_limit)
-    out += k ? ", ..." : "...";
+  if (d.empty() && k < c.opt.string_limit) {
+    if (trailer.unterminated_at)
+      put(out, "{}... /* {:#x} */", k ? ", " : "", trailer.unterminated_at);
+    else if (a.state == ArgState::Truncated)
+      out += k ? ", ..." : "...";
+  }
   out += ']';
 }
 

@@ -605,7 +605,7 @@ void LiveSource::Impl::on_exec(int tid) {
   std::size_t path_arg = t.sysno == SysNo::execveat ? 1 : 0;
   if (t.in_syscall && (t.sysno == SysNo::execve || t.sysno == SysNo::execveat)) {
     e.filename = t.args[path_arg].data;
-    e.argv = split_nul(t.args[path_arg + 1].data);
+    e.argv = split_nul(std::string(layout::argv_strings(t.args[path_arg + 1].data)));
   }
   std::string base = "/proc/" + std::to_string(tid) + "/";
   if (e.filename.empty()) {
