@@ -329,3 +329,22 @@ TEST_CASE("execve's argv and envp with unreadable entries, as strace prints them
                                          "(Permission denied)",
                                          envp_at + 40)));
 }
+
+TEST_CASE("SO_TXREHASH's values named, as strace", "[format][strace]") {
+  // tests/sockopt-sol_socket.c
+  Tracer tr;
+  auto set = [&](int32_t v, uint64_t len) {
+    std::string b(reinterpret_cast<const char*>(&v), 4);
+    b += '\0';
+    return tr.call(SysNo::setsockopt, {3, 1, 74, tr.t.put(b), len}, -95);
+  };
+  const std::string eop = " = -1 EOPNOTSUPP (Operation not supported)";
+  CHECK(set(0, 4) == "setsockopt(3, SOL_SOCKET, SO_TXREHASH, [SOCK_TXREHASH_DISABLED], 4)" + eop);
+  CHECK(set(1, 5) == "setsockopt(3, SOL_SOCKET, SO_TXREHASH, [SOCK_TXREHASH_ENABLED], 5)" + eop);
+  CHECK(set(255, 4) == "setsockopt(3, SOL_SOCKET, SO_TXREHASH, [SOCK_TXREHASH_DEFAULT], 4)" + eop);
+  CHECK(set(2, 4) == "setsockopt(3, SOL_SOCKET, SO_TXREHASH, [2 /* SOCK_TXREHASH_??? */], 4)" + eop);
+  CHECK(set(-1, 5) == "setsockopt(3, SOL_SOCKET, SO_TXREHASH, [-1 /* SOCK_TXREHASH_??? */], 5)" + eop);
+  const uint64_t three = tr.t.put(std::string(3, '\0'));
+  CHECK(tr.call(SysNo::setsockopt, {3, 1, 74, three, 3}, -22) ==
+        fmt::format("setsockopt(3, SOL_SOCKET, SO_TXREHASH, {:#x}, 3) = -1 EINVAL (Invalid argument)", three));
+}

@@ -85,7 +85,8 @@ constexpr Flag kSockOptions[] = {
 // SOL_SOCKET options strace prints as an int ("All known int-like options").
 constexpr uint8_t kIntSockOptions[] = {1,  2,  5,  6,  7,  8,  9,  10, 11, 12, 14, 15, 16, 18, 19,
                                        27, 29, 30, 32, 33, 34, 35, 36, 37, 40, 41, 42, 43, 44, 45,
-                                       46, 49, 53, 56, 60, 63, 64, 65, 68, 69, 70, 73, 75};
+                                       46, 49, 53, 56, 60, 63, 64, 65, 68, 69, 70, 73, 74, 75};
+constexpr uint64_t kSoTxrehash = 74;
 constexpr Flag kIpOptions[] = {
     {1, "IP_TOS"}, {2, "IP_TTL"}, {3, "IP_HDRINCL"}, {4, "IP_OPTIONS"}, {5, "IP_ROUTER_ALERT"},
     {6, "IP_RECVOPTS"}, {7, "IP_RETOPTS"}, {8, "IP_PKTINFO"}, {9, "IP_PKTOPTIONS"},
@@ -175,7 +176,14 @@ void put_sockopt_value(std::string& out, const Ctx& c, const Arg& a, int64_t len
       return;
     }
     if (is_int_sockopt(name)) {
-      if (len >= 4 && d.size() >= 4)
+      if (len >= 4 && d.size() >= 4 && name == kSoTxrehash) {
+        // SOCK_TXREHASH_DISABLED 0, _ENABLED 1, _DEFAULT 255, named as strace's printxval_d
+        const int v = load<int32_t>(d, 0);
+        if (v == 0 || v == 1 || v == 255)
+          put(out, "[SOCK_TXREHASH_{}]", v == 0 ? "DISABLED" : v == 1 ? "ENABLED" : "DEFAULT");
+        else
+          put(out, "[{} /* SOCK_TXREHASH_??? */]", v);
+      } else if (len >= 4 && d.size() >= 4)
         put_int_in_brackets(out, d);
       else if (get)
         put_buffer(out, d, static_cast<uint64_t>(len), c.opt.string_limit, Quote::Hex);
