@@ -348,3 +348,53 @@ TEST_CASE("SO_TXREHASH's values named, as strace", "[format][strace]") {
   CHECK(tr.call(SysNo::setsockopt, {3, 1, 74, three, 3}, -22) ==
         fmt::format("setsockopt(3, SOL_SOCKET, SO_TXREHASH, {:#x}, 3) = -1 EINVAL (Invalid argument)", three));
 }
+
+TEST_CASE("AF_IPX, AF_AX25, AF_X25 and AF_PACKET addresses, as strace", "[format][strace]") {
+  // tests/net-sockaddr.c
+  Tracer tr;
+  auto connect = [&](std::string_view sa) {
+    return tr.call(SysNo::connect, {0xffffffffull, tr.t.put(sa), sa.size()}, -9);
+  };
+  const std::string ebadf = " = -1 EBADF (Bad file descriptor)";
+  const std::string ipx("\x04\x00\x30\x39\xfa\xce\xfe\xed" "ABCDEF\xff\x00", 16);
+  CHECK(connect(ipx) == "connect(-1, {sa_family=AF_IPX, sipx_port=htons(12345), sipx_network=htonl(0xfacefeed), "
+                        "sipx_node=[0x41, 0x42, 0x43, 0x44, 0x45, 0x46], sipx_type=0xff}, 16)" + ebadf);
+  // AX.25: "VALID -13" shifted left one bit; 8 digipeaters announced, none passed
+  auto call = [](std::string_view name, int ssid) {
+    std::string a;
+    for (char ch : name) a += static_cast<char>(ch << 1);
+    a += static_cast<char>((ssid << 1) & 0x1e);
+    return a;
+  };
+  std::string ax25("\x03\x00", 2);
+  ax25 += call("VALID ", 13);
+  ax25 += std::string("\x00\x00\x00\x08\x00\x00\x00", 7);  // pad, sax25_ndigis = 8 (at 12)
+  CHECK(connect(ax25) == "connect(-1, {sa_family=AF_AX25, fsa_ax25={sax25_call=VALID-13, sax25_ndigis=8}, "
+                         "fsa_digipeater=[...]}, 16)" + ebadf);
+  std::string with_digis = ax25 + call("SPA CE", 0) + call("      ", 0) + "\x01";
+  CHECK(connect(with_digis) ==
+        "connect(-1, {sa_family=AF_AX25, fsa_ax25={sax25_call=VALID-13, sax25_ndigis=8}, fsa_digipeater=[{ax25_call="
+        "\"\\xa6\\xa0\\x82\\x40\\x86\\x8a\\x00\"} /* SPA CE-0 */, *, ...], ...}, 31)" + ebadf);
+  std::string none = ax25;
+  none[12] = 0;
+  CHECK(connect(none) == "connect(-1, {sa_family=AF_AX25, sax25_call=VALID-13, sax25_ndigis=0}, 16)" + ebadf);
+  CHECK(connect(ax25.substr(0, 15)) ==  // shorter than struct sockaddr_ax25: its bytes
+        "connect(-1, {sa_family=AF_AX25, sa_data=\"\\254\\202\\230\\222\\210@\\32\\0\\0\\0\\10\\0\\0\"}, 15)" + ebadf);
+  // X.25: a C string of at most 15 characters
+  CHECK(connect(std::string("\x09\x00" "0123456789abcdef", 18)) ==
+        "connect(-1, {sa_family=AF_X25, sx25_addr={x25_addr=\"0123456789abcde\"...}}, 18)" + ebadf);
+  CHECK(connect(std::string("\x09\x00" "0123456789\0bcdef", 18)) ==
+        "connect(-1, {sa_family=AF_X25, sx25_addr={x25_addr=\"0123456789\"}}, 18)" + ebadf);
+  // AF_PACKET: ETH_P_ALL, an ifindex no interface has, ARPHRD_ETHER, PACKET_HOST
+  std::string ll("\x11\x00\x00\x03\xed\xfe\xce\xfa\x01\x00\x00\x08" "abcdefgh", 20);
+  CHECK(connect(ll) == "connect(-1, {sa_family=AF_PACKET, sll_protocol=htons(ETH_P_ALL), sll_ifindex=4207869677, "
+                       "sll_hatype=ARPHRD_ETHER, sll_pkttype=PACKET_HOST, sll_halen=8, sll_addr=[0x61, 0x62, 0x63, "
+                       "0x64, 0x65, 0x66, 0x67, 0x68]}, 20)" + ebadf);
+  ll[11] = 9;
+  CHECK_THAT(connect(ll), Catch::Contains("sll_halen=9, sll_addr=[0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, ...]}"));
+  ll[11] = 0;
+  ll.replace(4, 4, std::string("\x01\x00\x00\x00", 4));  // ifindex 1: the loopback
+  CHECK(connect(ll) == "connect(-1, {sa_family=AF_PACKET, sll_protocol=htons(ETH_P_ALL), "
+                       "sll_ifindex=if_nametoindex(\"lo\"), sll_hatype=ARPHRD_ETHER, sll_pkttype=PACKET_HOST, "
+                       "sll_halen=0}, 20)" + ebadf);
+}

@@ -92,6 +92,9 @@ void put_net_arg(std::string& out, const Ctx& c, int i);
 void put_family(std::string& out, uint64_t family);    // AF_INET
 void put_msg_flags(std::string& out, uint64_t flags);  // MSG_PEEK|MSG_DONTWAIT
 void put_sockaddr(std::string& out, std::string_view sa);
+// sockaddr_legacy.cpp: AF_AX25, AF_IPX, AF_X25, AF_PACKET; false: not one of those, or
+// shorter than its struct (strace then prints sa_data).
+bool put_sockaddr_legacy(std::string& out, uint16_t family, std::string_view sa);
 void put_msghdr_in(std::string& out, const Ctx& c, const Arg& a);   // sendmsg
 void put_msghdr_out(std::string& out, const Ctx& c, const Arg& a);  // recvmsg
 void put_mmsghdrs(std::string& out, const Ctx& c, int i, const Arg& a);

@@ -132,7 +132,7 @@ void put_sockaddr(std::string& out, std::string_view sa) {
         out += "00000000";
       else
         put(out, "{:#08x}", groups);
-    } else {
+    } else if (!put_sockaddr_legacy(out, family, sa)) {
       out += "sa_data=";
       put_quoted(out, sa.substr(2));
     }
