@@ -49,14 +49,28 @@ same_counts() {
     "$(grep -cE '= \?$' "$log" || true) '= ?' lines (not counted), $(grep -cE '= \? <unavailable>$' "$log" || true) '= ? <unavailable>' (counted)"
 }
 
-(cd "$SAMPLE" && GOPROXY=http://$ADDR strace -f -tt -T -yy -C -o "$T/download.log" go mod download) \
-  >"$WORK/download.out" 2>&1 || { cat "$WORK/download.out"; fail "strace -- go mod download"; }
+# strace_log NAME COMMAND...: strace -f of COMMAND (in the sample) into $T/NAME.log. strace
+# itself sometimes gives up with "ptrace(PTRACE_LISTEN,...): Input/output error" (a stop it
+# took for a group-stop; exit 1, the command killed): that run is strace's failure, not the
+# command's or gotrace's, and is made once more.
+strace_log() {
+  local name=$1 try
+  shift
+  for try in 1 2; do
+    (cd "$SAMPLE" && strace -f -tt -T -yy -C -o "$T/$name.log" "$@") >"$WORK/$name.out" 2>&1 && return 0
+    grep -q '^strace: ptrace(PTRACE_LISTEN' "$WORK/$name.out" || break
+    note "$name: strace gave up ($(grep -m1 '^strace: ptrace' "$WORK/$name.out")); once more"
+  done
+  cat "$WORK/$name.out"
+  fail "strace -- $*"
+}
+
+GOPROXY=http://$ADDR strace_log download go mod download
 [ "$(find "$T/mod/cache/download" -name '*.zip' | wc -l)" -ge 15 ] || fail "the download did not complete"
 grep -q 'connect(.*htons('"$PORT"')' "$T/download.log" || fail "no connect to the proxy in the log"
 same_counts download
 
-(cd "$SAMPLE" && GOPROXY=off strace -f -tt -T -yy -C -o "$T/build.log" go build -o "$T/sample" .) \
-  >"$WORK/build.out" 2>&1 || { cat "$WORK/build.out"; fail "strace -- go build"; }
+GOPROXY=off strace_log build go build -o "$T/sample" .
 "$T/sample" selftest >/dev/null || fail "the binary built under strace does not run"
 same_counts build
 rm -f "$T"/*.log
