@@ -78,16 +78,23 @@ TEST_CASE("a C program whose main thread sleeps, its pool parked on a condition,
   for (const Finding& f : fs) CHECK(f.kind != "no_progress_at_end");
 }
 
-TEST_CASE("Go's sysmon seen in restart_syscall (its sleep interrupted) is a timer", "[analyzer][quiet]") {
+namespace {
+// Main thread 40 in `wait` (a sleep or the netpoller's wait) from 100 ms on, threads 41 and
+// 42 parked in futex; `quiet_ticks` Ticks a second apart follow.
+EventScript go_waiting(SysNo wait, std::initializer_list<uint64_t> args, int quiet_ticks) {
   EventScript s;
   s.start({"prog", "5"}).process(40, 0, {"prog", "5"}).thread(40, 41, 40).thread(40, 42, 40);
   s.after_ms(100);
   s.call(40, 40, SysNo::write, {1, 0x10, 11}, 11);
-  s.enter(40, 40, SysNo::restart_syscall, {});
+  s.enter(40, 40, wait, args);
   s.enter(40, 41, SysNo::futex, {0x100, 128, 0, 0});
   s.enter(40, 42, SysNo::futex, {0x200, 128, 0, 0});
-  for (int t = 0; t < 5; ++t) s.after_ms(1000).tick();
-  s.after_ms(10);
+  for (int t = 0; t < quiet_ticks; ++t) s.after_ms(1000).tick();
+  return s;
+}
+
+// The run exits 3; its verdict is a no-progress one with a timer pending.
+void check_timer_verdict(EventScript& s) {
   s.thread_exit(40, 41, 3 << 8).thread_exit(40, 42, 3 << 8).thread_exit(40, 40, 3 << 8);
   s.end(EndReason::AllExited, 3 << 8);
   auto fs = diagnose(s);
@@ -95,23 +102,18 @@ TEST_CASE("Go's sysmon seen in restart_syscall (its sleep interrupted) is a time
   CHECK(fs[0].kind == "no_progress_at_end");
   CHECK_THAT(fs[0].verdict, Catch::Contains("with no I/O and only a timer pending: its goroutines were blocked on each other"));
 }
+}  // namespace
+
+TEST_CASE("Go's sysmon seen in restart_syscall (its sleep interrupted) is a timer", "[analyzer][quiet]") {
+  EventScript s = go_waiting(SysNo::restart_syscall, {}, 5);
+  s.after_ms(10);
+  check_timer_verdict(s);
+}
 
 TEST_CASE("a Tick just after the netpoller's timer fired keeps the timer seen at the Ticks before", "[analyzer][quiet]") {
-  EventScript s;
-  s.start({"prog", "5"}).process(40, 0, {"prog", "5"}).thread(40, 41, 40).thread(40, 42, 40);
-  s.after_ms(100);
-  s.call(40, 40, SysNo::write, {1, 0x10, 11}, 11);
-  s.enter(40, 40, SysNo::epoll_pwait, {3, 0x20, 128, 5000});
-  s.enter(40, 41, SysNo::futex, {0x100, 128, 0, 0});
-  s.enter(40, 42, SysNo::futex, {0x200, 128, 0, 0});
-  for (int t = 0; t < 4; ++t) s.after_ms(1000).tick();
+  EventScript s = go_waiting(SysNo::epoll_pwait, {3, 0x20, 128, 5000}, 4);
   s.after_ms(999).exit(40, 40, 0);  // the timer fired: epoll_pwait returns 0
   s.after_ms(1).tick();             // ... and a Tick comes before the thread's next call
   s.call(40, 40, SysNo::write, {2, 0x30, 30}, 30);  // "gave up waiting"
-  s.thread_exit(40, 41, 3 << 8).thread_exit(40, 42, 3 << 8).thread_exit(40, 40, 3 << 8);
-  s.end(EndReason::AllExited, 3 << 8);
-  auto fs = diagnose(s);
-  REQUIRE(!fs.empty());
-  CHECK(fs[0].kind == "no_progress_at_end");
-  CHECK_THAT(fs[0].verdict, Catch::Contains("with no I/O and only a timer pending: its goroutines were blocked on each other"));
+  check_timer_verdict(s);
 }
