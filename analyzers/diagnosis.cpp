@@ -138,10 +138,11 @@ void Diagnosis::on_event(const Event& e) {
 // A run that ends after a quiet period shorter than --stall still gets it (at its end the
 // threads are gone), see no_progress_at_end.
 void Diagnosis::park(Nanos ts) {
-  if (ts - last_progress_ < std::chrono::seconds(1)) {
-    parked_.clear();
-    return;
-  }
+  // Progress within the last second: no quiet period now. The last one stays (with
+  // quiet_end_, where progress ended it) for no_progress_at_end to judge: a Tick can fall
+  // between a timer's firing and the exit it leads to (the deadlock test's "gave up"
+  // write, then exit_group, a millisecond apart).
+  if (ts - last_progress_ < std::chrono::seconds(1)) return;
   // A timer (or Go's netpoller) seen at an earlier Tick of the same quiet period still
   // counts: a Tick can fall just after the netpoller's epoll_pwait returned for the timer
   // that ends the period and before the thread's next call (the likely cause of a rare
@@ -179,7 +180,10 @@ std::optional<Finding> Diagnosis::no_progress_at_end() const {
   // detach waits for clients (its netpoller's fds), which is no finding.
   if (parked_.empty() || !ended_ || end_reason_ != EndReason::AllExited) return std::nullopt;
   Nanos run = table_.now();
-  Nanos quiet = (quiet_end_ >= parked_from_ ? quiet_end_ : run) - parked_from_;
+  const bool ended_by_progress = quiet_end_ >= parked_from_;
+  // A run that went on for a second or more after its quiet period is not "parked at its end".
+  if (ended_by_progress && run - quiet_end_ >= std::chrono::seconds(1)) return std::nullopt;
+  Nanos quiet = (ended_by_progress ? quiet_end_ : run) - parked_from_;
   if (quiet < std::chrono::seconds(2) || quiet * 2 < run || !all_futex_) return std::nullopt;
   // Parked with a timer pending and then a clean exit: it slept, and that is no finding.
   bool clean = exit_status_ >= 0 && WIFEXITED(exit_status_) && WEXITSTATUS(exit_status_) == 0;

@@ -117,3 +117,18 @@ TEST_CASE("a Tick just after the netpoller's timer fired keeps the timer seen at
   s.call(40, 40, SysNo::write, {2, 0x30, 30}, 30);  // "gave up waiting"
   check_timer_verdict(s);
 }
+
+TEST_CASE("a Tick between the write that ends the quiet period and the exit keeps the period", "[analyzer][quiet]") {
+  EventScript s = go_waiting(SysNo::epoll_pwait, {3, 0x20, 128, 5000}, 4);
+  s.after_ms(999).exit(40, 40, 0);
+  s.call(40, 40, SysNo::write, {2, 0x30, 30}, 30);  // "gave up waiting": progress
+  s.after_ms(1).tick();                             // ... a Tick, then the exit
+  SECTION("it exits at once: the quiet period is its end") { check_timer_verdict(s); }
+  SECTION("it went on for a second more: no finding") {
+    for (int i = 0; i < 10; ++i) s.after_ms(100).call(40, 40, SysNo::write, {1, 0x30, 5}, 5);
+    s.tick();
+    s.thread_exit(40, 41, 3 << 8).thread_exit(40, 42, 3 << 8).thread_exit(40, 40, 3 << 8);
+    s.end(EndReason::AllExited, 3 << 8);
+    for (const Finding& f : diagnose(s)) CHECK(f.kind != "no_progress_at_end");
+  }
+}
