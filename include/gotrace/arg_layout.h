@@ -29,6 +29,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -56,6 +58,7 @@ constexpr std::size_t kOpenHowSize = 24;
 constexpr std::size_t kCloneArgsSize = 88;
 constexpr std::size_t kCloneArgsMinSize = 64;  // up to and including tls
 constexpr uint32_t kSectionUnreadable = 0xffffffff;
+constexpr uint64_t kClonePidfd = 0x1000, kCloneParentSettid = 0x100000;  // clone_args.flags bits
 constexpr uint32_t kCloneSetTidMax = 32;  // the kernel's limit (MAX_PID_NS_LEVEL)
 constexpr std::size_t kPageSize = 4096;
 constexpr std::size_t kFlockSize = 32;
@@ -126,6 +129,25 @@ inline std::string_view argv_strings(std::string_view d, ArgvTrailer* trailer = 
       trailer->unreadable.emplace_back(load<uint32_t>(d, at + 12 + k * 12), load<uint64_t>(d, at + 16 + k * 12));
   }
   return d.substr(0, at);
+}
+
+// A Clone3Args section by tag, searched from `pos` (the struct's end): absent, unreadable
+// (present with no bytes), or its bytes.
+struct Clone3Section {
+  bool present = false;
+  std::optional<std::string_view> bytes;
+};
+inline Clone3Section clone3_section(std::string_view d, std::size_t pos, char tag) {
+  while (pos + 5 <= d.size()) {
+    const char t = d[pos];
+    const uint32_t n = load<uint32_t>(d, pos + 1);
+    pos += 5;
+    const bool unreadable = n == kSectionUnreadable;
+    if (!unreadable && n > d.size() - pos) break;
+    if (t == tag) return {true, unreadable ? std::nullopt : std::optional(d.substr(pos, n))};
+    if (!unreadable) pos += n;
+  }
+  return {};
 }
 
 struct IovEntry {

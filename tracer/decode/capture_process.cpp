@@ -100,8 +100,8 @@ void capture_clone3(Arg& a, const Pass& p, int i) {
 void capture_clone3_exit(Arg& a, const Pass& p, int i) {
   if (p.failed() || a.state != ArgState::Captured || a.data.size() < layout::kCloneArgsMinSize) return;
   const uint64_t flags = layout::load<uint64_t>(a.data, 0);
-  if (flags & 0x1000) clone3_section(a, p, 'P', layout::load<uint64_t>(a.data, 8), 4);      // CLONE_PIDFD
-  if (flags & 0x100000) clone3_section(a, p, 'p', layout::load<uint64_t>(a.data, 24), 4);   // CLONE_PARENT_SETTID
+  if (flags & layout::kClonePidfd) clone3_section(a, p, 'P', layout::load<uint64_t>(a.data, 8), 4);
+  if (flags & layout::kCloneParentSettid) clone3_section(a, p, 'p', layout::load<uint64_t>(a.data, 24), 4);
   clone3_tail(a, p, i, 't');
 }
 

@@ -3,7 +3,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <optional>
+#include <utility>
 #include <climits>
 
 #include "internal.h"
@@ -129,24 +129,8 @@ void put_strings(std::string& out, const Ctx& c, const Arg& a, bool envp) {
   out += ']';
 }
 
-// A Clone3Args section (arg_layout.h) by tag: absent, unreadable (nullopt inside), or bytes.
-struct Clone3Section {
-  bool present = false;
-  std::optional<std::string_view> bytes;
-};
-
-Clone3Section clone3_section(std::string_view d, std::size_t pos, char tag) {
-  while (pos + 5 <= d.size()) {
-    const char t = d[pos];
-    const uint32_t n = load<uint32_t>(d, pos + 1);
-    pos += 5;
-    const bool unreadable = n == layout::kSectionUnreadable;
-    if (!unreadable && pos + n > d.size()) break;
-    if (t == tag) return {true, unreadable ? std::nullopt : std::optional(d.substr(pos, n))};
-    if (!unreadable) pos += n;
-  }
-  return {};
-}
+using layout::Clone3Section;
+using layout::clone3_section;
 
 // strace's print_nonzero_bytes: the bytes past the struct when any is set, "???" when they
 // could not be read. Returns whether it printed.
@@ -219,12 +203,12 @@ void put_clone3_written(std::string& out, const Ctx& c, const Arg& a) {
   if (!c.succeeded() || !has_data(a) || a.data.size() < layout::kCloneArgsMinSize) return;
   const std::string_view all(a.data);
   const std::size_t struct_len = clone3_struct_len(c, a);
-  const char* sep = " => {";
+  bool opened = false;
+  auto sep = [&] { return std::exchange(opened, true) ? ", " : " => {"; };
   auto written = [&](char tag, const char* name, std::size_t off) {
     const Clone3Section v = clone3_section(all, struct_len, tag);
     if (!v.present) return;
-    put(out, "{}{}=", sep, name);
-    sep = ", ";
+    put(out, "{}{}=", sep(), name);
     if (v.bytes && v.bytes->size() == 4)
       put(out, "[{}]", load<int32_t>(*v.bytes, 0));
     else
@@ -232,8 +216,8 @@ void put_clone3_written(std::string& out, const Ctx& c, const Arg& a) {
   };
   written('P', "pidfd", 8);
   written('p', "parent_tid", 24);
-  if (put_clone3_tail(out, c, clone3_section(all, struct_len, 't'), sep)) sep = ", ";
-  if (std::string_view(sep) == ", ") out += '}';
+  if (put_clone3_tail(out, c, clone3_section(all, struct_len, 't'), opened ? ", " : " => {")) opened = true;
+  if (opened) out += '}';
 }
 
 }  // namespace
